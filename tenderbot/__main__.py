@@ -1,0 +1,5 @@
+"""Entry point for ``python -m tenderbot``."""
+
+from tenderbot.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,59 @@
+"""One error tree for tenderbot, split by what the caller should do.
+
+    TenderbotError
+     ├── ConfigError          the operator must fix configuration; stop with a clear message
+     ├── FetchError           a portal could not be read now; retry later with backoff
+     │    ├── BlockedError    the portal served a block / CAPTCHA page; back off longer
+     │    └── NotModified     a conditional request said nothing changed (not a failure)
+     ├── ParseError           the page is not what we expected (site changed, bad input)
+     ├── QueryError           a subscription query is malformed; the message says what to write
+     └── NotifyError          a message could not be delivered
+          ├── RetryLater      wait ``retry_after`` seconds, then send again
+          └── ChatGone        the chat blocked or removed the bot; stop sending to it
+"""
+
+from __future__ import annotations
+
+
+class TenderbotError(Exception):
+    """Base of every error tenderbot raises on purpose."""
+
+
+class ConfigError(TenderbotError):
+    """Configuration is missing or invalid."""
+
+
+class FetchError(TenderbotError):
+    """A portal could not be read now; retry later."""
+
+
+class BlockedError(FetchError):
+    """The portal answered with a block or CAPTCHA page."""
+
+
+class NotModified(FetchError):
+    """A conditional request answered 304: nothing new."""
+
+
+class ParseError(TenderbotError):
+    """Input is not a page or text we can read."""
+
+
+class QueryError(TenderbotError):
+    """A subscription query is malformed."""
+
+
+class NotifyError(TenderbotError):
+    """A message could not be delivered."""
+
+
+class RetryLater(NotifyError):
+    """The channel asked us to wait before sending again."""
+
+    def __init__(self, message: str, retry_after: float) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class ChatGone(NotifyError):
+    """The chat blocked or removed the bot."""

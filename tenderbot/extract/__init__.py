@@ -1,0 +1,1 @@
+"""Announcement text → fields, source-independent."""

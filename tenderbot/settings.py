@@ -1,0 +1,72 @@
+"""Settings from the environment (``TENDERBOT_*``) and ``.env``; built once and passed down."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from pydantic import SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from tenderbot.errors import ConfigError
+
+
+class Settings(BaseSettings):
+    """Every setting an operator can change; documented one by one in ``.env.example``."""
+
+    model_config = SettingsConfigDict(env_prefix="TENDERBOT_", env_file=".env", extra="ignore")
+
+    telegram_token: SecretStr = SecretStr("")
+    telegram_api_url: str = "https://api.telegram.org"
+    database_url: str = "sqlite+aiosqlite:///./data/tenderbot.db"
+    sources_file: Path = Path("config/sources.yaml")
+    taxonomy_file: Path = Path("config/taxonomy.yaml")
+    admin_chat_ids: str = ""
+    timezone: str = "Asia/Shanghai"
+    user_agent: str = "tenderbot/0.1 (+https://github.com/tenderbot/tenderbot; procurement alerts)"
+    console_query: str = "类别:仪器|医疗"
+    log_level: str = "INFO"
+    send_rate_per_second: float = 25.0
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except Exception as exc:  # ZoneInfoNotFoundError or ValueError for odd strings
+            raise ValueError(f"unknown time zone {value!r}; use an IANA name such as Asia/Shanghai") from exc
+        return value
+
+    @property
+    def admin_ids(self) -> frozenset[int]:
+        """The chat ids allowed to run admin commands."""
+        ids: set[int] = set()
+        for part in self.admin_chat_ids.replace(";", ",").split(","):
+            part = part.strip()
+            if not part:
+                continue
+            try:
+                ids.add(int(part))
+            except ValueError as exc:
+                raise ConfigError(f"TENDERBOT_ADMIN_CHAT_IDS: {part!r} is not a chat id") from exc
+        return frozenset(ids)
+
+    @property
+    def tz(self) -> ZoneInfo:
+        """The default time zone for digests and display."""
+        return ZoneInfo(self.timezone)
+
+    @property
+    def console_mode(self) -> bool:
+        """True when no bot token is set: alerts are printed instead of sent."""
+        return not self.telegram_token.get_secret_value().strip()
+
+    @property
+    def telegram_base_url(self) -> str:
+        """The Bot API root with ``/bot`` appended, as python-telegram-bot expects."""
+        return self.telegram_api_url.rstrip("/") + "/bot"
+
+    @property
+    def telegram_base_file_url(self) -> str:
+        """The Bot API file root, as python-telegram-bot expects."""
+        return self.telegram_api_url.rstrip("/") + "/file/bot"
