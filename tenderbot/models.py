@@ -117,6 +117,7 @@ class Notice:
     category_terms: tuple[str, ...] = ()
     award: Award | None = None
     attachments: tuple[str, ...] = ()
+    links: tuple[str, ...] = ()
     text: str = ""
 
     @property
