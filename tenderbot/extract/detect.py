@@ -1,0 +1,101 @@
+"""Decide what an input is (HTML page, HTML fragment, 政采云 JSON, plain text) and decode bytes."""
+
+from __future__ import annotations
+
+import codecs
+import json
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from tenderbot.errors import ParseError
+
+# Anything larger is cut before parsing: no real announcement is this long, and a runaway page
+# (a 5 MB table dump) must not cost seconds.
+MAX_INPUT_CHARS = 1_500_000
+
+_META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.IGNORECASE)
+_HTML_MARK = re.compile(
+    r"<\s*(?:!doctype|html|head|body|div|p|table|tr|td|span|br|meta|style|h[1-6])\b", re.IGNORECASE
+)
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f]")
+
+
+class Kind(StrEnum):
+    """The shape of an input document."""
+
+    HTML = "html"
+    JSON = "json"
+    TEXT = "text"
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """A decoded input: its kind, its text, and the parsed JSON when it is JSON."""
+
+    kind: Kind
+    text: str
+    data: Any = None
+
+
+def decode_bytes(raw: bytes) -> str:
+    """Decode page bytes: BOM, then ``<meta charset>``, then strict UTF-8, then GB18030."""
+    if not raw:
+        return ""
+    for bom, name in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"),
+                      (codecs.BOM_UTF16_BE, "utf-16-be")):
+        if raw.startswith(bom):
+            return raw[len(bom):].decode(name, errors="replace")
+    declared = _META_CHARSET.search(raw[:4096])
+    if declared:
+        name = declared.group(1).decode("ascii", errors="ignore").lower()
+        # gb2312/gbk pages routinely contain characters outside their declared set; gb18030 is a superset.
+        if name in {"gb2312", "gbk", "gb18030", "x-gbk"}:
+            name = "gb18030"
+        try:
+            return raw.decode(name)
+        except (LookupError, UnicodeDecodeError):
+            pass
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode("gb18030", errors="replace")
+
+
+def _looks_binary(text: str) -> bool:
+    """True when the sample is mostly control characters or replacement marks (not a document)."""
+    sample = text[:4096]
+    if "\x00" in sample:
+        return True
+    bad = len(_CONTROL.findall(sample)) + sample.count("\ufffd")
+    return bad > max(8, len(sample) // 10)
+
+
+def detect(content: str | bytes) -> Document:
+    """Decode and classify ``content``; raise ``ParseError`` for empty or binary input."""
+    if isinstance(content, bytes):
+        if not content.strip():
+            raise ParseError("empty document: no bytes to parse")
+        if b"\x00" in content[:4096] and not content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            raise ParseError("binary data, not a document (NUL bytes in the first 4 KB)")
+        text = decode_bytes(content)
+    else:
+        text = content
+    if len(text) > MAX_INPUT_CHARS:
+        text = text[:MAX_INPUT_CHARS]
+    stripped = text.strip()
+    if not stripped:
+        raise ParseError("empty document: nothing but whitespace")
+    if _looks_binary(stripped):
+        raise ParseError("binary data, not a document (control characters or undecodable bytes)")
+    if stripped[0] in "{[":
+        try:
+            data = json.loads(stripped)
+        except ValueError:
+            data = None
+        if isinstance(data, dict | list):
+            return Document(Kind.JSON, text, data)
+    if _HTML_MARK.search(text[:20000]):
+        return Document(Kind.HTML, text)
+    return Document(Kind.TEXT, text)

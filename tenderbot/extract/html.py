@@ -1,0 +1,199 @@
+"""HTML → announcement text and page facts (ccgp summary table, 政采云 ``code-*`` cells, attachments).
+
+Uses selectolax (lexbor) because the parse step must stay far under a millisecond per kilobyte.
+Block elements become line breaks and every table row becomes one line with its cells joined by
+`` | ``, so both key/value tables (``预算金额 | 120万元``) and header-row tables survive as text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from tenderbot.extract.text import normalize
+
+# Text beyond this is not scanned: label fields live in the first pages of an announcement.
+MAX_TEXT_CHARS = 200_000
+
+_BLOCK = frozenset({
+    "p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "table", "tbody", "thead",
+    "tfoot", "section", "article", "header", "footer", "blockquote", "dd", "dt", "dl", "pre", "form",
+    "hr", "address", "center", "caption", "main", "nav", "aside", "figure", "figcaption", "title",
+})
+_SKIP = frozenset({
+    "script", "style", "noscript", "template", "iframe", "svg", "button", "select", "textarea",
+    "input", "object", "embed", "canvas", "map", "head", "_comment", "-comment",
+})
+_CELL = frozenset({"td", "th"})
+_WS = re.compile(r"\s+")
+_HIDDEN = "[style*='display:none'], [style*='display: none']"
+# ccgp: the body div carries random extra classes (``vF_detail_content pzln52gui``); match the
+# class prefix. 政采云 bodies (incl. ccgp's zcy-template pages) sit in div#template-center-mark.
+_BODY_SELECTORS = (
+    "div.vF_detail_content",
+    "div.vT_detail_content",
+    "div[class^='vF_detail_content']",
+    "div[class^='vT_detail_content']",
+    "div#template-center-mark",
+)
+# 政采云 ``code-*`` classes worth reading: they hold the structured values the template was filled with.
+ZCY_CODES = frozenset({
+    "code-budgetPrice", "code-submitEndDate", "code-bidOpeningTime", "code-projectCode",
+    "code-projectName", "code-priceCeiling", "code-winningSupplierName", "code-summaryPrice",
+    "code-winningSupplierAddr", "code-sectionNo", "code-purchaserName", "code-agencyName",
+})
+
+
+@dataclass(frozen=True, slots=True)
+class PageParts:
+    """What the HTML layer found: normalised body text plus structured page facts."""
+
+    text: str
+    title: str | None = None
+    published: str | None = None
+    summary: dict[str, str] = field(default_factory=dict)
+    codes: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    attachments: tuple[str, ...] = ()
+
+
+def _squash(text: str) -> str:
+    """Collapse runs of whitespace (HTML source formatting) into one space."""
+    return _WS.sub(" ", text)
+
+
+def _row_text(row: LexborNode) -> str:
+    """One table row as ``cell | cell | …`` (whitespace inside a cell collapsed)."""
+    cells: list[str] = []
+    child = row.first_child
+    while child is not None:
+        if child.tag in _CELL:
+            buf: list[str] = []
+            _render(child, buf)
+            cells.append(_squash("".join(buf)).strip())
+        child = child.next
+    while cells and not cells[-1]:
+        cells.pop()
+    return " | ".join(cells)
+
+
+def _render(node: LexborNode, out: list[str]) -> None:
+    """Append the text of ``node``'s children to ``out``, with line breaks at block boundaries."""
+    child = node.first_child
+    while child is not None:
+        tag = child.tag
+        if tag == "-text":
+            out.append(_squash(child.text_content or ""))
+        elif tag in _SKIP:
+            pass
+        elif tag == "tr":
+            out.append("\n")
+            out.append(_row_text(child))
+            out.append("\n")
+        elif tag in _BLOCK:
+            out.append("\n")
+            _render(child, out)
+            out.append("\n")
+        else:
+            _render(child, out)
+        child = child.next
+
+
+def node_text(node: LexborNode) -> str:
+    """Plain text of a node: block elements → newlines, table rows → `` | ``-joined lines (raw form)."""
+    out: list[str] = []
+    try:
+        _render(node, out)
+    except RecursionError:
+        # A pathological page nested thousands deep: fall back to lexbor's own flat text.
+        return str(node.text(separator="\n"))
+    return "".join(out)
+
+
+def html_to_text(html: str) -> str:
+    """Normalised body text of an HTML page or fragment."""
+    return extract_page(html).text
+
+
+def _find_body(tree: LexborHTMLParser) -> LexborNode | None:
+    """The announcement body: ccgp / 政采云 containers, else ``<body>``."""
+    for selector in _BODY_SELECTORS:
+        found = tree.css_first(selector)
+        if found is not None:
+            return found
+    return tree.body
+
+
+def _meta(tree: LexborHTMLParser, name: str) -> str | None:
+    """The content of ``<meta name=…>`` when present and non-empty."""
+    node = tree.css_first(f"meta[name='{name}']")
+    if node is None:
+        return None
+    value = node.attributes.get("content")
+    return value.strip() if value and value.strip() else None
+
+
+def _summary_table(tree: LexborHTMLParser) -> dict[str, str]:
+    """ccgp 公告概要 rows as label → value (``行政区域 | 贵州省 | 公告时间 | …`` holds two pairs)."""
+    table = tree.css_first("div.vF_detail_header ~ div.table table, div.table table")
+    if table is None:
+        return {}
+    summary: dict[str, str] = {}
+    for row in table.css("tr"):
+        cells = [normalize(_squash(cell.text(separator=" "))) for cell in row.css("td, th")]
+        for index in range(0, len(cells) - 1, 2):
+            label, value = cells[index], cells[index + 1]
+            if label and value and label not in summary:
+                summary[label] = value
+    return summary
+
+
+def _zcy_codes(scope: LexborNode) -> dict[str, tuple[str, ...]]:
+    """Values of the 政采云 ``code-*`` cells, in page order, per class."""
+    found: dict[str, list[str]] = {}
+    for node in scope.css("[class*='code-']"):
+        classes = (node.attributes.get("class") or "").split()
+        for name in classes:
+            if name in ZCY_CODES:
+                value = normalize(_squash(node.text(separator=" ")))
+                if value:
+                    found.setdefault(name, []).append(value)
+    return {name: tuple(values) for name, values in found.items()}
+
+
+def _attachments(tree: LexborHTMLParser) -> tuple[str, ...]:
+    """Attachment links (ccgp / 政采云 ``ul.fjxx``), hrefs in page order without duplicates."""
+    links: list[str] = []
+    for anchor in tree.css("ul.fjxx a, .fjxx a"):
+        href = (anchor.attributes.get("href") or "").strip()
+        if href and href not in links:
+            links.append(href)
+    return tuple(links)
+
+
+def extract_page(html: str) -> PageParts:
+    """Parse an HTML page or fragment into normalised body text and page facts."""
+    tree = LexborHTMLParser(html)
+    for hidden in tree.css(_HIDDEN):
+        hidden.decompose()
+    body = _find_body(tree)
+    raw = node_text(body) if body is not None else ""
+    if not raw.strip() and tree.root is not None:
+        raw = node_text(tree.root)
+    text = normalize(raw[:MAX_TEXT_CHARS])
+    title = _meta(tree, "ArticleTitle")
+    if title is None:
+        heading = tree.css_first("div.vF_detail_header h2, h1, title")
+        title = normalize(heading.text()) if heading is not None and heading.text().strip() else None
+    else:
+        title = normalize(title)
+    scope = tree.root if tree.root is not None else body
+    return PageParts(
+        text=text,
+        title=title,
+        published=_meta(tree, "PubDate"),
+        summary=_summary_table(tree),
+        codes=_zcy_codes(scope) if scope is not None else {},
+        attachments=_attachments(tree),
+    )
