@@ -189,3 +189,4 @@ class Subscription:
     name: str = ""
     active: bool = True
     instant: bool = True
+    excluded_buyers: tuple[str, ...] = ()

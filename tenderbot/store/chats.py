@@ -1,0 +1,270 @@
+"""Chats, their settings, subscriptions, followed and hidden projects."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.engine import Row
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from tenderbot.models import Subscription
+from tenderbot.store.tables import chats, deliveries, follows, hidden_notices, new_id, subscriptions
+
+
+@dataclass(frozen=True, slots=True)
+class ChatRecord:
+    """A chat that talks to the bot (private, group, or the console)."""
+
+    id: int
+    kind: str = "private"
+    title: str | None = None
+    language: str = "zh"
+    timezone: str = "Asia/Shanghai"
+    digest_time: str | None = None
+    digest_always: bool = False
+    instant: bool = True
+    quiet_hours: str | None = None
+    active: bool = True
+    send_failures: int = 0
+    next_digest_at: datetime | None = None
+
+    @property
+    def is_group(self) -> bool:
+        """True for groups and supergroups (Telegram's group flood limits apply)."""
+        return self.kind in ("group", "supergroup") or self.id < 0
+
+
+_CHAT_FIELDS = tuple(f.name for f in fields(ChatRecord))
+
+
+def _chat(row: Row[Any]) -> ChatRecord:
+    return ChatRecord(**{name: getattr(row, name) for name in _CHAT_FIELDS})
+
+
+def _subscription(row: Row[Any]) -> Subscription:
+    return Subscription(
+        id=row.id,
+        chat_id=row.chat_id,
+        query=row.query,
+        name=row.name,
+        active=row.active,
+        instant=row.instant,
+        excluded_buyers=tuple(row.excluded_buyers or ()),
+    )
+
+
+class ChatRepo:
+    """Reads and writes chats and everything a chat owns."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+
+    async def ensure(
+        self, chat_id: int, now: datetime, *, kind: str = "private", title: str | None = None, language: str = "zh"
+    ) -> ChatRecord:
+        """Return the chat, creating it (or reactivating it) when it talks to us."""
+        async with self._engine.begin() as conn:
+            row = (await conn.execute(select(chats).where(chats.c.id == chat_id))).one_or_none()
+            if row is None:
+                await conn.execute(
+                    chats.insert().values(
+                        id=chat_id,
+                        kind=kind,
+                        title=title,
+                        language=language,
+                        timezone="Asia/Shanghai",
+                        digest_always=False,
+                        instant=True,
+                        active=True,
+                        send_failures=0,
+                        created_at=now,
+                    )
+                )
+            elif not row.active or row.title != title:
+                await conn.execute(
+                    chats.update().where(chats.c.id == chat_id).values(active=True, send_failures=0, title=title)
+                )
+            row = (await conn.execute(select(chats).where(chats.c.id == chat_id))).one()
+        return _chat(row)
+
+    async def get(self, chat_id: int) -> ChatRecord | None:
+        """One chat, or None."""
+        async with self._engine.connect() as conn:
+            row = (await conn.execute(select(chats).where(chats.c.id == chat_id))).one_or_none()
+        return None if row is None else _chat(row)
+
+    async def all(self, *, active_only: bool = True) -> list[ChatRecord]:
+        """All chats."""
+        query = select(chats).order_by(chats.c.id)
+        if active_only:
+            query = query.where(chats.c.active.is_(True))
+        async with self._engine.connect() as conn:
+            return [_chat(r) for r in (await conn.execute(query)).all()]
+
+    async def update(self, chat_id: int, **values: Any) -> None:
+        """Change chat settings (language, timezone, digest_time, instant, quiet_hours …)."""
+        unknown = set(values) - set(_CHAT_FIELDS)
+        if unknown:
+            raise ValueError(f"unknown chat settings: {sorted(unknown)}")
+        async with self._engine.begin() as conn:
+            await conn.execute(chats.update().where(chats.c.id == chat_id).values(**values))
+
+    async def record_send_failure(self, chat_id: int, deactivate_after: int) -> bool:
+        """Count a delivery refused by the chat; deactivate after repeated refusals. True if deactivated."""
+        async with self._engine.begin() as conn:
+            await conn.execute(
+                chats.update().where(chats.c.id == chat_id).values(send_failures=chats.c.send_failures + 1)
+            )
+            failures = (await conn.execute(select(chats.c.send_failures).where(chats.c.id == chat_id))).scalar()
+            if failures is not None and failures >= deactivate_after:
+                await conn.execute(chats.update().where(chats.c.id == chat_id).values(active=False))
+                return True
+        return False
+
+    async def record_send_success(self, chat_id: int) -> None:
+        """Reset the refusal counter after a delivery went through."""
+        async with self._engine.begin() as conn:
+            await conn.execute(
+                chats.update().where(chats.c.id == chat_id, chats.c.send_failures != 0).values(send_failures=0)
+            )
+
+    async def migrate(self, old_id: int, new_id: int, now: datetime) -> None:
+        """Move everything a group owns to its new supergroup id (Telegram's ChatMigrated)."""
+        async with self._engine.begin() as conn:
+            row = (await conn.execute(select(chats).where(chats.c.id == old_id))).one_or_none()
+            if row is None:
+                return
+            exists = (await conn.execute(select(chats.c.id).where(chats.c.id == new_id))).scalar()
+            if exists is None:
+                values = {name: getattr(row, name) for name in _CHAT_FIELDS if name != "id"}
+                values["kind"] = "supergroup"
+                await conn.execute(chats.insert().values(id=new_id, created_at=now, **values))
+            for table in (subscriptions, deliveries, follows, hidden_notices):
+                await conn.execute(update(table).where(table.c.chat_id == old_id).values(chat_id=new_id))
+            await conn.execute(delete(chats).where(chats.c.id == old_id))
+
+    # --- subscriptions -------------------------------------------------------------------------
+
+    async def add_subscription(
+        self, chat_id: int, query: str, now: datetime, *, name: str = "", instant: bool = True
+    ) -> Subscription:
+        """Save a (validated) query for a chat."""
+        async with self._engine.begin() as conn:
+            result = await conn.execute(
+                subscriptions.insert().values(
+                    chat_id=chat_id,
+                    name=name,
+                    query=query,
+                    active=True,
+                    instant=instant,
+                    excluded_buyers=[],
+                    created_at=now,
+                )
+            )
+            sub_id = new_id(result)
+        return Subscription(id=sub_id, chat_id=chat_id, query=query, name=name, instant=instant)
+
+    async def subscriptions(self, chat_id: int) -> list[Subscription]:
+        """A chat's subscriptions in creation order."""
+        async with self._engine.connect() as conn:
+            rows = (
+                await conn.execute(
+                    select(subscriptions).where(subscriptions.c.chat_id == chat_id).order_by(subscriptions.c.id)
+                )
+            ).all()
+        return [_subscription(r) for r in rows]
+
+    async def subscription(self, sub_id: int) -> Subscription | None:
+        """One subscription by id."""
+        async with self._engine.connect() as conn:
+            row = (await conn.execute(select(subscriptions).where(subscriptions.c.id == sub_id))).one_or_none()
+        return None if row is None else _subscription(row)
+
+    async def active_subscriptions(self) -> list[Subscription]:
+        """Every active subscription of every active chat."""
+        query = (
+            select(subscriptions)
+            .join(chats, chats.c.id == subscriptions.c.chat_id)
+            .where(subscriptions.c.active.is_(True), chats.c.active.is_(True))
+            .order_by(subscriptions.c.id)
+        )
+        async with self._engine.connect() as conn:
+            return [_subscription(r) for r in (await conn.execute(query)).all()]
+
+    async def subscriptions_version(self) -> tuple[int, int]:
+        """A cheap fingerprint of the subscription table, to know when to recompile the matcher."""
+        async with self._engine.connect() as conn:
+            row = (await conn.execute(select(func.count(), func.coalesce(func.max(subscriptions.c.id), 0)))).one()
+        return int(row[0]), int(row[1])
+
+    async def delete_subscription(self, chat_id: int, sub_id: int) -> bool:
+        """Delete a chat's subscription; False if it is not theirs."""
+        async with self._engine.begin() as conn:
+            result = await conn.execute(
+                delete(subscriptions).where(subscriptions.c.id == sub_id, subscriptions.c.chat_id == chat_id)
+            )
+        return bool(result.rowcount)
+
+    async def update_subscription(self, chat_id: int, sub_id: int, **values: Any) -> bool:
+        """Change a chat's subscription (active, instant, query, name, excluded_buyers)."""
+        async with self._engine.begin() as conn:
+            result = await conn.execute(
+                subscriptions.update()
+                .where(subscriptions.c.id == sub_id, subscriptions.c.chat_id == chat_id)
+                .values(**values)
+            )
+        return bool(result.rowcount)
+
+    # --- follows and hidden projects -------------------------------------------------------------
+
+    async def follow(self, chat_id: int, project_id: int, notice_id: int, now: datetime) -> bool:
+        """Follow a project (reminders and updates); False when already followed."""
+        async with self._engine.begin() as conn:
+            found = (
+                await conn.execute(
+                    select(follows.c.chat_id).where(follows.c.chat_id == chat_id, follows.c.project_id == project_id)
+                )
+            ).scalar()
+            if found is not None:
+                return False
+            await conn.execute(
+                follows.insert().values(chat_id=chat_id, project_id=project_id, notice_id=notice_id, created_at=now)
+            )
+        return True
+
+    async def followers(self, project_id: int) -> list[int]:
+        """Chats following a project."""
+        async with self._engine.connect() as conn:
+            rows = await conn.execute(select(follows.c.chat_id).where(follows.c.project_id == project_id))
+            return [int(r) for r in rows.scalars()]
+
+    async def followed(self) -> list[tuple[int, int]]:
+        """Every (chat, project) follow of active chats."""
+        query = select(follows.c.chat_id, follows.c.project_id).join(chats, chats.c.id == follows.c.chat_id)
+        async with self._engine.connect() as conn:
+            rows = (await conn.execute(query.where(chats.c.active.is_(True)))).all()
+        return [(int(r.chat_id), int(r.project_id)) for r in rows]
+
+    async def hide(self, chat_id: int, project_id: int, now: datetime) -> None:
+        """Hide a project from a chat (不相关)."""
+        async with self._engine.begin() as conn:
+            found = (
+                await conn.execute(
+                    select(hidden_notices.c.chat_id).where(
+                        hidden_notices.c.chat_id == chat_id, hidden_notices.c.project_id == project_id
+                    )
+                )
+            ).scalar()
+            if found is None:
+                await conn.execute(
+                    hidden_notices.insert().values(chat_id=chat_id, project_id=project_id, created_at=now)
+                )
+
+    async def hidden_projects(self) -> set[tuple[int, int]]:
+        """All (chat, project) pairs hidden by chats."""
+        async with self._engine.connect() as conn:
+            rows = (await conn.execute(select(hidden_notices.c.chat_id, hidden_notices.c.project_id))).all()
+        return {(int(r.chat_id), int(r.project_id)) for r in rows}

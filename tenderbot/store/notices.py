@@ -1,0 +1,210 @@
+"""Notices and projects: store once per announcement, whatever the portal; report what changed."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from tenderbot.identity import ProjectIdentity, announcement_key, project_identity
+from tenderbot.models import Change, ChangeKind, Notice
+from tenderbot.store.codec import decode_notice, encode_notice
+from tenderbot.store.tables import new_id, notice_sources, notices, projects
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class StoredNotice:
+    """A notice with its database ids."""
+
+    id: int
+    project_id: int
+    notice: Notice
+    first_seen_at: datetime
+
+
+def _row_values(notice: Notice, now: datetime) -> dict[str, object]:
+    """Column values for a notice row."""
+    return {
+        "source": notice.source,
+        "source_id": notice.source_id,
+        "url": notice.url,
+        "title": notice.title,
+        "notice_type": notice.notice_type.value,
+        "procurement_method": notice.procurement_method.value if notice.procurement_method else None,
+        "project_code": notice.project_code,
+        "buyer_name": notice.buyer.name if notice.buyer else None,
+        "province": notice.region.province if notice.region else None,
+        "budget": notice.budget.amount if notice.budget else None,
+        "tender_deadline": notice.tender_deadline,
+        "published_at": notice.published_at,
+        "categories": ",".join(c.value for c in notice.categories),
+        "content_hash": notice.content_hash,
+        "data": encode_notice(notice),
+        "updated_at": now,
+    }
+
+
+def _same_buyer(stored: str | None, incoming: str | None) -> bool:
+    """Buyers agree when either is unknown or one name contains the other (某医院 / 某市某医院)."""
+    if stored is None or incoming is None:
+        return True
+    return stored in incoming or incoming in stored
+
+
+class NoticeRepo:
+    """Stores notices, deduplicating across sources, and reads them back."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+
+    async def upsert(self, batch: Iterable[Notice], now: datetime) -> list[Change]:
+        """Store a batch in one transaction; return the new and changed notices."""
+        changes: list[Change] = []
+        async with self._engine.begin() as conn:
+            for notice in batch:
+                change = await self._upsert_one(conn, notice, now)
+                if change is not None:
+                    changes.append(change)
+        return changes
+
+    async def _upsert_one(self, conn: AsyncConnection, notice: Notice, now: datetime) -> Change | None:
+        """Store one notice; None when it was already known unchanged (or is a cross-portal copy)."""
+        known = (
+            await conn.execute(
+                select(notice_sources.c.notice_id).where(
+                    notice_sources.c.source == notice.source, notice_sources.c.source_id == notice.source_id
+                )
+            )
+        ).scalar_one_or_none()
+        if known is not None:
+            return await self._update_if_changed(conn, known, notice, now)
+        project_id = await self._project_for(conn, project_identity(notice), now)
+        key = announcement_key(project_id, notice)
+        existing = (await conn.execute(select(notices.c.id).where(notices.c.dedupe_key == key))).scalar_one_or_none()
+        if existing is not None:
+            # The same announcement from another portal: remember where else it lives, alert nobody.
+            await self._add_source(conn, existing, notice, now)
+            log.debug("notice %s/%s is a copy of notice %d", notice.source, notice.source_id, existing)
+            return None
+        values = _row_values(notice, now)
+        inserted = await conn.execute(
+            notices.insert().values(project_id=project_id, dedupe_key=key, first_seen_at=now, **values)
+        )
+        notice_id = new_id(inserted)
+        await self._add_source(conn, notice_id, notice, now)
+        return Change(ChangeKind.NEW, notice_id, notice, None, project_id)
+
+    async def _update_if_changed(
+        self, conn: AsyncConnection, notice_id: int, notice: Notice, now: datetime
+    ) -> Change | None:
+        """Update a re-fetched notice when what a reader sees has changed."""
+        row = (
+            await conn.execute(
+                select(notices.c.content_hash, notices.c.data, notices.c.project_id).where(notices.c.id == notice_id)
+            )
+        ).one()
+        if row.content_hash == notice.content_hash:
+            return None
+        await conn.execute(notices.update().where(notices.c.id == notice_id).values(**_row_values(notice, now)))
+        return Change(ChangeKind.UPDATED, notice_id, notice, decode_notice(row.data), row.project_id)
+
+    async def _add_source(self, conn: AsyncConnection, notice_id: int, notice: Notice, now: datetime) -> None:
+        """Record that a portal publishes this notice."""
+        await conn.execute(
+            notice_sources.insert().values(
+                notice_id=notice_id, source=notice.source, source_id=notice.source_id, url=notice.url, seen_at=now
+            )
+        )
+
+    async def _project_for(self, conn: AsyncConnection, ident: ProjectIdentity, now: datetime) -> int:
+        """Find the project by code (+ buyer when both sides know it) or fingerprint, or create it."""
+        if ident.code_key:
+            candidates = (
+                await conn.execute(
+                    select(projects.c.id, projects.c.buyer_key)
+                    .where(projects.c.code_key == ident.code_key)
+                    .order_by(projects.c.id)
+                )
+            ).all()
+            for found in candidates:
+                if not _same_buyer(found.buyer_key, ident.buyer_key):
+                    continue
+                if found.buyer_key is None and ident.buyer_key is not None:
+                    await conn.execute(
+                        projects.update().where(projects.c.id == found.id).values(buyer_key=ident.buyer_key)
+                    )
+                return int(found.id)
+        else:
+            found_id = (
+                await conn.execute(
+                    select(projects.c.id).where(projects.c.fingerprint == ident.fingerprint).order_by(projects.c.id)
+                )
+            ).scalar()
+            if found_id is not None:
+                return int(found_id)
+        inserted = await conn.execute(
+            projects.insert().values(
+                code_key=ident.code_key, buyer_key=ident.buyer_key, fingerprint=ident.fingerprint, created_at=now
+            )
+        )
+        return new_id(inserted)
+
+    async def get(self, notice_id: int) -> StoredNotice | None:
+        """One stored notice by id."""
+        async with self._engine.connect() as conn:
+            row = (
+                await conn.execute(
+                    select(notices.c.id, notices.c.project_id, notices.c.data, notices.c.first_seen_at).where(
+                        notices.c.id == notice_id
+                    )
+                )
+            ).one_or_none()
+        return None if row is None else StoredNotice(row.id, row.project_id, decode_notice(row.data), row.first_seen_at)
+
+    async def seen_since(self, since: datetime, limit: int = 5000) -> list[StoredNotice]:
+        """Notices first seen since a time, newest first."""
+        async with self._engine.connect() as conn:
+            rows = (
+                await conn.execute(
+                    select(notices.c.id, notices.c.project_id, notices.c.data, notices.c.first_seen_at)
+                    .where(notices.c.first_seen_at >= since)
+                    .order_by(notices.c.first_seen_at.desc(), notices.c.id.desc())
+                    .limit(limit)
+                )
+            ).all()
+        return [StoredNotice(r.id, r.project_id, decode_notice(r.data), r.first_seen_at) for r in rows]
+
+    async def project_notices(self, project_id: int) -> Sequence[StoredNotice]:
+        """Every announcement of a project, oldest first."""
+        async with self._engine.connect() as conn:
+            rows = (
+                await conn.execute(
+                    select(notices.c.id, notices.c.project_id, notices.c.data, notices.c.first_seen_at)
+                    .where(notices.c.project_id == project_id)
+                    .order_by(notices.c.id)
+                )
+            ).all()
+        return [StoredNotice(r.id, r.project_id, decode_notice(r.data), r.first_seen_at) for r in rows]
+
+    async def count(self) -> int:
+        """How many announcements are stored."""
+        async with self._engine.connect() as conn:
+            return int((await conn.execute(select(func.count()).select_from(notices))).scalar_one())
+
+    async def counts_by_source_since(self, since: datetime) -> dict[str, int]:
+        """Announcements seen per source since a time (for health: notices in the last 24 h)."""
+        async with self._engine.connect() as conn:
+            rows = (
+                await conn.execute(
+                    select(notice_sources.c.source, func.count())
+                    .where(notice_sources.c.seen_at >= since)
+                    .group_by(notice_sources.c.source)
+                )
+            ).all()
+        return {str(source): int(n) for source, n in rows}
