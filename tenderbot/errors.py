@@ -1,15 +1,15 @@
 """One error tree for tenderbot, split by what the caller should do.
 
-    TenderbotError
-     ├── ConfigError          the operator must fix configuration; stop with a clear message
-     ├── FetchError           a portal could not be read now; retry later with backoff
-     │    ├── BlockedError    the portal served a block / CAPTCHA page; back off longer
-     │    └── NotModified     a conditional request said nothing changed (not a failure)
-     ├── ParseError           the page is not what we expected (site changed, bad input)
-     ├── QueryError           a subscription query is malformed; the message says what to write
-     └── NotifyError          a message could not be delivered
-          ├── RetryLater      wait ``retry_after`` seconds, then send again
-          └── ChatGone        the chat blocked or removed the bot; stop sending to it
+TenderbotError
+ ├── ConfigError          the operator must fix configuration; stop with a clear message
+ ├── FetchError           a portal could not be read now; retry later with backoff
+ │    ├── BlockedError    the portal served a block / CAPTCHA page; back off longer
+ │    └── NotModified     a conditional request said nothing changed (not a failure)
+ ├── ParseError           the page is not what we expected (site changed, bad input)
+ ├── QueryError           a subscription query is malformed; the message says what to write
+ └── NotifyError          a message could not be delivered
+      ├── RetryLater      wait ``retry_after`` seconds, then send again
+      └── ChatGone        the chat blocked or removed the bot; stop sending to it
 """
 
 from __future__ import annotations
