@@ -1,0 +1,324 @@
+"""Amounts of money in announcement text → exact ``Decimal`` yuan.
+
+Handles 元 / 万元 / 亿元, ￥ ¥ RMB 人民币 prefixes, thousands separators, uppercase numerals
+(``人民币壹仟贰佰万元整（¥12,000,000.00）``), ranges (``50-100万元``, ``不超过80万元``) and
+refuses what only looks like money: rates (``下浮率 5%``), phone numbers, project codes, dates,
+counts (``2台``) and unit prices (``元/台``). See research/domain.md §2.1 for the samples.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation, localcontext
+
+from tenderbot.extract.numerals import DIGITS, NUMERAL_CHARS, SMALL_UNITS, UPPERCASE_CHARS, parse_cn_amount
+
+__all__ = ["AmountRange", "find_money", "format_wan", "parse_money", "parse_money_range", "unit_from_label"]
+
+
+@dataclass(frozen=True, slots=True)
+class AmountRange:
+    """A budget given as a range or a bound (50-100万元, 不超过80万元); None means open."""
+
+    low: Decimal | None
+    high: Decimal | None
+
+
+_MULTIPLIERS: dict[str, Decimal] = {
+    "元": Decimal(1),
+    "圆": Decimal(1),
+    "万": Decimal(10_000),
+    "万元": Decimal(10_000),
+    "亿": Decimal(100_000_000),
+    "亿元": Decimal(100_000_000),
+}
+
+# One-to-one character mapping, so spans found in the prepared text are spans of the caller's text.
+_FULLWIDTH: dict[int, int] = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
+_EXTRA: dict[str, str] = {"￥": "¥", "\u3000": " ", "\xa0": " ", "〜": "~", "—": "-", "–": "-", "−": "-"}
+_PREPARE: dict[int, int] = {**_FULLWIDTH, **{ord(key): ord(value) for key, value in _EXTRA.items()}}
+
+_NUMBER = r"(?:\d{1,3}(?:,\s?\d{3})+|\d{1,3}(?:\ \d{3}){2,}|\d+)(?:\.\d+)?"
+_UNIT = r"亿元|万元|亿|万|元|圆"
+_PREFIX = r"(?:¥|RMB|CNY|人民币)\s*(?::\s*)?"
+# `预算金额：400000（元）`: a bracketed unit right after the figure.
+_BRACKET_UNIT = r"\(\s*(?:单位\s*:?\s*)?(?:人民币)?\s*(?P<bunit>亿元|万元|元)\s*\)"
+_AMOUNT = re.compile(rf"(?P<prefix>{_PREFIX})?(?P<num>{_NUMBER})(?:\s*(?P<unit>{_UNIT})|\s*{_BRACKET_UNIT})?")
+_RANGE = re.compile(
+    rf"(?:{_PREFIX})?(?P<low>{_NUMBER})\s*(?P<lowunit>{_UNIT})?\s*(?:-|~|至|到)\s*(?:{_PREFIX})?"
+    rf"(?P<high>{_NUMBER})\s*(?P<unit>{_UNIT})"
+)
+_CN_START = "".join(DIGITS) + "".join(SMALL_UNITS)
+_CN_AMOUNT = re.compile(
+    rf"(?<![{NUMERAL_CHARS}\d])[{_CN_START}][{NUMERAL_CHARS}]*[元圆](?:[{''.join(DIGITS)}][角分])*[整正]?"
+)
+# Between an uppercase figure and its Arabic twin: `壹仟贰佰万元整（¥12,000,000.00）`.
+_TWIN_GAP = re.compile(r"[\s():,;\[\]【】大小写为即人民币¥RMB]{0,12}")
+_HIGH_BEFORE = re.compile(r"(?:不超过|不高于|不大于|不得超过|不得高于|最高不超过|最高|上限为?|控制在|以内)\s*:?\s*$")
+_LOW_BEFORE = re.compile(r"(?:不低于|不少于|不小于|最低|下限为?|起价为?)\s*:?\s*$")
+_HIGH_AFTER = re.compile(r"^\s*(?:\(含\)|\(含税\))?\s*(?:以内|以下|之内|内)")
+_LOW_AFTER = re.compile(r"^\s*(?:\(含\)|\(含税\))?\s*(?:以上|起)")
+# A bare figure right after these words is a rate, a phone number, a code or a count, not money.
+_NOT_MONEY_LABEL = re.compile(
+    r"(?:率|电话|手机|传真|邮编|邮政编码|编号|编码|代码|号码|账号|帐号|QQ|数量|期限|工期|日期|时间|面积|比例|"
+    r"得分|分值|权重|序号|包号|年限|天数)[^\n\d]{0,6}$"
+)
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_MAX_INTEGER_DIGITS = 15
+
+
+@dataclass(frozen=True, slots=True)
+class _Hit:
+    """One amount found in the text; `bound` is 'low'/'high'/'' for range ends and plain figures."""
+
+    value: Decimal
+    start: int
+    end: int
+    bound: str = ""
+
+
+def _prepare(text: str) -> str:
+    """Map full-width forms and currency signs to ASCII, keeping every index in place."""
+    return text.translate(_PREPARE)
+
+
+def _clean(value: Decimal) -> Decimal:
+    """Drop trailing zeros without scientific notation: 2.7E+6 → 2700000, 569800.50 → 569800.5."""
+    value = value.normalize()
+    if value.as_tuple().exponent > 0:  # type: ignore[operator]
+        value = value.quantize(Decimal(1))
+    return value
+
+
+def _to_decimal(number: str) -> Decimal | None:
+    """Decimal of a figure with separators, or None when it is absurdly long."""
+    digits = number.replace(",", "").replace(" ", "")
+    integer = digits.partition(".")[0]
+    if len(integer.lstrip("0")) > _MAX_INTEGER_DIGITS or len(digits) > 40:
+        return None
+    try:
+        return Decimal(digits)
+    except InvalidOperation:
+        return None
+
+
+def _scale(value: Decimal, unit: str) -> Decimal:
+    """Yuan for a value written in `unit`."""
+    with localcontext() as ctx:
+        ctx.prec = 60
+        return _clean(value * _MULTIPLIERS[unit])
+
+
+def _normal_hint(unit_hint: str | None) -> str | None:
+    """Accept '元', '万元', '亿元' and the bare '万' / '亿'; anything else is no hint."""
+    if unit_hint in _MULTIPLIERS:
+        return unit_hint
+    return None
+
+
+def _glued_before(text: str, start: int) -> bool:
+    """True when the figure continues a code, a phone number, a date or a time on its left."""
+    if start == 0:
+        return False
+    prev = text[start - 1]
+    if prev.isascii() and (prev.isalnum() or prev in "_.#/"):
+        return True
+    before = text[start - 2] if start >= 2 else ""
+    # 0851-12345678 and 2024-09-18; 09:30 — but `预算金额:400000` keeps its colon.
+    return prev in "-:" and before.isascii() and before.isalnum()
+
+
+def _glued_after(text: str, end: int) -> bool:
+    """True when a unitless figure runs on into a code, a time, a rate or a count on its right."""
+    rest = text[end : end + 2]
+    if not rest:
+        return False
+    first = rest[0]
+    if first.isascii() and (first.isalnum() or first in "_%:#-"):
+        return True
+    if first == "." and rest[1:].isdigit():
+        return True
+    stripped = text[end : end + 4].lstrip(" ")
+    return bool(stripped) and (stripped[0] in "%‰:" or bool(_CJK.match(stripped[0])))
+
+
+def _unit_price_after(text: str, end: int) -> bool:
+    """True for 元/台, 万元/套 … (unit prices); 万元/年 is a yearly budget and stays money."""
+    rest = text[end : end + 4].lstrip(" ")
+    return rest.startswith("/") and not rest[1:].lstrip(" ").startswith("年")
+
+
+def _unitless_value(number: str, value: Decimal, hint: str | None, text: str, start: int) -> Decimal | None:
+    """Yuan of a figure with no unit, using the hint or the rules of research/domain.md §2.1."""
+    integer, _, fraction = number.replace(",", "").replace(" ", "").partition(".")
+    if len(integer) > 1 and integer.startswith("0"):
+        return None  # 0851: an area code, never an amount
+    line_start = text.rfind("\n", 0, start) + 1
+    if _NOT_MONEY_LABEL.search(text, line_start, start):
+        return None
+    if hint is not None:
+        return _scale(value, hint)
+    if len(integer) >= 11:
+        return None  # 13812345678 and other long identifiers
+    if len(fraction) >= 3 and value < 10_000:
+        return _scale(value, "万元")  # 183.254 in a Sichuan budget column means 万元
+    if value >= 1000:
+        return _scale(value, "元")
+    return None
+
+
+def _arabic_hits(text: str, hint: str | None, taken: list[tuple[int, int]]) -> Iterator[_Hit]:
+    """Single Arabic-figure amounts not inside an already-found range."""
+    for match in _AMOUNT.finditer(text):
+        start, end = match.span()
+        if any(a <= start < b for a, b in taken):
+            continue
+        num_start = match.start("num")
+        if _glued_before(text, start if match.group("prefix") else num_start):
+            continue
+        value = _to_decimal(match.group("num"))
+        if value is None:
+            continue
+        unit = match.group("unit") or match.group("bunit")
+        amount: Decimal | None
+        if unit:
+            if unit in ("万", "亿") and _glued_after_bare_unit(text, end):
+                continue
+            if _unit_price_after(text, end):
+                continue
+            amount = _scale(value, unit)
+        else:
+            if _glued_after(text, end):
+                continue
+            if match.group("prefix"):
+                amount = _scale(value, hint or "元")
+            else:
+                amount = _unitless_value(match.group("num"), value, hint, text, num_start)
+        if amount is not None and amount > 0:
+            yield _Hit(amount, start, end)
+
+
+def _glued_after_bare_unit(text: str, end: int) -> bool:
+    """3万台, 2万平方米: a bare 万/亿 followed by another word counts things, not yuan."""
+    rest = text[end : end + 3]
+    return bool(rest) and bool(_CJK.match(rest[0])) and not rest.startswith("人民币")
+
+
+def _range_hits(text: str) -> Iterator[_Hit]:
+    """Both ends of ranges such as 50-100万元 and 50万元至100万元 (the low end borrows the unit)."""
+    for match in _RANGE.finditer(text):
+        if _glued_before(text, match.start()):
+            continue
+        if _unit_price_after(text, match.end()):
+            continue
+        low, high = _to_decimal(match.group("low")), _to_decimal(match.group("high"))
+        if low is None or high is None:
+            continue
+        unit = match.group("unit")
+        low_yuan = _scale(low, match.group("lowunit") or unit)
+        high_yuan = _scale(high, unit)
+        if not 0 < low_yuan <= high_yuan:
+            continue
+        yield _Hit(low_yuan, match.start(), match.start("high"), "low")
+        yield _Hit(high_yuan, match.start("high"), match.end(), "high")
+
+
+def _uppercase_hits(text: str) -> Iterator[_Hit]:
+    """Amounts in Chinese numerals that end in 元/圆 (壹佰贰拾万元整, 五十万元)."""
+    for match in _CN_AMOUNT.finditer(text):
+        figure = match.group()
+        numeral = figure.split("元")[0].split("圆")[0]
+        # 单一元件 is not one yuan: a lowercase numeral must be at least two characters long.
+        if len(numeral) < 2 and not any(ch in UPPERCASE_CHARS for ch in numeral):
+            continue
+        value = parse_cn_amount(figure)
+        if value is not None and value > 0:
+            yield _Hit(_clean(value), match.start(), match.end())
+
+
+def _is_twin(text: str, first: _Hit, second: _Hit) -> bool:
+    """True when two hits are the same amount written twice (uppercase and Arabic side by side)."""
+    gap = text[first.end : second.start]
+    return _TWIN_GAP.fullmatch(gap) is not None
+
+
+def _scan(text: str, unit_hint: str | None) -> list[_Hit]:
+    """Every amount in the text, in order, with the Arabic twin preferred over the uppercase one."""
+    if not text:
+        return []
+    prepared = _prepare(text)
+    hint = _normal_hint(unit_hint)
+    ranges = list(_range_hits(prepared))
+    taken = [(hit.start, hit.end) for hit in ranges]
+    arabic = [*ranges, *_arabic_hits(prepared, hint, taken)]
+    uppercase = [hit for hit in _uppercase_hits(prepared) if not any(a <= hit.start < b for a, b in taken)]
+    kept_upper = []
+    for upper in uppercase:
+        twins = (
+            other
+            for other in arabic
+            if (other.start >= upper.end and _is_twin(prepared, upper, other))
+            or (other.end <= upper.start and _is_twin(prepared, other, upper))
+        )
+        if next(twins, None) is None:
+            kept_upper.append(upper)
+    return sorted([*arabic, *kept_upper], key=lambda hit: hit.start)
+
+
+def find_money(text: str, *, unit_hint: str | None = None) -> list[tuple[Decimal, int, int]]:
+    """All amounts with (yuan, start, end) spans in text."""
+    return [(hit.value, hit.start, hit.end) for hit in _scan(text, unit_hint)]
+
+
+def parse_money(text: str, *, unit_hint: str | None = None) -> Decimal | None:
+    """First money amount in `text` in yuan; explicit units in the text win over `unit_hint`.
+
+    `unit_hint` is '元' | '万元' | '亿元', from a label or table header such as 预算金额(万元).
+    """
+    hits = _scan(text, unit_hint)
+    return hits[0].value if hits else None
+
+
+def parse_money_range(text: str, *, unit_hint: str | None = None) -> AmountRange | None:
+    """The first amount as a range: 50-100万元, 不超过80万元, 80万元以内; a plain amount gives low == high."""
+    hits = _scan(text, unit_hint)
+    if not hits:
+        return None
+    first = hits[0]
+    if first.bound == "low" and len(hits) > 1 and hits[1].bound == "high":
+        return AmountRange(first.value, hits[1].value)
+    prepared = _prepare(text)
+    before = prepared[max(0, first.start - 10) : first.start]
+    after = prepared[first.end : first.end + 8]
+    if _HIGH_BEFORE.search(before) or _HIGH_AFTER.match(after):
+        return AmountRange(None, first.value)
+    if _LOW_BEFORE.search(before) or _LOW_AFTER.match(after):
+        return AmountRange(first.value, None)
+    return AmountRange(first.value, first.value)
+
+
+_LABEL_UNIT = re.compile(r"(亿元|万元|亿|万|元)")
+
+
+def unit_from_label(label: str) -> str | None:
+    """The unit a label or column header states: '预算金额(万元)' → '万元', '品目预算(元)' → '元'."""
+    prepared = _prepare(label)
+    # Prefer a bracketed or 单位: statement; 元/台 in 单价(元/台) still means the figures are in 元.
+    bracketed = re.search(r"[(\[【]\s*(?:单位\s*:?\s*)?(?:人民币)?\s*(亿元|万元|亿|万|元)", prepared)
+    if bracketed is None:
+        bracketed = re.search(r"单位\s*:?\s*(?:人民币)?\s*(亿元|万元|亿|万|元)", prepared)
+    found = bracketed or _LABEL_UNIT.search(prepared)
+    if found is None:
+        return None
+    unit = found.group(1)
+    return {"万": "万元", "亿": "亿元"}.get(unit, unit)
+
+
+def format_wan(amount: Decimal) -> str:
+    """Amount as people say it: 1200000 → '120万元', 1234567 → '123.46万元', 5000 → '5000元'."""
+    if abs(amount) >= 10_000:
+        wan = (amount / 10_000).quantize(Decimal("0.01"))
+        return f"{_clean(wan):f}万元"
+    return f"{_clean(amount.quantize(Decimal('0.01'))):f}元"
