@@ -1,0 +1,99 @@
+"""The budget filter of the query language: ``50万-500万``, ``>=50万``, ``-500万`` → Decimal yuan bounds."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from tenderbot.errors import QueryError
+
+_UNITS: dict[str, Decimal] = {
+    "": Decimal(1),
+    "元": Decimal(1),
+    "万": Decimal(10_000),
+    "万元": Decimal(10_000),
+    "亿": Decimal(100_000_000),
+    "亿元": Decimal(100_000_000),
+}
+# 13 integer digits and 6 decimals keep every amount exact in Decimal's 28-digit context, so a
+# canonical query parses back to the same bounds.
+_AMOUNT = re.compile(r"(?P<number>\d{1,13}(?:\.\d{1,6})?)(?P<unit>亿元|万元|亿|万|元)?")
+_RANGE_SEPARATORS = re.compile(r"[-~至到—–]")
+_AT_LEAST = re.compile(r"^(?:>=|≥|>|大于等于|大于|不低于|不少于)(?P<rest>.*)$")
+_AT_MOST = re.compile(r"^(?:<=|≤|<|小于等于|小于|不高于|不超过)(?P<rest>.*)$")
+_SUFFIX_AT_LEAST = re.compile(r"^(?P<rest>.*?)(?:以上|及以上)$")
+_SUFFIX_AT_MOST = re.compile(r"^(?P<rest>.*?)(?:以下|及以下|以内)$")
+
+EXAMPLE = "预算:50万-500万（或 预算:50万- 表示 50万以上，预算:-500万 表示 500万以下）"
+
+
+def _amount(text: str, whole: str, default_unit: str = "") -> tuple[Decimal, str]:
+    """One amount with an optional unit → (yuan, the unit as written)."""
+    text = text.replace(",", "")
+    found = _AMOUNT.fullmatch(text)
+    if found is None:
+        raise QueryError(
+            f"预算“{whole}”中的“{text}”不是金额：金额写成数字加单位（元、万、万元、亿、亿元），"
+            f"请写成 {EXAMPLE}"
+        )
+    unit = found["unit"] or default_unit
+    return Decimal(found["number"]) * _UNITS[unit], found["unit"] or ""
+
+
+def parse_budget(value: str) -> tuple[Decimal | None, Decimal | None]:
+    """Parse a budget filter value into inclusive (minimum, maximum) yuan, either may be open."""
+    whole = value
+    if not value:
+        raise QueryError(f"“预算:”后面缺少金额，请写成 {EXAMPLE}")
+    for pattern, is_minimum in (
+        (_AT_LEAST, True),
+        (_AT_MOST, False),
+        (_SUFFIX_AT_LEAST, True),
+        (_SUFFIX_AT_MOST, False),
+    ):
+        found = pattern.match(value)
+        if found is not None:
+            amount, _ = _amount(found["rest"], whole)
+            return (amount, None) if is_minimum else (None, amount)
+    parts = _RANGE_SEPARATORS.split(value)
+    if len(parts) != 2:
+        raise QueryError(f"预算“{whole}”不是一个范围：请用一个“-”连接下限和上限，写成 {EXAMPLE}")
+    low_text, high_text = parts
+    if not low_text and not high_text:
+        raise QueryError(f"预算“{whole}”既没有下限也没有上限，请写成 {EXAMPLE}")
+    high, high_unit = _amount(high_text, whole) if high_text else (None, "")
+    # “50-500万” means 50万 to 500万: a bare lower bound borrows the upper bound's unit.
+    low = _amount(low_text, whole, default_unit=high_unit)[0] if low_text else None
+    if low is not None and high is not None and low > high:
+        raise QueryError(
+            f"预算范围“{whole}”的下限大于上限，请写成 预算:{format_amount(high)}-{format_amount(low)}"
+        )
+    return low, high
+
+
+def format_amount(amount: Decimal) -> str:
+    """Write yuan the way a query would: ``50万``, ``1亿``, ``12345.5``."""
+    for unit in ("亿", "万"):
+        size = _UNITS[unit]
+        if amount >= size and amount % size == 0:
+            return _plain(amount / size) + unit
+    return _plain(amount)
+
+
+def _plain(number: Decimal) -> str:
+    """A decimal without exponent or trailing zeros: ``5E+1`` → ``50``, ``1.50`` → ``1.5``."""
+    text = f"{number:f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text
+
+
+def describe_budget(low: Decimal | None, high: Decimal | None) -> str:
+    """A human phrase for a budget range: ``50万–500万``, ``50万以上``, ``500万以下``."""
+    if low is not None and high is not None:
+        return f"{format_amount(low)}–{format_amount(high)}"
+    if low is not None:
+        return f"{format_amount(low)}以上"
+    if high is not None:
+        return f"{format_amount(high)}以下"
+    return "不限"
