@@ -1,0 +1,321 @@
+"""The source contract and the mechanics every portal shares: paging, stop at known items, backoff.
+
+A portal family subclasses ``ListingSource`` and supplies two things: how to read one listing page
+(``fetch_page``) and how to turn one listing item into a ``Notice`` (``fetch_notice``). The base class
+owns incremental polling (cursor + bounded seen-set), first-run backfill bounds, conditional
+requests, error accounting and backoff, so every family behaves the same way.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from abc import ABC, abstractmethod
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from types import MappingProxyType
+from typing import Any, ClassVar
+from zoneinfo import ZoneInfo
+
+from tenderbot.errors import BlockedError, NotModified, TenderbotError
+from tenderbot.models import Notice, SourceState
+from tenderbot.sources.fetch import Fetcher
+
+log = logging.getLogger(__name__)
+
+BEIJING = ZoneInfo("Asia/Shanghai")
+SEEN_LIMIT = 2000
+_MAX_BACKOFF = timedelta(hours=6)
+_MAX_BLOCKED_BACKOFF = timedelta(hours=24)
+_BLOCKED_FLOOR = timedelta(minutes=30)
+
+
+@dataclass(frozen=True)
+class SourceConfig:
+    """One configured source (an entry of config/sources.yaml)."""
+
+    name: str
+    kind: str
+    enabled: bool = True
+    interval_seconds: int = 900
+    jitter_seconds: int = 60
+    backfill_days: int = 3
+    max_pages: int = 5
+    max_items: int = 200
+    options: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+
+
+@dataclass(frozen=True)
+class PollResult:
+    """What one poll produced: new notices, the state to save, per-item errors, overall health."""
+
+    notices: tuple[Notice, ...]
+    state: SourceState
+    errors: tuple[str, ...]
+    ok: bool
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    """Human-readable outcome of a live diagnostic of one source."""
+
+    lines: tuple[str, ...]
+    ok: bool
+
+
+@dataclass(frozen=True)
+class ListItem:
+    """One entry of a listing page: enough to fetch the announcement and to know if it is new."""
+
+    source_id: str
+    url: str
+    title: str | None = None
+    published_at: datetime | None = None
+    # A string that sorts like publication order (zero-padded id, ISO time); None when unordered.
+    key: str | None = None
+    hints: Mapping[str, str] = field(default_factory=dict)
+    # Whatever the family needs to fetch the body (an API id, the list record itself).
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ListPage:
+    """One listing page as a family read it."""
+
+    items: tuple[ListItem, ...]
+    has_more: bool = True
+    etag: str | None = None
+    last_modified: str | None = None
+
+
+class Source(ABC):
+    """A portal adapter: polls incrementally and never raises for portal problems."""
+
+    kind: ClassVar[str]
+
+    def __init__(self, config: SourceConfig) -> None:
+        self.config = config
+
+    @property
+    def name(self) -> str:
+        """The configured, unique name of this source."""
+        return self.config.name
+
+    @classmethod
+    def option_problems(cls, options: Mapping[str, Any]) -> list[str]:
+        """Problems with this kind's options, as sentences for the operator (empty when fine)."""
+        return []
+
+    @abstractmethod
+    async def poll(self, fetcher: Fetcher, state: SourceState, *, now: datetime) -> PollResult:
+        """Fetch what is new since ``state``; return notices, the next state and errors."""
+
+    @abstractmethod
+    async def check(self, fetcher: Fetcher, *, now: datetime) -> CheckReport:
+        """Live diagnostic: read one listing page and one announcement, say what was found."""
+
+
+class ListingSource(Source):
+    """A source that pages through a newest-first listing and fetches each new announcement."""
+
+    # Whether the listing honours ETag / Last-Modified on its first page (feeds, static lists).
+    conditional: ClassVar[bool] = False
+
+    @abstractmethod
+    async def fetch_page(
+        self,
+        fetcher: Fetcher,
+        page_no: int,
+        *,
+        now: datetime,
+        since: datetime,
+        validators: tuple[str | None, str | None],
+    ) -> ListPage:
+        """Read listing page ``page_no`` (0-based), newest first; ``since`` bounds any date filter."""
+
+    @abstractmethod
+    async def fetch_notice(self, fetcher: Fetcher, item: ListItem) -> Notice:
+        """Fetch and extract one announcement (``source``/``source_id``/``url`` are filled by the base)."""
+
+    async def poll(self, fetcher: Fetcher, state: SourceState, *, now: datetime) -> PollResult:
+        """See ``Source.poll``: collect new items page by page, then fetch each announcement."""
+        if state.backoff_until is not None and now < state.backoff_until:
+            return PollResult((), state, (), True)
+        since = self._since(state, now)
+        try:
+            items, etag, last_modified = await self._collect(fetcher, state, now=now, since=since)
+        except NotModified:
+            return PollResult((), _succeeded(state, now, found=False), (), True)
+        except Exception as exc:  # a portal problem of any shape must not stop the scheduler
+            if not _is_expected(exc):
+                log.exception("source %s: unexpected error while listing", self.name)
+            message = f"listing: {type(exc).__name__}: {exc}"
+            return PollResult((), self._failed(state, now, message, exc), (message,), False)
+        notices, errors, failed_keys, blocked = await self._fetch_all(fetcher, items)
+        state = self._advance(state, items, notices, failed_keys, etag, last_modified)
+        if blocked is not None:
+            return PollResult(tuple(notices), self._failed(state, now, errors[-1], blocked), tuple(errors), False)
+        return PollResult(tuple(notices), _succeeded(state, now, found=bool(notices)), tuple(errors), True)
+
+    async def check(self, fetcher: Fetcher, *, now: datetime) -> CheckReport:
+        """Read the first listing page and the newest announcement; report what came back."""
+        lines = [f"{self.name} ({self.kind})"]
+        since = now - timedelta(days=self.config.backfill_days)
+        try:
+            page = await self.fetch_page(fetcher, 0, now=now, since=since, validators=(None, None))
+        except Exception as exc:
+            lines.append(f"listing FAILED: {type(exc).__name__}: {exc}")
+            return CheckReport(tuple(lines), False)
+        lines.append(f"listing: {len(page.items)} items on the first page")
+        if not page.items:
+            return CheckReport(tuple(lines), True)
+        item = page.items[0]
+        lines.append(f"newest: {item.source_id} {item.title or ''} {item.published_at or ''}".rstrip())
+        try:
+            notice = await self._notice(fetcher, item)
+        except Exception as exc:
+            lines.append(f"detail FAILED: {item.url}: {type(exc).__name__}: {exc}")
+            return CheckReport(tuple(lines), False)
+        budget = notice.budget.amount if notice.budget else None
+        lines.append(f"detail: {notice.url} type={notice.notice_type.value} budget={budget} "
+                     f"text={len(notice.text)} chars")
+        return CheckReport(tuple(lines), True)
+
+    def _since(self, state: SourceState, now: datetime) -> datetime:
+        """The oldest publication time worth listing: the backfill window.
+
+        Not the last success: portals publish late (an item dated yesterday appears today), and the
+        seen-set and cursor already stop paging at known items.
+        """
+        return now - timedelta(days=self.config.backfill_days)
+
+    async def _collect(
+        self, fetcher: Fetcher, state: SourceState, *, now: datetime, since: datetime
+    ) -> tuple[list[ListItem], str | None, str | None]:
+        """Page through the listing until known items, the date floor or the configured bounds."""
+        seen = set(state.seen)
+        collected: list[ListItem] = []
+        taken: set[str] = set()
+        etag, last_modified = state.etag, state.last_modified
+        for page_no in range(max(1, self.config.max_pages)):
+            validators = (state.etag, state.last_modified) if page_no == 0 and self.conditional else (None, None)
+            page = await self.fetch_page(fetcher, page_no, now=now, since=since, validators=validators)
+            if page_no == 0:
+                etag, last_modified = page.etag or etag, page.last_modified or last_modified
+            reached_known = False
+            for item in page.items:
+                if item.source_id in seen or _older_than_cursor(item, state.cursor):
+                    reached_known = True
+                    continue
+                if item.published_at is not None and item.published_at < since:
+                    reached_known = True
+                    continue
+                if item.source_id in taken:
+                    continue
+                taken.add(item.source_id)
+                collected.append(item)
+                if len(collected) >= self.config.max_items:
+                    return collected, etag, last_modified
+            if reached_known or not page.has_more or not page.items:
+                break
+        return collected, etag, last_modified
+
+    async def _fetch_all(
+        self, fetcher: Fetcher, items: list[ListItem]
+    ) -> tuple[list[Notice], list[str], list[str], BlockedError | None]:
+        """Fetch announcements oldest first; a failure is recorded and the rest continue (not after a block)."""
+        notices: list[Notice] = []
+        errors: list[str] = []
+        failed_keys: list[str] = []
+        for item in reversed(items):
+            try:
+                notices.append(await self._notice(fetcher, item))
+            except BlockedError as exc:
+                errors.append(f"{item.url}: blocked: {exc}")
+                failed_keys.extend(i.key for i in items if i.key is not None and i.source_id not in
+                                   {n.source_id for n in notices})
+                return notices, errors, failed_keys, exc
+            except Exception as exc:  # one bad announcement must not lose the others
+                if not _is_expected(exc):
+                    log.exception("source %s: unexpected error on %s", self.name, item.url)
+                errors.append(f"{item.url}: {type(exc).__name__}: {exc}")
+                if item.key is not None:
+                    failed_keys.append(item.key)
+        return notices, errors, failed_keys, None
+
+    async def _notice(self, fetcher: Fetcher, item: ListItem) -> Notice:
+        """Fetch one announcement and stamp it with this source's identity."""
+        notice = await self.fetch_notice(fetcher, item)
+        return dataclasses.replace(
+            notice,
+            source=self.name,
+            source_id=item.source_id,
+            url=notice.url or item.url,
+            title=notice.title or item.title,
+            published_at=notice.published_at or item.published_at,
+        )
+
+    def _advance(
+        self,
+        state: SourceState,
+        items: list[ListItem],
+        notices: list[Notice],
+        failed_keys: list[str],
+        etag: str | None,
+        last_modified: str | None,
+    ) -> SourceState:
+        """The next state: seen-set grows by what was stored, the cursor never passes a failed item."""
+        done = {n.source_id for n in notices}
+        seen = [*state.seen, *(i.source_id for i in reversed(items) if i.source_id in done)]
+        keys = [i.key for i in items if i.key is not None and i.source_id in done]
+        cursor = state.cursor
+        if keys:
+            cursor = max([k for k in (cursor, *keys) if k is not None])
+        if failed_keys:
+            # Items sorting at or above the cursor are listed again next time, so a failed announcement
+            # is retried: hold the cursor at the oldest failure (never below the previous cursor).
+            lowest_failed = min(failed_keys)
+            cursor = lowest_failed if state.cursor is None else max(state.cursor, lowest_failed)
+        return dataclasses.replace(
+            state,
+            cursor=cursor,
+            seen=tuple(dict.fromkeys(seen))[-SEEN_LIMIT:],
+            etag=etag,
+            last_modified=last_modified,
+        )
+
+    def _failed(self, state: SourceState, now: datetime, message: str, exc: BaseException) -> SourceState:
+        """Count a failure and back off exponentially (longer when the portal blocked us)."""
+        failures = state.failures + 1
+        base = timedelta(seconds=max(60, self.config.interval_seconds))
+        delay = base * (2 ** min(failures - 1, 10))
+        if isinstance(exc, BlockedError):
+            delay = min(max(delay * 4, _BLOCKED_FLOOR), _MAX_BLOCKED_BACKOFF)
+        else:
+            delay = min(delay, _MAX_BACKOFF)
+        return dataclasses.replace(
+            state, failures=failures, last_error=message[:500], backoff_until=now + delay
+        )
+
+
+def _succeeded(state: SourceState, now: datetime, *, found: bool) -> SourceState:
+    """Reset failure accounting after a successful listing."""
+    return dataclasses.replace(
+        state,
+        failures=0,
+        last_success=now,
+        last_error=None,
+        backoff_until=None,
+        last_notice_at=now if found else state.last_notice_at,
+    )
+
+
+def _older_than_cursor(item: ListItem, cursor: str | None) -> bool:
+    """True when the item sorts strictly before the watermark (already handled)."""
+    return cursor is not None and item.key is not None and item.key < cursor
+
+
+def _is_expected(exc: BaseException) -> bool:
+    """Errors that are the portal's fault, not ours: no traceback in the log for these."""
+    return isinstance(exc, TenderbotError)

@@ -1,0 +1,102 @@
+"""Small pure helpers the portal families share: listing dates, URLs, hints, option access."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from urllib.parse import urljoin
+from zoneinfo import ZoneInfo
+
+from tenderbot.errors import ConfigError
+
+BEIJING = ZoneInfo("Asia/Shanghai")
+
+# Listing dates seen: "2026.09.23 12:30:10" (ccgp search), "2025-06-27 17:52" (ccgp meta PubDate),
+# "2017-12-26 08:30:31" (EPoint), "2025年06月27日 17:52" (ccgp pubTime), "2026-11-20" (channel lists).
+_DATE = re.compile(
+    r"(\d{4})\s*[-./年]\s*(\d{1,2})\s*[-./月]\s*(\d{1,2})\s*日?"
+    r"(?:[\sT]*(\d{1,2})\s*[:时]\s*(\d{1,2})(?:\s*[:分]\s*(\d{1,2}))?)?"
+)
+
+
+def parse_listing_time(value: str | int | float | None, *, tz: ZoneInfo = BEIJING) -> datetime | None:
+    """Parse a listing date (text or epoch milliseconds) as an aware datetime; None when unreadable."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, (int, float)) or (isinstance(value, str) and value.strip().isdigit()):
+        number = float(value)
+        seconds = number / 1000 if number > 10**11 else number
+        return datetime.fromtimestamp(seconds, tz=UTC).astimezone(tz)
+    text = str(value).strip()
+    found = _DATE.search(text)
+    if not found:
+        return None
+    year, month, day, hour, minute, second = (int(g) if g else 0 for g in found.groups())
+    try:
+        return datetime(year, month, day, hour, minute, second, tzinfo=tz)
+    except ValueError:
+        return None
+
+
+def time_key(moment: datetime | None) -> str | None:
+    """A sortable cursor key for a publication time (UTC ISO, so zones never mix)."""
+    if moment is None:
+        return None
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S")
+
+
+def number_key(number: int) -> str:
+    """A sortable cursor key for an increasing numeric id."""
+    return f"{number:020d}"
+
+
+def absolute(base: str, href: str) -> str:
+    """Resolve a possibly relative link against the page it came from."""
+    return urljoin(base, href.strip())
+
+
+def clean_hints(**values: object) -> dict[str, str]:
+    """Hints for ``extract_notice`` without empty values, all as strings."""
+    hints: dict[str, str] = {}
+    for key, value in values.items():
+        if value is None:
+            continue
+        text = value.isoformat() if isinstance(value, datetime) else " ".join(str(value).split())
+        if text:
+            hints[key] = text
+    return hints
+
+
+def option_str(options: Mapping[str, Any], key: str, default: str | None = None) -> str:
+    """A required (or defaulted) string option; ConfigError when missing."""
+    value = options.get(key, default)
+    if value is None or not isinstance(value, str) or not value.strip():
+        raise ConfigError(f"option {key!r} must be a non-empty string")
+    return value.strip()
+
+
+def option_list(options: Mapping[str, Any], key: str, default: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """A list-of-strings option (a single string is accepted as one element)."""
+    value = options.get(key)
+    if value is None:
+        return default
+    if isinstance(value, str):
+        return (value,)
+    if isinstance(value, (list, tuple)) and all(isinstance(v, (str, int)) for v in value):
+        return tuple(str(v) for v in value)
+    raise ConfigError(f"option {key!r} must be a list of strings")
+
+
+def window(now: datetime, since: datetime) -> tuple[datetime, datetime]:
+    """The (start, end) of a date-filtered query, in Beijing time, end including today."""
+    return since.astimezone(BEIJING), (now + timedelta(minutes=1)).astimezone(BEIJING)
+
+
+def clean_text(value: str | None) -> str | None:
+    """Collapse whitespace (incl. &nbsp; and full-width spaces) in a listing field; None when empty."""
+    if value is None:
+        return None
+    text = " ".join(value.replace("\u3000", " ").split())
+    return text or None

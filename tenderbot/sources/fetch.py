@@ -1,0 +1,193 @@
+"""Polite HTTP for every source: per-host pacing, retries, conditional requests, block detection."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import time
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+
+from tenderbot.errors import BlockedError, FetchError, NotModified
+from tenderbot.models import RawPage
+from tenderbot.sources.pages import block_reason, decode_content
+
+log = logging.getLogger(__name__)
+
+Sleep = Callable[[float], Awaitable[None]]
+Clock = Callable[[], float]
+Jitter = Callable[[], float]
+
+# Statuses a firewall uses for "slow down / prove you are human" (research/sources.md §1.4).
+_BLOCK_STATUSES = frozenset({403, 412, 429, 503})
+_RETRY_STATUSES = frozenset({500, 502, 503, 504, 520, 521, 522, 524})
+
+
+@dataclass
+class _Host:
+    """Pacing state of one host, shared by every source using the same Fetcher."""
+
+    limit: asyncio.Semaphore
+    gate: asyncio.Lock = field(default_factory=asyncio.Lock)
+    next_start: float = float("-inf")
+
+
+class Fetcher:
+    """The only way sources touch the network: one per process, shared by all sources."""
+
+    def __init__(
+        self,
+        client: httpx.AsyncClient,
+        *,
+        user_agent: str,
+        min_delay: float = 2.0,
+        max_in_flight: int = 1,
+        retries: int = 3,
+        backoff_base: float = 1.0,
+        sleep: Sleep = asyncio.sleep,
+        clock: Clock = time.monotonic,
+        jitter: Jitter = random.random,
+    ) -> None:
+        if max_in_flight < 1:
+            raise ValueError("max_in_flight must be at least 1")
+        self._client = client
+        self._user_agent = user_agent
+        self._min_delay = max(0.0, min_delay)
+        self._max_in_flight = max_in_flight
+        self._retries = max(0, retries)
+        self._backoff_base = max(0.0, backoff_base)
+        self._sleep = sleep
+        self._clock = clock
+        self._jitter = jitter
+        self._hosts: dict[str, _Host] = {}
+
+    async def get(
+        self,
+        url: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        headers: Mapping[str, str] | None = None,
+        etag: str | None = None,
+        last_modified: str | None = None,
+    ) -> RawPage:
+        """GET a page; raise NotModified on 304, BlockedError on a block page, FetchError otherwise."""
+        extra = dict(headers or {})
+        if etag:
+            extra["If-None-Match"] = etag
+        if last_modified:
+            extra["If-Modified-Since"] = last_modified
+        return await self._request("GET", url, params=params, headers=extra)
+
+    async def post(
+        self,
+        url: str,
+        *,
+        json: Any = None,
+        data: Mapping[str, Any] | None = None,
+        content: str | bytes | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> RawPage:
+        """POST a form, a JSON document or raw bytes; errors as for ``get``."""
+        return await self._request("POST", url, json=json, data=data, content=content, headers=dict(headers or {}))
+
+    def text(self, page: RawPage) -> str:
+        """The page decoded with the right encoding (see ``pages.decode_content``)."""
+        if page.encoding:
+            try:
+                return page.content.decode(page.encoding)
+            except (UnicodeDecodeError, LookupError):
+                pass
+        return decode_content(page.content, page.headers)[0]
+
+    async def _request(self, method: str, url: str, *, headers: dict[str, str], **kwargs: Any) -> RawPage:
+        """Send with retries on timeouts, connection errors and 5xx; classify the final answer."""
+        headers.setdefault("User-Agent", self._user_agent)
+        attempt = 0
+        while True:
+            try:
+                async with self._slot(url):
+                    response = await self._client.request(method, url, headers=headers, **kwargs)
+            except (httpx.TimeoutException, httpx.TransportError) as exc:
+                problem = f"{type(exc).__name__} for {method} {url}"
+                if attempt >= self._retries:
+                    raise FetchError(f"{problem} (gave up after {attempt + 1} attempts)") from exc
+            else:
+                page = self._to_page(url, response)
+                retry = self._classify(method, page)
+                if retry is None:
+                    return page
+                problem = retry
+                if attempt >= self._retries:
+                    raise FetchError(f"{problem} (gave up after {attempt + 1} attempts)")
+            wait = self._backoff_base * (2**attempt) * (1.0 + self._jitter())
+            log.info("retrying %s %s in %.1fs: %s", method, url, wait, problem)
+            attempt += 1
+            await self._sleep(wait)
+
+    def _classify(self, method: str, page: RawPage) -> str | None:
+        """Return a reason to retry, None to accept the page; raise for block pages and 4xx."""
+        status = page.status
+        if status == 304:
+            raise NotModified(f"{page.url} not modified")
+        text = self.text(page) if page.content else ""
+        if status < 300 or status in _BLOCK_STATUSES:
+            reason = block_reason(text, status)
+            if reason:
+                raise BlockedError(f"{page.url}: {reason}")
+        if status < 300:
+            return None
+        if status in _RETRY_STATUSES:
+            return f"HTTP {status} for {method} {page.url}"
+        raise FetchError(f"HTTP {status} for {method} {page.url}")
+
+    @staticmethod
+    def _to_page(url: str, response: httpx.Response) -> RawPage:
+        """Copy what sources need out of an httpx response."""
+        headers = {key.lower(): value for key, value in response.headers.items()}
+        content = response.content
+        encoding = decode_content(content, headers)[1] if content else None
+        return RawPage(url=str(response.url) or url, status=response.status_code, content=content,
+                       headers=headers, encoding=encoding)
+
+    def _host(self, url: str) -> _Host:
+        """The pacing state for the URL's host (created on first use)."""
+        host = urlsplit(url).netloc.lower()
+        slot = self._hosts.get(host)
+        if slot is None:
+            slot = self._hosts[host] = _Host(limit=asyncio.Semaphore(self._max_in_flight))
+        return slot
+
+    def _slot(self, url: str) -> _HostSlot:
+        """An async context that waits for this host's turn and holds one in-flight permit."""
+        return _HostSlot(self, self._host(url))
+
+
+class _HostSlot:
+    """Acquire: in-flight permit, then wait until min_delay (+ jitter) since the previous start."""
+
+    def __init__(self, fetcher: Fetcher, host: _Host) -> None:
+        self._fetcher = fetcher
+        self._host = host
+
+    async def __aenter__(self) -> None:
+        await self._host.limit.acquire()
+        try:
+            async with self._host.gate:
+                fetcher = self._fetcher
+                wait = self._host.next_start - fetcher._clock()
+                if wait > 0:
+                    await fetcher._sleep(wait)
+                start = fetcher._clock()
+                spacing = fetcher._min_delay * (1.0 + 0.5 * fetcher._jitter())
+                self._host.next_start = start + spacing
+        except BaseException:
+            self._host.limit.release()
+            raise
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        self._host.limit.release()

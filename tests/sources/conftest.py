@@ -1,0 +1,59 @@
+"""Shared fixtures: a replay server, a fast Fetcher over a real httpx client, a fake clock."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import httpx
+import pytest
+
+from tenderbot.sources.fetch import Fetcher
+from tests.replay_server import ReplayServer
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "sources"
+BEIJING = ZoneInfo("Asia/Shanghai")
+NOW = datetime(2026, 11, 22, 18, 0, tzinfo=BEIJING)
+
+
+class FakeClock:
+    """A monotonic clock that only moves when the code under test sleeps."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+        self.sleeps: list[float] = []
+
+    def __call__(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += max(0.0, seconds)
+
+
+@pytest.fixture
+def replay() -> Iterator[ReplayServer]:
+    """A running replay server."""
+    with ReplayServer() as server:
+        yield server
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    """A fake clock whose sleep advances it instantly."""
+    return FakeClock()
+
+
+@pytest.fixture
+async def fetcher(clock: FakeClock) -> AsyncIterator[Fetcher]:
+    """A Fetcher with real HTTP to 127.0.0.1, no real waiting, no jitter."""
+    async with httpx.AsyncClient(timeout=5.0) as client:
+        yield Fetcher(client, user_agent="tenderbot-test/1.0 (+tests)", min_delay=2.0, retries=2,
+                      backoff_base=1.0, sleep=clock.sleep, clock=clock, jitter=lambda: 0.0)
+
+
+def fixture_bytes(name: str) -> bytes:
+    """Bytes of a file under tests/fixtures/sources/."""
+    return (FIXTURES / name).read_bytes()
