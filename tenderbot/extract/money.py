@@ -40,7 +40,8 @@ _FULLWIDTH: dict[int, int] = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF
 _EXTRA: dict[str, str] = {"￥": "¥", "\u3000": " ", "\xa0": " ", "〜": "~", "—": "-", "–": "-", "−": "-"}
 _PREPARE: dict[int, int] = {**_FULLWIDTH, **{ord(key): ord(value) for key, value in _EXTRA.items()}}
 
-_NUMBER = r"(?:\d{1,3}(?:,\s?\d{3})+|\d{1,3}(?:\ \d{3}){2,}|\d+)(?:\.\d+)?"
+# `人民币250,0000.00元` (a real 2016 Yunnan notice) groups by 万, four digits at a time.
+_NUMBER = r"(?:\d{1,3}(?:,\s?\d{3})+(?!\d)|\d{1,4}(?:,\d{4})+(?!\d)|\d{1,3}(?:\ \d{3}){2,}(?!\d)|\d+)(?:\.\d+)?"
 _UNIT = r"亿元|万元|亿|万|元|圆"
 _PREFIX = r"(?:¥|RMB|CNY|人民币)\s*(?::\s*)?"
 # `预算金额：400000（元）`: a bracketed unit right after the figure.
@@ -52,7 +53,7 @@ _RANGE = re.compile(
 )
 _CN_START = "".join(DIGITS) + "".join(SMALL_UNITS)
 _CN_AMOUNT = re.compile(
-    rf"(?<![{NUMERAL_CHARS}\d])[{_CN_START}][{NUMERAL_CHARS}]*[元圆](?:[{''.join(DIGITS)}][角分])*[整正]?"
+    rf"(?<![{NUMERAL_CHARS}\d])[{_CN_START}][{NUMERAL_CHARS}]*[元圆](?:[零〇]?[{''.join(DIGITS)}][角分])*[整正]?"
 )
 # Between an uppercase figure and its Arabic twin: `壹仟贰佰万元整（¥12,000,000.00）`.
 _TWIN_GAP = re.compile(r"[\s():,;\[\]【】大小写为即人民币¥RMB]{0,12}")
@@ -66,6 +67,8 @@ _NOT_MONEY_LABEL = re.compile(
     r"得分|分值|权重|序号|包号|年限|天数)[^\n\d]{0,6}$"
 )
 _CJK = re.compile(r"[\u3400-\u9fff]")
+# 元 starting a word (第十一元素, 一元件, 二元化) after a lowercase numeral is not the currency.
+_NOT_YUAN_WORD = re.compile(r"元[素件器旦宵首帅老气音化论次]")
 _MAX_INTEGER_DIGITS = 15
 
 
@@ -118,16 +121,22 @@ def _normal_hint(unit_hint: str | None) -> str | None:
     return None
 
 
-def _glued_before(text: str, start: int) -> bool:
-    """True when the figure continues a code, a phone number, a date or a time on its left."""
+def _glued_before(text: str, start: int, *, bare: bool = True) -> bool:
+    """True when the figure continues a code, a phone number, a date or a time on its left.
+
+    With a unit (`bare` false) `包1：50万元` is fine: only a bare figure after `1:` is a time.
+    """
+    # Shandong underlines figures (`_68.79万元_`); an underline after a code letter still glues.
+    while start > 0 and text[start - 1] == "_":
+        start -= 1
     if start == 0:
         return False
     prev = text[start - 1]
-    if prev.isascii() and (prev.isalnum() or prev in "_.#/"):
+    if prev.isascii() and (prev.isalnum() or prev in ".#/"):
         return True
     before = text[start - 2] if start >= 2 else ""
     # 0851-12345678 and 2024-09-18; 09:30 — but `预算金额:400000` keeps its colon.
-    return prev in "-:" and before.isascii() and before.isalnum()
+    return bare and prev in "-:" and before.isascii() and before.isalnum()
 
 
 def _glued_after(text: str, end: int) -> bool:
@@ -136,7 +145,7 @@ def _glued_after(text: str, end: int) -> bool:
     if not rest:
         return False
     first = rest[0]
-    if first.isascii() and (first.isalnum() or first in "_%:#-"):
+    if first.isascii() and (first.isalnum() or first in "%:#-"):
         return True
     if first == "." and rest[1:].isdigit():
         return True
@@ -146,7 +155,8 @@ def _glued_after(text: str, end: int) -> bool:
 
 def _unit_price_after(text: str, end: int) -> bool:
     """True for 元/台, 万元/套 … (unit prices); 万元/年 is a yearly budget and stays money."""
-    rest = text[end : end + 4].lstrip(" ")
+    # `1000元人民币/包` (a real 2016 Jilin notice) puts the currency between the unit and the slash.
+    rest = text[end : end + 8].lstrip(" ").removeprefix("人民币").lstrip(" ")
     return rest.startswith("/") and not rest[1:].lstrip(" ").startswith("年")
 
 
@@ -160,8 +170,8 @@ def _unitless_value(number: str, value: Decimal, hint: str | None, text: str, st
         return None
     if hint is not None:
         return _scale(value, hint)
-    if len(integer) >= 11:
-        return None  # 13812345678 and other long identifiers
+    if len(integer) >= 11 and not fraction:
+        return None  # 13812345678, bank accounts and other long identifiers
     if len(fraction) >= 3 and value < 10_000:
         return _scale(value, "万元")  # 183.254 in a Sichuan budget column means 万元
     if value >= 1000:
@@ -176,12 +186,12 @@ def _arabic_hits(text: str, hint: str | None, taken: list[tuple[int, int]]) -> I
         if any(a <= start < b for a, b in taken):
             continue
         num_start = match.start("num")
-        if _glued_before(text, start if match.group("prefix") else num_start):
+        unit = match.group("unit") or match.group("bunit")
+        if _glued_before(text, start if match.group("prefix") else num_start, bare=unit is None):
             continue
         value = _to_decimal(match.group("num"))
         if value is None:
             continue
-        unit = match.group("unit") or match.group("bunit")
         amount: Decimal | None
         if unit:
             if unit in ("万", "亿") and _glued_after_bare_unit(text, end):
@@ -231,7 +241,8 @@ def _uppercase_hits(text: str) -> Iterator[_Hit]:
         figure = match.group()
         numeral = figure.split("元")[0].split("圆")[0]
         # 单一元件 is not one yuan: a lowercase numeral must be at least two characters long.
-        if len(numeral) < 2 and not any(ch in UPPERCASE_CHARS for ch in numeral):
+        lowercase = not any(ch in UPPERCASE_CHARS for ch in numeral)
+        if lowercase and (len(numeral) < 2 or _NOT_YUAN_WORD.match(text, match.end() - 1)):
             continue
         value = parse_cn_amount(figure)
         if value is not None and value > 0:
