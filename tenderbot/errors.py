@@ -48,12 +48,24 @@ class NotifyError(TenderbotError):
 
 
 class RetryLater(NotifyError):
-    """The channel asked us to wait before sending again."""
+    """The channel asked us to wait (``retry_after`` seconds), or failed transiently (None: back off)."""
 
-    def __init__(self, message: str, retry_after: float) -> None:
+    def __init__(self, message: str, retry_after: float | None = None) -> None:
         super().__init__(message)
         self.retry_after = retry_after
 
 
 class ChatGone(NotifyError):
     """The chat blocked or removed the bot."""
+
+
+class ChatMoved(NotifyError):
+    """The chat now lives under another id (Telegram's group → supergroup migration)."""
+
+    def __init__(self, message: str, new_chat_id: int) -> None:
+        super().__init__(message)
+        self.new_chat_id = new_chat_id
+
+
+class MessageRejected(NotifyError):
+    """The channel refused this message for good (bad markup, too long)."""

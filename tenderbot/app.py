@@ -1,0 +1,202 @@
+"""Composition root: builds every part once, in order, and tears them down in reverse."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from collections.abc import Callable
+from contextlib import AsyncExitStack, suppress
+from datetime import UTC, datetime
+from types import TracebackType
+from typing import TextIO
+
+import httpx
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from telegram import Bot
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
+from telegram.request import HTTPXRequest
+
+from tenderbot.bot.handlers import BotDeps, install, publish_commands
+from tenderbot.errors import ConfigError
+from tenderbot.extract.taxonomy import load_taxonomy
+from tenderbot.jobs import schedule_jobs
+from tenderbot.notify.channels import ConsoleChannel, TelegramChannel
+from tenderbot.notify.ratelimit import SendLimiter
+from tenderbot.notify.sender import CONSOLE_CHAT_ID, Sender
+from tenderbot.pipeline import Pipeline, PollSummary
+from tenderbot.settings import Settings
+from tenderbot.sources.base import Source
+from tenderbot.sources.fetch import Fetcher
+from tenderbot.sources.registry import build_sources, load_source_configs
+from tenderbot.store.db import make_engine, upgrade
+from tenderbot.store.repos import Store
+from tenderbot.subscriptions import SubscriptionIndex
+
+log = logging.getLogger(__name__)
+
+
+def utcnow() -> datetime:
+    """The current time, aware, in UTC."""
+    return datetime.now(UTC)
+
+
+class TenderBot:
+    """The running service: store, sources, matcher, pipeline, sender and (with a token) the bot."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        clock: Callable[[], datetime] = utcnow,
+        transport: httpx.AsyncBaseTransport | None = None,
+        console_stream: TextIO | None = None,
+        fetch_min_delay: float = 2.0,
+    ) -> None:
+        self.settings = settings
+        self.clock = clock
+        self._transport = transport
+        self._console_stream = console_stream
+        self._fetch_min_delay = fetch_min_delay
+        self._stack = AsyncExitStack()
+        self.application: Application | None = None  # type: ignore[type-arg]
+
+    async def __aenter__(self) -> TenderBot:
+        """Open the database (migrating it), the HTTP client, the sources and the channels."""
+        settings = self.settings
+        configs = load_source_configs(settings.sources_file)
+        self.sources: list[Source] = build_sources(c for c in configs if c.enabled)
+        self.engine = make_engine(settings.database_url)
+        self._stack.push_async_callback(self.engine.dispose)
+        await upgrade(self.engine)
+        self.store = Store.over(self.engine)
+        self.http = httpx.AsyncClient(transport=self._transport, timeout=httpx.Timeout(30.0), follow_redirects=True)
+        self._stack.push_async_callback(self.http.aclose)
+        self.fetcher = Fetcher(self.http, user_agent=settings.user_agent, min_delay=self._fetch_min_delay)
+        taxonomy = load_taxonomy(settings.taxonomy_file)
+        self.index = SubscriptionIndex(self.store.chats, taxonomy.synonyms)
+        admins = settings.admin_ids
+        now = self.clock()
+        for admin in admins:
+            await self.store.chats.ensure(admin, now)
+        self.pipeline = Pipeline(self.store, self.fetcher, self.index, clock=self.clock, admin_ids=admins)
+        telegram = None
+        if not settings.console_mode:
+            telegram = TelegramChannel(await self._sender_bot())
+        else:
+            await self._ensure_console_subscription(now)
+        self.sender = Sender(
+            self.store,
+            telegram=telegram,
+            console=ConsoleChannel(self._console_stream),
+            limiter=SendLimiter(overall_per_second=settings.send_rate_per_second),
+            clock=self.clock,
+        )
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        """Release everything opened, in reverse order."""
+        await self._stack.aclose()
+
+    def _request(self, pool: int) -> HTTPXRequest:
+        """A Bot API request object; tests pass a transport so nothing leaves the machine."""
+        kwargs = {"transport": self._transport} if self._transport is not None else {}
+        return HTTPXRequest(connection_pool_size=pool, httpx_kwargs=kwargs)
+
+    async def _sender_bot(self) -> Bot:
+        """A plain Bot for the sender, which paces and retries itself (no AIORateLimiter in the way)."""
+        bot = Bot(
+            self.settings.telegram_token.get_secret_value(),
+            base_url=self.settings.telegram_base_url,
+            base_file_url=self.settings.telegram_base_file_url,
+            request=self._request(32),
+        )
+        await bot.initialize()
+        self._stack.push_async_callback(bot.shutdown)
+        return bot
+
+    async def _ensure_console_subscription(self, now: datetime) -> None:
+        """Console mode: a pseudo-chat whose one subscription is the default watch list."""
+        await self.store.chats.ensure(CONSOLE_CHAT_ID, now, kind="console", title="console")
+        wanted = self.settings.console_query
+        existing = await self.store.chats.subscriptions(CONSOLE_CHAT_ID)
+        if [s.query for s in existing] != [wanted]:
+            for subscription in existing:
+                await self.store.chats.delete_subscription(CONSOLE_CHAT_ID, subscription.id)
+            await self.store.chats.add_subscription(CONSOLE_CHAT_ID, wanted, now)
+        self.index.invalidate()
+
+    def source(self, name: str) -> Source:
+        """A configured, enabled source by name."""
+        for source in self.sources:
+            if source.name == name:
+                return source
+        names = ", ".join(s.name for s in self.sources) or "none"
+        raise ConfigError(f"no enabled source named {name!r} (enabled: {names})")
+
+    async def poll_once(self, source_name: str | None = None) -> list[PollSummary]:
+        """One polling pass over every enabled source (or one), then print console alerts."""
+        sources = [self.source(source_name)] if source_name else self.sources
+        summaries = [await self.pipeline.poll(source) for source in sources]
+        if self.settings.console_mode:
+            await self.drain()
+        return summaries
+
+    async def drain(self) -> int:
+        """Send everything that is due now."""
+        total = 0
+        while claimed := await self.sender.run_once():
+            total += claimed
+        return total
+
+    async def _start_telegram(self) -> None:
+        """Build the bot application, initialise it, publish menus and start polling for updates."""
+        settings = self.settings
+        application = (
+            ApplicationBuilder()
+            .token(settings.telegram_token.get_secret_value())
+            .base_url(settings.telegram_base_url)
+            .base_file_url(settings.telegram_base_file_url)
+            .request(self._request(8))
+            .get_updates_request(self._request(1))
+            .rate_limiter(AIORateLimiter(max_retries=2))
+            .build()
+        )
+        install(application, BotDeps(self.store, self.index, self.clock, settings.admin_ids))
+        await application.initialize()
+        self._stack.push_async_callback(application.shutdown)
+        await publish_commands(application)
+        await application.start()
+        self._stack.push_async_callback(application.stop)
+        assert application.updater is not None
+        await application.updater.start_polling(poll_interval=0.0, timeout=10, drop_pending_updates=False)
+        self._stack.push_async_callback(application.updater.stop)
+        self.application = application
+
+    async def run(self, stop: asyncio.Event | None = None) -> None:
+        """The main job: scheduled polls, the bot (with a token) and the sender, until stopped."""
+        stop = stop or asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            with suppress(NotImplementedError, RuntimeError):
+                loop.add_signal_handler(sig, stop.set)
+        if self.settings.console_mode:
+            log.info(
+                "no TENDERBOT_TELEGRAM_TOKEN: console mode, alerts for %r are printed here", self.settings.console_query
+            )
+        else:
+            await self._start_telegram()
+        scheduler = AsyncIOScheduler(timezone=UTC)
+        schedule_jobs(scheduler, self.sources, self.pipeline, self.sender, clock=self.clock)
+        scheduler.start()
+        log.info("tenderbot running: %d sources; Ctrl-C to stop", len(self.sources))
+        try:
+            await self.sender.run_forever(stop)
+        finally:
+            scheduler.shutdown(wait=False)
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                with suppress(NotImplementedError, RuntimeError):
+                    loop.remove_signal_handler(sig)
+            log.info("tenderbot stopping")

@@ -1,0 +1,1 @@
+"""Telegram handlers: commands, guided /sub conversation, buttons."""

@@ -1,0 +1,162 @@
+"""The ``tenderbot`` command line: run, poll, parse, sources, db."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from tenderbot import __version__
+from tenderbot.errors import ConfigError, ParseError, TenderbotError
+from tenderbot.settings import Settings
+
+log = logging.getLogger("tenderbot")
+
+
+def configure_logging(level: str) -> None:
+    """One line per event; the httpx logger stays at WARNING because Bot API URLs contain the token."""
+    logging.basicConfig(
+        level=getattr(logging, level.upper(), logging.INFO),
+        format="%(asctime)s %(levelname)-7s %(name)s: %(message)s",
+        datefmt="%Y-%m-%d %H:%M:%S",
+        stream=sys.stderr,
+    )
+    for noisy in ("httpx", "httpcore", "apscheduler", "telegram.ext.Updater", "aiosqlite"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every subcommand."""
+    parser = argparse.ArgumentParser(
+        prog="tenderbot", description="Tender alerts for instruments and medical equipment."
+    )
+    parser.add_argument("--version", action="version", version=f"tenderbot {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("run", help="the main job: scheduled polls, the bot and the sender")
+    poll = commands.add_parser("poll", help="poll the sources once, then exit (for cron)")
+    poll.add_argument("--once", action="store_true", required=True, help="one pass (the only mode)")
+    poll.add_argument("--source", metavar="NAME", help="only this source")
+    poll.add_argument("--send", action="store_true", help="also send queued Telegram messages before exiting")
+    parse = commands.add_parser("parse", help="extract one announcement (HTML, text or 政采云 JSON) as JSON")
+    parse.add_argument("path", help="a file, or - for standard input")
+    parse.add_argument("--url", default="", help="where the page came from (helps type and region)")
+    sources = commands.add_parser("sources", help="the configured sources and their health")
+    sources_commands = sources.add_subparsers(dest="sources_command")
+    check = sources_commands.add_parser("check", help="live diagnostic: one listing and one detail page per source")
+    check.add_argument("name", nargs="?", help="only this source")
+    database = commands.add_parser("db", help="database maintenance")
+    database.add_argument("action", choices=["upgrade"], help="apply the migrations")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run a subcommand; clear one-line errors and exit code 2 for configuration problems."""
+    args = build_parser().parse_args(argv)
+    try:
+        settings = Settings()
+    except ValidationError as exc:
+        print(f"tenderbot: invalid settings: {exc}", file=sys.stderr)
+        return 2
+    configure_logging(settings.log_level)
+    try:
+        if args.command == "parse":
+            return _parse(args.path, args.url)
+        return asyncio.run(_dispatch(args, settings))
+    except ConfigError as exc:
+        print(f"tenderbot: configuration error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
+    """Commands that need the database and sources."""
+    from tenderbot.app import TenderBot
+
+    if args.command == "db":
+        from tenderbot.store.db import make_engine, upgrade
+
+        engine = make_engine(settings.database_url)
+        await upgrade(engine)
+        await engine.dispose()
+        print("database is at the latest revision")
+        return 0
+    async with TenderBot(settings) as app:
+        if args.command == "run":
+            await app.run()
+            return 0
+        if args.command == "poll":
+            summaries = await app.poll_once(args.source)
+            if args.send and not settings.console_mode:
+                await app.drain()
+            failed = [s for s in summaries if not s.ok]
+            return 1 if failed and len(failed) == len(summaries) else 0
+        if args.command == "sources":
+            if args.sources_command == "check":
+                return await _check(app, args.name)
+            await _print_sources(app)
+            return 0
+    raise TenderbotError(f"unknown command {args.command}")
+
+
+def _parse(path: str, url: str) -> int:
+    """``tenderbot parse``: print one JSON object, or a clear error."""
+    from tenderbot.extract import extract_notice, notice_to_dict
+
+    try:
+        data = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
+    except OSError as exc:
+        print(f"tenderbot: cannot read {path}: {exc.strerror}", file=sys.stderr)
+        return 2
+    try:
+        notice = extract_notice(data, url=url)
+    except ParseError as exc:
+        print(f"tenderbot: {exc}", file=sys.stderr)
+        return 2
+    print(json.dumps(notice_to_dict(notice), ensure_ascii=False, indent=2))
+    return 0
+
+
+async def _print_sources(app: object) -> None:
+    """A table of sources with their state."""
+    from tenderbot.app import TenderBot
+    from tenderbot.sources.registry import load_source_configs
+
+    assert isinstance(app, TenderBot)
+    now = datetime.now(UTC)
+    counts = await app.store.notices.counts_by_source_since(now - timedelta(hours=24))
+    print(f"{'source':<22} {'kind':<10} {'on':<3} {'every':>6} {'24h':>4} {'fails':>5}  last success      last error")
+    for config in load_source_configs(app.settings.sources_file):
+        state = await app.store.sources.load(config.name)
+        success = f"{state.last_success.astimezone(app.settings.tz):%Y-%m-%d %H:%M}" if state.last_success else "never"
+        error = (state.last_error or "")[:60]
+        if state.backoff_until and state.backoff_until > now:
+            error = f"[backing off until {state.backoff_until.astimezone(app.settings.tz):%H:%M}] {error}"
+        print(
+            f"{config.name:<22} {config.kind:<10} {'yes' if config.enabled else 'no':<3} "
+            f"{config.interval_seconds // 60:>5}m {counts.get(config.name, 0):>4} {state.failures:>5}  "
+            f"{success:<17} {error}"
+        )
+
+
+async def _check(app: object, name: str | None) -> int:
+    """``tenderbot sources check``: fetch one listing and one detail page and say what happened."""
+    from tenderbot.app import TenderBot
+
+    assert isinstance(app, TenderBot)
+    sources = [app.source(name)] if name else app.sources
+    ok = True
+    for source in sources:
+        report = await source.check(app.fetcher, now=datetime.now(UTC))
+        print(f"== {source.name} ({source.config.kind}): {'OK' if report.ok else 'FAILED'}")
+        for line in report.lines:
+            print(f"   {line}")
+        ok = ok and report.ok
+    return 0 if ok else 1

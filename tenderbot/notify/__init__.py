@@ -1,0 +1,1 @@
+"""Rendering and delivery of messages: Telegram, console, team webhooks."""

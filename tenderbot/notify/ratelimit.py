@@ -1,0 +1,62 @@
+"""Pacing for chat sends: overall rate, about one message a second per chat, 20 a minute per group."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import deque
+from collections.abc import Awaitable, Callable
+
+
+class SendLimiter:
+    """Reserves send slots so concurrent senders stay within Telegram's limits (research/telegram.md §2.3)."""
+
+    def __init__(
+        self,
+        *,
+        overall_per_second: float = 25.0,
+        per_chat_interval: float = 1.0,
+        group_per_minute: int = 20,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        self._interval = 1.0 / overall_per_second
+        self._per_chat = per_chat_interval
+        self._group_per_minute = group_per_minute
+        self._clock = clock
+        self._sleep = sleep
+        self._next_overall = 0.0
+        self._next_chat: dict[int, float] = {}
+        self._group_sends: dict[int, deque[float]] = {}
+        self._paused_until = 0.0
+
+    def pause(self, seconds: float) -> None:
+        """Hold every send for a while (after a 429: Telegram's flood wait is per bot)."""
+        self._paused_until = max(self._paused_until, self._clock() + seconds)
+
+    def _reserve(self, chat_id: int, is_group: bool) -> float:
+        """Pick the earliest moment this chat may send and book it; no await, so no races."""
+        now = self._clock()
+        at = max(now, self._paused_until, self._next_overall, self._next_chat.get(chat_id, 0.0))
+        if is_group:
+            window = self._group_sends.setdefault(chat_id, deque())
+            while window and window[0] <= at - 60.0:
+                window.popleft()
+            if len(window) >= self._group_per_minute:
+                at = max(at, window[len(window) - self._group_per_minute] + 60.0)
+            window.append(at)
+        self._next_overall = at + self._interval
+        self._next_chat[chat_id] = at + self._per_chat
+        if len(self._next_chat) > 50_000:
+            self._next_chat = {c: t for c, t in self._next_chat.items() if t > now}
+        return at
+
+    async def acquire(self, chat_id: int, *, is_group: bool = False) -> None:
+        """Wait for this chat's turn."""
+        at = self._reserve(chat_id, is_group)
+        delay = at - self._clock()
+        if delay > 0:
+            await self._sleep(delay)
+        # A 429 may have paused everyone while we waited.
+        while self._paused_until > self._clock():
+            await self._sleep(self._paused_until - self._clock())

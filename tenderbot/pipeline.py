@@ -1,0 +1,181 @@
+"""One polling pass: fetch a source, store what it found, match, and queue the messages."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from tenderbot.models import Change, ChangeKind, NoticeType
+from tenderbot.notify.render import esc
+from tenderbot.sources.base import Source
+from tenderbot.sources.fetch import Fetcher
+from tenderbot.store.outbox import OutboxItem
+from tenderbot.store.repos import Store
+from tenderbot.subscriptions import FOLLOW_UP_TYPES, SubscriptionIndex
+
+log = logging.getLogger(__name__)
+
+# Tell the admins after this many failed polls in a row, or when a productive source is silent this long.
+FAILURES_BEFORE_REPORT = 3
+SILENCE_BEFORE_REPORT = timedelta(days=3)
+UPDATE_KINDS = {
+    NoticeType.AMENDMENT: "amendment",
+    NoticeType.AWARD: "result",
+    NoticeType.TERMINATION: "termination",
+    NoticeType.CONTRACT: "result",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class PollSummary:
+    """What one pass over one source did."""
+
+    source: str
+    ok: bool
+    found: int
+    new: int
+    updated: int
+    queued: int
+    error: str | None = None
+
+
+class Pipeline:
+    """Poll → store → match → outbox, for any source."""
+
+    def __init__(
+        self,
+        store: Store,
+        fetcher: Fetcher,
+        index: SubscriptionIndex,
+        *,
+        clock: Callable[[], datetime],
+        admin_ids: Iterable[int] = (),
+    ) -> None:
+        self._store = store
+        self._fetcher = fetcher
+        self._index = index
+        self._clock = clock
+        self._admins = tuple(admin_ids)
+
+    async def poll(self, source: Source) -> PollSummary:
+        """Run one pass of a source; problems are logged in one line and never raised."""
+        now = self._clock()
+        state = await self._store.sources.load(source.name)
+        result = await source.poll(self._fetcher, state, now=now)
+        # Store first: every accepted notice is kept even if matching or queueing fails later.
+        changes = await self._store.notices.upsert(result.notices, now)
+        await self._store.sources.save(result.state, now)
+        for error in result.errors:
+            log.warning("%s: %s", source.name, error)
+        queued = await self.queue_for(changes, now)
+        await self._report_health(source, result.state.failures, result.ok, now)
+        new = sum(1 for c in changes if c.kind is ChangeKind.NEW)
+        summary = PollSummary(
+            source=source.name,
+            ok=result.ok,
+            found=len(result.notices),
+            new=new,
+            updated=len(changes) - new,
+            queued=queued,
+            error=None if result.ok else (result.state.last_error or "failed"),
+        )
+        if result.ok:
+            log.info(
+                "%s: %d found, %d new, %d updated, %d messages queued",
+                source.name,
+                summary.found,
+                summary.new,
+                summary.updated,
+                queued,
+            )
+        else:
+            retry = result.state.backoff_until
+            when = f"; next try after {retry:%H:%M} UTC" if retry else ""
+            log.warning("%s: unreachable (%s)%s", source.name, summary.error, when)
+        return summary
+
+    async def queue_for(self, changes: Sequence[Change], now: datetime) -> int:
+        """Queue alerts for new matching notices and follow-ups for chats that know the project."""
+        if not changes:
+            return 0
+        await self._index.refresh()
+        hidden = await self._store.chats.hidden_projects()
+        items: list[OutboxItem] = []
+        for change in changes:
+            if change.kind is ChangeKind.NEW:
+                items += self._alerts(change, hidden)
+            items += await self._follow_ups(change)
+        return await self._store.outbox.enqueue(items, now)
+
+    def _alerts(self, change: Change, hidden: set[tuple[int, int]]) -> list[OutboxItem]:
+        """One alert per chat, however many of its subscriptions matched."""
+        per_chat: dict[int, tuple[list[int], list[str]]] = {}
+        for match in self._index.match(change.notice):
+            subscription = match.subscription
+            if not subscription.instant or (subscription.chat_id, change.project_id) in hidden:
+                continue
+            sub_ids, terms = per_chat.setdefault(subscription.chat_id, ([], []))
+            sub_ids.append(subscription.id)
+            terms.extend(t for t in match.terms if t not in terms)
+        return [
+            OutboxItem(
+                chat_id=chat_id,
+                kind="alert",
+                dedupe_key=f"alert:{change.notice_id}",
+                notice_id=change.notice_id,
+                subscription_ids=tuple(sub_ids),
+                why=tuple(terms),
+            )
+            for chat_id, (sub_ids, terms) in per_chat.items()
+        ]
+
+    async def _follow_ups(self, change: Change) -> list[OutboxItem]:
+        """Amendments, results and terminations — and changed deadlines — for chats that know the project."""
+        notice = change.notice
+        if change.project_id is None:
+            return []
+        if change.kind is ChangeKind.NEW and notice.notice_type in FOLLOW_UP_TYPES:
+            kind = UPDATE_KINDS[notice.notice_type]
+        elif (
+            change.kind is ChangeKind.UPDATED
+            and change.previous is not None
+            and (change.previous.tender_deadline != notice.tender_deadline or change.previous.budget != notice.budget)
+        ):
+            kind = "amendment"
+        else:
+            return []
+        chats = set(await self._store.outbox.alerted_chats(change.project_id))
+        chats |= set(await self._store.chats.followers(change.project_id))
+        key = f"{kind}:{change.notice_id}:{notice.content_hash[:10]}"
+        return [
+            OutboxItem(chat_id=chat_id, kind=kind, dedupe_key=key, notice_id=change.notice_id)
+            for chat_id in sorted(chats)
+        ]
+
+    async def _report_health(self, source: Source, failures: int, ok: bool, now: datetime) -> None:
+        """Tell the admin chats once when a source keeps failing or a productive one falls silent."""
+        if not self._admins:
+            return
+        state = await self._store.sources.load(source.name)
+        problem: str | None = None
+        if not ok and failures >= FAILURES_BEFORE_REPORT:
+            problem = f"连续 {failures} 次抓取失败：{state.last_error or '未知错误'}"
+        elif ok and state.last_notice_at and now - state.last_notice_at > SILENCE_BEFORE_REPORT:
+            problem = f"已 {(now - state.last_notice_at).days} 天没有新公告，页面结构可能已变化"
+        reported = await self._store.sources.reported_at(source.name)
+        if problem is None:
+            if reported is not None:
+                await self._store.sources.mark_reported(source.name, None)
+            return
+        if reported is not None and now - reported < timedelta(hours=24):
+            return
+        text = f"⚠️ <b>数据源 {esc(source.name)}</b>\n{esc(problem)}\n用 <code>tenderbot sources check</code> 诊断。"
+        day = now.date().isoformat()
+        items = [
+            OutboxItem(chat_id=admin, kind="health", dedupe_key=f"health:{source.name}:{day}", payload={"text": text})
+            for admin in self._admins
+        ]
+        await self._store.outbox.enqueue(items, now)
+        await self._store.sources.mark_reported(source.name, now)

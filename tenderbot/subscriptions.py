@@ -1,0 +1,100 @@
+"""All active subscriptions compiled into one matcher, kept in step with the database."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from tenderbot.errors import QueryError
+from tenderbot.matching.engine import Matcher, MatchResult
+from tenderbot.matching.query import Query, parse_query
+from tenderbot.models import Notice, NoticeType, Subscription
+from tenderbot.store.chats import ChatRepo
+
+log = logging.getLogger(__name__)
+
+# Without a 类型 filter a subscription hears about new tenders; follow-ups (amendments, results,
+# terminations, contracts) reach the chats that got the original alert instead (research/domain.md §4.3).
+FOLLOW_UP_TYPES = frozenset({NoticeType.AMENDMENT, NoticeType.AWARD, NoticeType.TERMINATION, NoticeType.CONTRACT})
+
+
+@dataclass(frozen=True, slots=True)
+class SubscriptionMatch:
+    """A subscription that matched a notice, and the terms that made it match."""
+
+    subscription: Subscription
+    terms: tuple[str, ...]
+
+
+class SubscriptionIndex:
+    """The compiled matcher over every active subscription, refreshed when subscriptions change."""
+
+    def __init__(self, chats: ChatRepo, synonyms: Callable[[str], Iterable[str]] | None = None) -> None:
+        self._chats = chats
+        self._synonyms = synonyms
+        self._matcher = Matcher(synonyms)
+        self._subs: dict[int, tuple[Subscription, Query]] = {}
+        self._version: tuple[int, int] | None = None
+        self._dirty = True
+
+    def invalidate(self) -> None:
+        """Reload from the database before the next match (another part changed subscriptions)."""
+        self._dirty = True
+
+    def put(self, subscription: Subscription) -> None:
+        """Add or replace one subscription without a reload."""
+        if not subscription.active:
+            self.drop(subscription.id)
+            return
+        try:
+            query = parse_query(subscription.query)
+        except QueryError as exc:
+            log.warning("subscription %d has an invalid query and is ignored: %s", subscription.id, exc)
+            self.drop(subscription.id)
+            return
+        self._subs[subscription.id] = (subscription, query)
+        self._matcher.add(subscription.id, query)
+
+    def drop(self, subscription_id: int) -> None:
+        """Remove one subscription without a reload."""
+        if self._subs.pop(subscription_id, None) is not None:
+            self._matcher.remove(subscription_id)
+
+    async def refresh(self) -> None:
+        """Reload when invalidated or when another process added or removed subscriptions."""
+        version = await self._chats.subscriptions_version()
+        if not self._dirty and version == self._version:
+            return
+        subscriptions = await self._chats.active_subscriptions()
+        self._matcher = Matcher(self._synonyms)
+        self._subs = {}
+        for subscription in subscriptions:
+            self.put(subscription)
+        self._version = version
+        self._dirty = False
+        log.debug("matcher compiled over %d subscriptions", len(self._subs))
+
+    def match(self, notice: Notice) -> list[SubscriptionMatch]:
+        """Subscriptions a notice should alert, excluding buyers a subscription has blocked."""
+        found: list[SubscriptionMatch] = []
+        buyer = (notice.buyer.name or "") if notice.buyer else ""
+        for result in self._matcher.match(notice):
+            entry = self._subs.get(result.subscription_id)
+            if entry is None:
+                continue
+            subscription, query = entry
+            if notice.notice_type in FOLLOW_UP_TYPES and notice.notice_type not in query.types:
+                continue
+            if buyer and any(blocked and blocked in buyer for blocked in subscription.excluded_buyers):
+                continue
+            found.append(SubscriptionMatch(subscription, _why(result)))
+        return found
+
+    def __len__(self) -> int:
+        return len(self._subs)
+
+
+def _why(result: MatchResult) -> tuple[str, ...]:
+    """The terms that fired, as the alert shows them."""
+    return tuple(result.terms)
