@@ -37,10 +37,12 @@ _TIME = (
     rf"(?:\s*(?P<ampm2>AM|PM|am|pm))?"
 )
 _WEEKDAY = r"(?:\s*\(?\s*(?:星期|周|礼拜)[一二三四五六日天]\s*\)?)?"
+# `2015年11月3日 北京时间上午9:30` (a real 2015 Hebei notice) names the zone before the time.
+_ZONE_WORD = r"(?:\s*\(?\s*北京时间\s*\)?)?"
 _DATE = re.compile(
     r"(?<![\d.])(?P<y>(?:19|20)\d{2})\s*(?P<sep1>[-/.年])\s*(?P<m>\d{1,2})\s*(?P<sep2>[-/.月])\s*"
     r"(?P<d>\d{1,2})(?:\s*[日号])?"
-    rf"{_WEEKDAY}(?:(?P<tsep>T|\s*)(?:{_TIME}))?"
+    rf"{_WEEKDAY}(?:(?P<tsep>T|{_ZONE_WORD}\s*)(?:{_TIME}))?"
     r"(?P<tz>(?<=\d)(?:Z|[+-]\d{2}:?\d{2}))?"
 )
 _GLUED_DAY = re.compile(r"\d{1,2}")
