@@ -87,6 +87,21 @@ class ListPage:
     has_more: bool = True
     etag: str | None = None
     last_modified: str | None = None
+    # Where the next page is, for listings that link pages (a "next" href) instead of numbering them.
+    next_token: str | None = None
+
+
+@dataclass(frozen=True)
+class PageRequest:
+    """Which listing page to read, and the context a family may need to build the request."""
+
+    stream: str
+    page_no: int
+    now: datetime
+    since: datetime
+    token: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
 
 
 class Source(ABC):
@@ -122,17 +137,13 @@ class ListingSource(Source):
     # Whether the listing honours ETag / Last-Modified on its first page (feeds, static lists).
     conditional: ClassVar[bool] = False
 
+    def streams(self) -> tuple[str, ...]:
+        """Independent listings of this source (keywords, channels, categories), each paged on its own."""
+        return ("",)
+
     @abstractmethod
-    async def fetch_page(
-        self,
-        fetcher: Fetcher,
-        page_no: int,
-        *,
-        now: datetime,
-        since: datetime,
-        validators: tuple[str | None, str | None],
-    ) -> ListPage:
-        """Read listing page ``page_no`` (0-based), newest first; ``since`` bounds any date filter."""
+    async def fetch_page(self, fetcher: Fetcher, request: PageRequest) -> ListPage:
+        """Read one listing page (``request.page_no`` is 0-based), newest first."""
 
     @abstractmethod
     async def fetch_notice(self, fetcher: Fetcher, item: ListItem) -> Notice:
@@ -152,8 +163,8 @@ class ListingSource(Source):
                 log.exception("source %s: unexpected error while listing", self.name)
             message = f"listing: {type(exc).__name__}: {exc}"
             return PollResult((), self._failed(state, now, message, exc), (message,), False)
-        notices, errors, failed_keys, blocked = await self._fetch_all(fetcher, items)
-        state = self._advance(state, items, notices, failed_keys, etag, last_modified)
+        notices, errors, blocked = await self._fetch_all(fetcher, items)
+        state = self._advance(state, items, notices, etag, last_modified)
         if blocked is not None:
             return PollResult(tuple(notices), self._failed(state, now, errors[-1], blocked), tuple(errors), False)
         return PollResult(tuple(notices), _succeeded(state, now, found=bool(notices)), tuple(errors), True)
@@ -163,7 +174,7 @@ class ListingSource(Source):
         lines = [f"{self.name} ({self.kind})"]
         since = now - timedelta(days=self.config.backfill_days)
         try:
-            page = await self.fetch_page(fetcher, 0, now=now, since=since, validators=(None, None))
+            page = await self.fetch_page(fetcher, PageRequest(self.streams()[0], 0, now, since))
         except Exception as exc:
             lines.append(f"listing FAILED: {type(exc).__name__}: {exc}")
             return CheckReport(tuple(lines), False)
@@ -193,56 +204,68 @@ class ListingSource(Source):
     async def _collect(
         self, fetcher: Fetcher, state: SourceState, *, now: datetime, since: datetime
     ) -> tuple[list[ListItem], str | None, str | None]:
-        """Page through the listing until known items, the date floor or the configured bounds."""
+        """Page through every stream until known items, the backfill floor or the configured bounds.
+
+        An item is new when its id is not in the seen-set. Paging of a stream stops after a page
+        holding a known item (seen, or sorting below the cursor) or one older than the floor; new
+        items on that last page are still taken, since portals index late and pin items out of order.
+        """
         seen = set(state.seen)
         collected: list[ListItem] = []
         taken: set[str] = set()
         etag, last_modified = state.etag, state.last_modified
-        for page_no in range(max(1, self.config.max_pages)):
-            validators = (state.etag, state.last_modified) if page_no == 0 and self.conditional else (None, None)
-            page = await self.fetch_page(fetcher, page_no, now=now, since=since, validators=validators)
-            if page_no == 0:
-                etag, last_modified = page.etag or etag, page.last_modified or last_modified
-            reached_known = False
-            for item in page.items:
-                if item.source_id in seen or _older_than_cursor(item, state.cursor):
-                    reached_known = True
-                    continue
-                if item.published_at is not None and item.published_at < since:
-                    reached_known = True
-                    continue
-                if item.source_id in taken:
-                    continue
-                taken.add(item.source_id)
-                collected.append(item)
-                if len(collected) >= self.config.max_items:
-                    return collected, etag, last_modified
-            if reached_known or not page.has_more or not page.items:
-                break
+        for stream_no, stream in enumerate(self.streams()):
+            token: str | None = None
+            for page_no in range(self.config.max_pages):
+                conditional = self.conditional and stream_no == 0 and page_no == 0
+                request = PageRequest(
+                    stream, page_no, now, since, token,
+                    state.etag if conditional else None, state.last_modified if conditional else None,
+                )
+                page = await self.fetch_page(fetcher, request)
+                if stream_no == 0 and page_no == 0:
+                    etag, last_modified = page.etag or etag, page.last_modified or last_modified
+                reached_known = False
+                for item in page.items:
+                    if item.published_at is not None and item.published_at < since:
+                        reached_known = True
+                        continue
+                    if _older_than_cursor(item, state.cursor):
+                        reached_known = True
+                    if item.source_id in seen:
+                        reached_known = True
+                        continue
+                    if item.source_id in taken:
+                        continue
+                    taken.add(item.source_id)
+                    collected.append(item)
+                    if len(collected) >= self.config.max_items:
+                        return collected, etag, last_modified
+                token = page.next_token
+                if reached_known or not page.has_more or not page.items:
+                    break
         return collected, etag, last_modified
 
     async def _fetch_all(
         self, fetcher: Fetcher, items: list[ListItem]
-    ) -> tuple[list[Notice], list[str], list[str], BlockedError | None]:
-        """Fetch announcements oldest first; a failure is recorded and the rest continue (not after a block)."""
+    ) -> tuple[list[Notice], list[str], BlockedError | None]:
+        """Fetch announcements oldest first; a failure is recorded and the rest continue (not after a block).
+
+        A failed item stays out of the seen-set, so it is fetched again while it is still listed.
+        """
         notices: list[Notice] = []
         errors: list[str] = []
-        failed_keys: list[str] = []
         for item in reversed(items):
             try:
                 notices.append(await self._notice(fetcher, item))
             except BlockedError as exc:
                 errors.append(f"{item.url}: blocked: {exc}")
-                failed_keys.extend(i.key for i in items if i.key is not None and i.source_id not in
-                                   {n.source_id for n in notices})
-                return notices, errors, failed_keys, exc
+                return notices, errors, exc
             except Exception as exc:  # one bad announcement must not lose the others
                 if not _is_expected(exc):
                     log.exception("source %s: unexpected error on %s", self.name, item.url)
                 errors.append(f"{item.url}: {type(exc).__name__}: {exc}")
-                if item.key is not None:
-                    failed_keys.append(item.key)
-        return notices, errors, failed_keys, None
+        return notices, errors, None
 
     async def _notice(self, fetcher: Fetcher, item: ListItem) -> Notice:
         """Fetch one announcement and stamp it with this source's identity."""
@@ -261,25 +284,16 @@ class ListingSource(Source):
         state: SourceState,
         items: list[ListItem],
         notices: list[Notice],
-        failed_keys: list[str],
         etag: str | None,
         last_modified: str | None,
     ) -> SourceState:
-        """The next state: seen-set grows by what was stored, the cursor never passes a failed item."""
+        """The next state: the seen-set grows by what was fetched, the cursor by its newest key."""
         done = {n.source_id for n in notices}
         seen = [*state.seen, *(i.source_id for i in reversed(items) if i.source_id in done)]
-        keys = [i.key for i in items if i.key is not None and i.source_id in done]
-        cursor = state.cursor
-        if keys:
-            cursor = max([k for k in (cursor, *keys) if k is not None])
-        if failed_keys:
-            # Items sorting at or above the cursor are listed again next time, so a failed announcement
-            # is retried: hold the cursor at the oldest failure (never below the previous cursor).
-            lowest_failed = min(failed_keys)
-            cursor = lowest_failed if state.cursor is None else max(state.cursor, lowest_failed)
+        keys = [k for k in (state.cursor, *(i.key for i in items if i.source_id in done)) if k is not None]
         return dataclasses.replace(
             state,
-            cursor=cursor,
+            cursor=max(keys) if keys else None,
             seen=tuple(dict.fromkeys(seen))[-SEEN_LIMIT:],
             etag=etag,
             last_modified=last_modified,

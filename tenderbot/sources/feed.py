@@ -20,7 +20,7 @@ from typing import Any, ClassVar
 from tenderbot.errors import ConfigError, ParseError
 from tenderbot.extract import extract_notice
 from tenderbot.models import Notice
-from tenderbot.sources.base import ListingSource, ListItem, ListPage
+from tenderbot.sources.base import ListingSource, ListItem, ListPage, PageRequest
 from tenderbot.sources.common import (
     BEIJING,
     absolute,
@@ -53,13 +53,10 @@ class FeedSource(ListingSource):
             return [str(exc)]
         return []
 
-    async def fetch_page(
-        self, fetcher: Fetcher, page_no: int, *, now: datetime, since: datetime,
-        validators: tuple[str | None, str | None],
-    ) -> ListPage:
+    async def fetch_page(self, fetcher: Fetcher, request: PageRequest) -> ListPage:
         """A feed is a single page."""
         url = option_str(self.config.options, "url")
-        page = await fetcher.get(url, etag=validators[0], last_modified=validators[1])
+        page = await fetcher.get(url, etag=request.etag, last_modified=request.last_modified)
         items = tuple(parse_feed(fetcher.text(page), base_url=url))
         return ListPage(items, has_more=False, etag=page.headers.get("etag"),
                         last_modified=page.headers.get("last-modified"))

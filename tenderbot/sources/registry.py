@@ -11,10 +11,20 @@ import yaml
 
 from tenderbot.errors import ConfigError
 from tenderbot.sources.base import Source, SourceConfig
+from tenderbot.sources.ccgp import CcgpSource
+from tenderbot.sources.epoint import EpointSource
 from tenderbot.sources.feed import FeedSource
+from tenderbot.sources.ggzy import GgzySource
+from tenderbot.sources.html_list import HtmlListSource
+from tenderbot.sources.zcy import ZcySource
 
 SOURCE_CLASSES: tuple[type[Source], ...] = (
     FeedSource,
+    CcgpSource,
+    ZcySource,
+    EpointSource,
+    GgzySource,
+    HtmlListSource,
 )
 
 _INT_FIELDS = ("interval_seconds", "jitter_seconds", "backfill_days", "max_pages", "max_items")
