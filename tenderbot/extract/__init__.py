@@ -1,17 +1,151 @@
 """Announcement text → fields, source-independent.
 
-``extract_notice`` is the one entry point the sources and the CLI use.
+``extract_notice`` is the one entry point the sources and the CLI use: it detects the input
+(HTML page, HTML fragment, 政采云 detail JSON, plain text), turns it into normalised text plus
+page facts, reads labelled fields, classifies the notice and returns a ``Notice``.
 """
 
 from __future__ import annotations
 
+import logging
+import re
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
 
-from selectolax.lexbor import LexborHTMLParser as HTMLParser
-
+from tenderbot.extract import classify, parties
+from tenderbot.extract.dates import TZ, parse_datetime
+from tenderbot.extract.detect import Document, Kind, detect
+from tenderbot.extract.fields import Fields, extract_fields
+from tenderbot.extract.html import MAX_TEXT_CHARS, PageParts, extract_page
+from tenderbot.extract.money import parse_money
+from tenderbot.extract.region import detect_region
+from tenderbot.extract.serialize import notice_to_dict
+from tenderbot.extract.tables import find_tables
+from tenderbot.extract.taxonomy import CategoryDecision, Taxonomy, load_taxonomy
 from tenderbot.extract.text import normalize
-from tenderbot.models import Notice
+from tenderbot.models import Award, Money, Notice, NoticeType, Party
+
+__all__ = ["extract_notice", "load_taxonomy", "notice_to_dict"]
+
+log = logging.getLogger(__name__)
+_SECTION_TWO = re.compile(r"\n(?:二、|第二部分)")
+_MAIN_ITEMS = re.compile(r"主要标的信息")
+
+
+@dataclass(frozen=True, slots=True)
+class _Source:
+    """Everything the input itself says before label extraction."""
+
+    page: PageParts
+    json_facts: dict[str, Any] = field(default_factory=dict)
+
+
+def _detail_record(data: Any) -> dict[str, Any]:
+    """The announcement record inside a 政采云-style JSON answer (``result.data``), else {}."""
+    node = data
+    for _ in range(4):
+        if isinstance(node, dict) and ("content" in node or "title" in node):
+            return node
+        if isinstance(node, dict):
+            inner = node.get("result", node.get("data"))
+            if inner is None:
+                return {}
+            node = inner
+        else:
+            return {}
+    return {}
+
+
+def _strings(data: Any, out: list[str], budget: int = MAX_TEXT_CHARS) -> None:
+    """Collect the string values of a JSON document (for list answers that hold no detail record)."""
+    if sum(len(item) for item in out) > budget:
+        return
+    if isinstance(data, str):
+        out.append(data)
+    elif isinstance(data, dict):
+        for value in data.values():
+            _strings(value, out, budget)
+    elif isinstance(data, list):
+        for value in data:
+            _strings(value, out, budget)
+
+
+def _read_source(document: Document) -> _Source:
+    """Page facts of the decoded input, whatever its kind."""
+    if document.kind is Kind.HTML:
+        return _Source(extract_page(document.text))
+    if document.kind is Kind.JSON:
+        record = _detail_record(document.data)
+        content = record.get("content")
+        if isinstance(content, str) and content.strip():
+            page = extract_page(content) if "<" in content else PageParts(normalize(content[:MAX_TEXT_CHARS]))
+        else:
+            pieces: list[str] = []
+            _strings(record or document.data, pieces)
+            page = PageParts(normalize("\n".join(pieces)[:MAX_TEXT_CHARS]))
+        return _Source(page, record)
+    return _Source(PageParts(normalize(document.text[:MAX_TEXT_CHARS])))
+
+
+def _json_time(value: Any) -> datetime | None:
+    """A 政采云 time: epoch milliseconds or a date string."""
+    if isinstance(value, int | float) and value > 10**11:
+        return datetime.fromtimestamp(value / 1000, tz=TZ)
+    if isinstance(value, str):
+        return parse_datetime(value)
+    return None
+
+
+def _code_money(values: tuple[str, ...] | None) -> Money | None:
+    """Sum of 政采云 ``code-budgetPrice``-style cells (amounts in 元, one per 标项)."""
+    if not values:
+        return None
+    total = Decimal(0)
+    for value in values:
+        amount = parse_money(value, unit_hint="元")
+        if amount is None:
+            return None
+        total += amount
+    return Money(total) if total > 0 else None
+
+
+def _hint_money(value: str | None) -> Money | None:
+    """A hint amount in yuan ("1200000")."""
+    if not value:
+        return None
+    try:
+        amount = Decimal(value)
+    except InvalidOperation:
+        parsed = parse_money(value)
+        return Money(parsed) if parsed else None
+    return Money(amount) if amount > 0 else None
+
+
+def _first(codes: Mapping[str, tuple[str, ...]], name: str) -> str | None:
+    """The first value of a 政采云 code cell."""
+    values = codes.get(name)
+    return values[0] if values else None
+
+
+def _subject(text: str, found: Fields, item_text: str | None) -> str:
+    """What is being bought: project name, 品目, lot names, section 一 and 主要标的信息."""
+    cut = _SECTION_TWO.search(text)
+    head = text[: min(cut.start() if cut else 4000, 4000)]
+    parts = [found.project_name or "", item_text or "", *(lot.name or "" for lot in found.lots), head]
+    items = _MAIN_ITEMS.search(text)
+    if items is not None:
+        parts.append(text[items.end() : items.end() + 800])
+    return "\n".join(parts)
+
+
+def _fallback_party(party: Party | None, name: str | None) -> Party | None:
+    """The party found, or one named only by a hint."""
+    if party is not None or not name:
+        return party
+    return Party(name=name)
 
 
 def extract_notice(
@@ -21,12 +155,97 @@ def extract_notice(
     title: str | None = None,
     published_at: datetime | None = None,
     hints: Mapping[str, str] | None = None,
+    taxonomy: Taxonomy | None = None,
 ) -> Notice:
-    """Extract a notice from an HTML page, an HTML fragment or plain text (first cut)."""
-    if isinstance(content, bytes):
-        content = content.decode("utf-8", errors="replace")
-    tree = HTMLParser(content)
-    text = normalize(tree.body.text(separator="\n") if tree.body else content)
-    heading = tree.css_first("h1, h2, title")
-    found_title = title or (normalize(heading.text()) if heading else None)
-    return Notice(url=url, title=found_title, published_at=published_at, text=text)
+    """Extract a notice from an HTML page or fragment, 政采云 detail JSON or plain text.
+
+    Raises ``ParseError`` only for input that is no document (empty, binary); anything else gives
+    a Notice with whatever could be read.
+    """
+    hints = dict(hints or {})
+    source = _read_source(detect(content))
+    page, record = source.page, source.json_facts
+    text = page.text
+    codes = page.codes
+    found_title = (normalize(title) if title else None) or page.title or _str(record.get("title")) or hints.get(
+        "title")
+    kind = classify.notice_type(found_title, text, url, hints)
+    try:
+        tables = find_tables(text)
+        found = extract_fields(text, tables, amendment=kind is NoticeType.AMENDMENT)
+    except Exception:  # one odd page must not stop a poll; the partial notice still carries the text
+        log.exception("field extraction failed for %s", url or "<content>")
+        tables, found = [], Fields()
+    found_title = found_title or found.project_name or _first(codes, "code-projectName")
+    summary = page.summary
+    budget = (_code_money(codes.get("code-budgetPrice")) or found.budget
+              or _loose(summary.get("预算金额")) or _hint_money(hints.get("budget_yuan")))
+    max_price = _code_money(codes.get("code-priceCeiling")) or found.max_price
+    deadline = found.tender_deadline if kind is NoticeType.AMENDMENT else None
+    deadline = deadline or _parse(_first(codes, "code-submitEndDate")) or found.tender_deadline or _parse(
+        hints.get("tender_deadline"))
+    opening = _parse(_first(codes, "code-bidOpeningTime")) or found.opening_time
+    published = (published_at or _parse(page.published) or _parse(summary.get("公告时间"))
+                 or _json_time(record.get("publishDate")) or found.published_at or _parse(hints.get("published_at")))
+    buyer = _fallback_party(parties.buyer(text, summary, None), hints.get("buyer") or _str(record.get("buyer")))
+    agency = _fallback_party(parties.agency(text, summary, None), hints.get("agency"))
+    award: Award | None = None
+    if kind in (NoticeType.AWARD, NoticeType.CONTRACT):
+        award = parties.award(text, tables, codes, summary)
+    region = detect_region(
+        region_text=summary.get("行政区域") or found.region_text,
+        hints=hints,
+        district_code=_str(record.get("districtCode")),
+        url=url,
+        buyer_name=buyer.name if buyer else None,
+        buyer_address=buyer.address if buyer else None,
+        title=found_title,
+        extra=(agency.address or "",) if agency else (),
+    )
+    method = classify.procurement_method(found.method_text or hints.get("procurement_method"), found_title, text)
+    try:
+        decision = classify.categories(taxonomy or load_taxonomy(), found_title,
+                                       _subject(text, found, summary.get("品目") or found.item_text),
+                                       buyer.name if buyer else None)
+    except Exception:
+        log.exception("category classification failed for %s", url or "<content>")
+        decision = CategoryDecision()
+    return Notice(
+        url=url,
+        title=found_title,
+        notice_type=kind,
+        procurement_method=method,
+        project_code=_first(codes, "code-projectCode") or found.project_code or _str(record.get("projectCode"))
+        or hints.get("project_code"),
+        original_project_code=found.original_project_code,
+        buyer=buyer,
+        agency=agency,
+        budget=budget,
+        max_price=max_price,
+        lots=found.lots,
+        tender_deadline=deadline,
+        opening_time=opening,
+        published_at=published,
+        region=region,
+        categories=decision.categories,
+        category_terms=decision.terms,
+        award=award,
+        attachments=page.attachments,
+        text=text,
+    )
+
+
+def _str(value: Any) -> str | None:
+    """A non-empty stripped string, else None."""
+    return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+def _parse(value: str | None) -> datetime | None:
+    """A date-time from a raw value, or None."""
+    return parse_datetime(value) if value else None
+
+
+def _loose(value: str | None) -> Money | None:
+    """Money from a summary-table cell (``¥56.980000 万元(人民币)``)."""
+    amount = parse_money(value) if value else None
+    return Money(amount) if amount is not None and amount > 0 else None

@@ -1,0 +1,173 @@
+"""Notice type, procurement method and categories (research/domain.md §4, §5).
+
+The type comes from the title suffix first (scan from the end: the last type keyword wins, the
+longest on a tie, then the priority order of §5), then the 2020-format body headings, then the
+ccgp URL folder, then a source hint.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from tenderbot.extract.taxonomy import CategoryDecision, Taxonomy
+from tenderbot.models import NoticeType, ProcurementMethod
+
+T = NoticeType
+# (keyword, type); the priority order of §5 breaks ties between keywords ending at the same place.
+_TITLE_KEYWORDS: tuple[tuple[str, NoticeType], ...] = (
+    ("政府采购意向", T.INTENTION), ("采购意向公开", T.INTENTION), ("采购意向公告", T.INTENTION),
+    ("采购意向", T.INTENTION), ("需求征求意见", T.INTENTION), ("征求意见公告", T.INTENTION),
+    ("需求公示", T.INTENTION), ("需求调研", T.INTENTION), ("市场调研", T.INTENTION), ("调研公告", T.INTENTION),
+    ("论证公示", T.INTENTION), ("采购需求论证", T.INTENTION), ("进口产品论证", T.INTENTION),
+    ("采购进口产品公示", T.INTENTION),
+    ("单一来源采购公示", T.TENDER), ("单一来源公示", T.TENDER), ("单一来源采购征求意见", T.TENDER),
+    ("资格预审公告", T.PREQUALIFICATION), ("资格预审", T.PREQUALIFICATION),
+    ("公开招标公告", T.TENDER), ("邀请招标公告", T.TENDER), ("招标公告", T.TENDER), ("招标通告", T.TENDER),
+    ("竞争性谈判公告", T.TENDER), ("竞争性磋商公告", T.TENDER), ("磋商公告", T.TENDER), ("谈判公告", T.TENDER),
+    ("询价公告", T.TENDER), ("询价采购公告", T.TENDER), ("竞价公告", T.TENDER), ("比选公告", T.TENDER),
+    ("遴选公告", T.TENDER), ("采购公告", T.TENDER), ("招标采购公告", T.TENDER), ("征集公告", T.TENDER),
+    ("框架协议采购征集公告", T.TENDER), ("邀请书", T.TENDER), ("议标采购公告", T.TENDER), ("议标公告", T.TENDER),
+    ("更正公告", T.AMENDMENT), ("变更公告", T.AMENDMENT), ("澄清公告", T.AMENDMENT), ("澄清或修改", T.AMENDMENT),
+    ("补充公告", T.AMENDMENT), ("更正(澄清)公告", T.AMENDMENT), ("延期公告", T.AMENDMENT),
+    ("延期开标", T.AMENDMENT), ("答疑", T.AMENDMENT), ("暂停公告", T.AMENDMENT), ("恢复公告", T.AMENDMENT),
+    ("更正", T.AMENDMENT), ("澄清", T.AMENDMENT), ("变更", T.AMENDMENT),
+    ("中标(成交)结果公告", T.AWARD), ("中标结果公告", T.AWARD), ("成交结果公告", T.AWARD), ("中标公告", T.AWARD),
+    ("成交公告", T.AWARD), ("结果公告", T.AWARD), ("结果公示", T.AWARD), ("中标公示", T.AWARD),
+    ("中标候选人公示", T.AWARD), ("评标结果公示", T.AWARD), ("入围结果公告", T.AWARD), ("成交结果", T.AWARD),
+    ("中标结果", T.AWARD),
+    ("终止公告", T.TERMINATION), ("废标公告", T.TERMINATION), ("流标公告", T.TERMINATION),
+    ("失败公告", T.TERMINATION), ("采购失败", T.TERMINATION), ("项目终止", T.TERMINATION),
+    ("取消公告", T.TERMINATION), ("终止(废标)公告", T.TERMINATION), ("终止", T.TERMINATION),
+    ("废标", T.TERMINATION), ("流标", T.TERMINATION),
+    ("合同公告", T.CONTRACT), ("合同公示", T.CONTRACT), ("政府采购合同公告", T.CONTRACT),
+    ("验收公告", T.OTHER), ("验收结果公示", T.OTHER), ("履约验收", T.OTHER), ("其他公告", T.OTHER),
+    ("投诉处理结果", T.OTHER), ("监督检查", T.OTHER),
+)  # fmt: skip
+_PRIORITY = {T.AMENDMENT: 0, T.TERMINATION: 1, T.AWARD: 2, T.CONTRACT: 3, T.PREQUALIFICATION: 4,
+             T.TENDER: 5, T.INTENTION: 6, T.OTHER: 7}
+_TITLE_REGEX = re.compile("|".join(re.escape(k) for k, _ in sorted(_TITLE_KEYWORDS, key=lambda kv: -len(kv[0]))))
+_KEYWORD_TYPE = dict(_TITLE_KEYWORDS)
+_BODY_HEADINGS: tuple[tuple[re.Pattern[str], NoticeType], ...] = (
+    (re.compile(r"(?:^|\n)[一二三四五六七八九十]+、\s*更正信息"), T.AMENDMENT),
+    (re.compile(r"(?:^|\n)[一二三四五六七八九十]+、\s*(?:项目终止的原因|废标)"), T.TERMINATION),
+    (re.compile(r"(?:^|\n)[一二三四五六七八九十]+、\s*(?:中标(?:\(成交\))?|成交)信息"), T.AWARD),
+    (re.compile(r"(?:^|\n)[一二三四五六七八九十]+、\s*合同(?:主要信息|编号)"), T.CONTRACT),
+    (re.compile(r"(?:^|\n)[一二三四五六七八九十]+、\s*(?:领取资格预审文件|资格预审申请文件)"), T.PREQUALIFICATION),
+    (re.compile(r"(?:^|\n)[一二三四五六七八九十]+、\s*(?:提交投标文件截止时间|响应文件提交|获取(?:招标|采购)文件)"),
+     T.TENDER),
+)
+_URL_FOLDERS = {
+    "gkzb": T.TENDER, "yqzb": T.TENDER, "jzxtp": T.TENDER, "jzxcs": T.TENDER, "xjgg": T.TENDER,
+    "dylygg": T.TENDER, "zbgg": T.AWARD, "cjgg": T.AWARD, "zzgg": T.TERMINATION, "gzgg": T.AMENDMENT,
+    "fbgg": T.TERMINATION, "fblbgg": T.TERMINATION, "zgysgg": T.PREQUALIFICATION, "htgg": T.CONTRACT,
+    "qtgg": T.OTHER,
+}  # fmt: skip
+_URL_FOLDER = re.compile(r"/cggg/(?:zygg|dfgg)/+([a-z]+)/")
+
+M = ProcurementMethod
+_METHODS: tuple[tuple[str, ProcurementMethod], ...] = (
+    ("公开招标", M.OPEN), ("邀请招标", M.INVITED), ("竞争性谈判", M.COMPETITIVE_NEGOTIATION),
+    ("竞争性磋商", M.COMPETITIVE_CONSULTATION), ("询价", M.INQUIRY), ("单一来源", M.SINGLE_SOURCE),
+    ("框架协议", M.FRAMEWORK), ("电子卖场", M.OTHER), ("网上竞价", M.OTHER), ("反向竞价", M.OTHER),
+    ("竞价", M.OTHER), ("协议供货", M.OTHER), ("定点采购", M.OTHER), ("批量集中采购", M.OTHER),
+    ("比选", M.OTHER), ("遴选", M.OTHER), ("院内招标", M.OTHER), ("自行采购", M.OTHER), ("合作创新", M.OTHER),
+    ("议标", M.OTHER), ("磋商", M.COMPETITIVE_CONSULTATION), ("谈判", M.COMPETITIVE_NEGOTIATION),
+)  # fmt: skip
+_BODY_METHOD = re.compile(r"进行(?:国内)?(公开招标|邀请招标|竞争性谈判|竞争性磋商|询价|单一来源)")
+_HINT_TYPES = {
+    "采购意向": T.INTENTION, "资格预审": T.PREQUALIFICATION, "更正": T.AMENDMENT, "变更": T.AMENDMENT,
+    "澄清": T.AMENDMENT, "终止": T.TERMINATION, "废标": T.TERMINATION, "流标": T.TERMINATION,
+    "中标": T.AWARD, "成交": T.AWARD, "结果": T.AWARD, "合同": T.CONTRACT, "招标": T.TENDER,
+    "采购公告": T.TENDER, "谈判": T.TENDER, "磋商": T.TENDER, "询价": T.TENDER, "单一来源": T.TENDER,
+}  # fmt: skip
+
+
+def type_from_title(title: str | None) -> NoticeType | None:
+    """The notice type named last in the title (longest keyword, then §5 priority, on a tie)."""
+    if not title:
+        return None
+    best: tuple[int, int, int] | None = None
+    best_type: NoticeType | None = None
+    for start in range(len(title)):
+        match = _TITLE_REGEX.match(title, start)
+        if match is None:
+            continue
+        kind = _KEYWORD_TYPE[match.group(0)]
+        score = (match.end(), len(match.group(0)), -_PRIORITY[kind])
+        if best is None or score > best:
+            best, best_type = score, kind
+    return best_type
+
+
+def type_from_body(text: str) -> NoticeType | None:
+    """The type implied by the 2020-format section headings (二、更正信息 → amendment …)."""
+    for pattern, kind in _BODY_HEADINGS:
+        if pattern.search(text[:20000]):
+            return kind
+    return None
+
+
+def type_from_url(url: str) -> NoticeType | None:
+    """The type of a ccgp.gov.cn URL folder (/cggg/dfgg/gkzb/… → tender)."""
+    match = _URL_FOLDER.search(url or "")
+    return _URL_FOLDERS.get(match.group(1)) if match else None
+
+
+def type_from_hint(hint: str | None) -> NoticeType | None:
+    """The type of a source-provided label (中标公告, 更正公告 …)."""
+    if not hint:
+        return None
+    by_title = type_from_title(hint)
+    if by_title is not None:
+        return by_title
+    for word, kind in _HINT_TYPES.items():
+        if word in hint:
+            return kind
+    return None
+
+
+def notice_type(title: str | None, text: str, url: str = "", hints: Mapping[str, str] | None = None) -> NoticeType:
+    """The notice type from title, body headings, URL folder and hint, in that order."""
+    hint = (hints or {}).get("notice_type_hint")
+    return (type_from_title(title) or type_from_body(text) or type_from_url(url) or type_from_hint(hint)
+            or _tender_by_wording(text) or T.OTHER)
+
+
+def _tender_by_wording(text: str) -> NoticeType | None:
+    """Older pages without a typed title: 现对…进行公开招标 plus a bid deadline means a tender."""
+    head = text[:3000]
+    if _BODY_METHOD.search(head) and re.search(r"(?:投标|响应文件|递交|提交)[^\n]{0,8}截止|截标", text):
+        return T.TENDER
+    return None
+
+
+def method_from_text(value: str | None) -> ProcurementMethod | None:
+    """The procurement method named in a 采购方式 value or a title."""
+    if not value:
+        return None
+    for word, method in _METHODS:
+        if word in value:
+            return method
+    return None
+
+
+def procurement_method(method_text: str | None, title: str | None, text: str) -> ProcurementMethod | None:
+    """采购方式:/招标方式: first, then the opening sentence (进行公开招标), then the title keywords."""
+    found = method_from_text(method_text)
+    if found is not None:
+        return found
+    sentence = _BODY_METHOD.search(text[:1500])
+    if sentence is not None:
+        return method_from_text(sentence.group(1))
+    found = method_from_text(title)
+    if found is not None:
+        return found
+    if title and re.search(r"招标(?:公告|通告)", title):
+        return M.OPEN
+    return None
+
+
+def categories(taxonomy: Taxonomy, title: str | None, subject: str, buyer: str | None) -> CategoryDecision:
+    """Categories from the taxonomy: title first, then the procurement subject, with the buyer as hint."""
+    return taxonomy.classify(title or "", subject=subject, buyer=buyer or "")

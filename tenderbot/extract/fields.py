@@ -1,0 +1,275 @@
+"""Label-driven field extraction over normalised announcement text (codes, money, lots, times).
+
+Labels follow the 2020 national format (财办库〔2020〕50号) plus the older and 公共资源 variants
+listed in research/domain.md §1.10. Parties and award live in ``parties.py``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from tenderbot.extract.dates import find_datetimes, parse_datetime
+from tenderbot.extract.labels import Labelled, clean_cell, find_labelled, first_value, section
+from tenderbot.extract.money import parse_money
+from tenderbot.extract.tables import Table, lot_number, lots_from_tables, sum_lots
+from tenderbot.models import Lot, Money
+
+CODE_LABELS = ("项目编号", "采购项目编号", "招标编号", "采购编号", "招标项目编号", "项目代码", "采购计划编号",
+               "政府采购计划编号", "招标文件编号", "采购文件编号", "采购项目文件编号", "招标文书编号", "项目号",
+               "计划编号", "交易编号", "标段编号", "询价编号", "谈判编号", "磋商编号", "采购计划号")
+ORIGINAL_CODE_LABELS = ("原公告的采购项目编号", "原公告采购项目编号", "原采购项目编号", "原项目编号")
+NAME_LABELS = ("项目名称", "采购项目名称", "招标项目名称", "原公告的采购项目名称")
+BUDGET_LABELS = ("预算金额", "项目预算", "采购预算", "预算总金额", "项目预算金额", "采购预算金额", "预算金额总额",
+                 "项目总预算", "总预算", "预算资金", "项目控制预算", "采购资金", "预算价", "项目预算资金",
+                 "拟采购的货物或服务的预算金额", "采购预算价", "预算控制价", "预算总额", "项目总投资")
+MAX_PRICE_LABELS = ("最高限价", "最高投标限价", "招标控制价", "最高控制价", "控制价", "拦标价", "最高报价限价",
+                    "最高采购限价", "采购控制价")
+DEADLINE_LABELS = ("提交投标文件截止时间", "投标截止时间", "递交投标文件截止时间", "投标文件递交截止时间",
+                   "响应文件提交截止时间", "提交响应文件截止时间", "递交响应文件截止时间", "响应文件递交截止时间",
+                   "投标截标时间", "截标时间", "报价截止时间", "投标文件提交截止时间", "提交首次响应文件截止时间",
+                   "投标截止时间和开标时间", "投标截止及开标时间", "投标截止时间及开标时间", "递交截止时间",
+                   "投标文件接收截止时间", "响应文件接收截止时间", "申请文件提交截止时间", "竞价截止时间")
+OPENING_LABELS = ("开标时间", "开启时间", "开标日期", "响应文件开启时间", "开标(开启)时间", "开启(开标)时间")
+PUBLISHED_LABELS = ("公告时间", "发布时间", "发布日期", "公告日期", "公告发布时间", "发布时间为")
+METHOD_LABELS = ("采购方式", "招标方式", "采购组织形式及方式")
+REGION_LABELS = ("行政区域", "所属地区", "项目所在地区", "所属区域", "项目地区", "行政区划")
+ITEM_LABELS = ("品目", "采购品目", "品目名称", "采购品目名称")
+
+_DEADLINE_HEADING = re.compile(
+    r"(?:^|\n)(?:[一二三四五六七八九十]+、|\d{1,2}[.、])?\s*"
+    r"(?:提交投标文件截止时间|响应文件提交|投标文件提交|提交(?:投标|响应)文件)[^\n]{0,20}\n"
+)
+_OPENING_HEADING = re.compile(r"\n(?:[一二三四五六七八九十]+、)?(?:开启|开标)\s*\n")
+_OVERVIEW_DEADLINE = re.compile(
+    r"并于(?P<when>[^。\n]{4,60}?)(?:\(北京时间\))?\s*前(?:递交|提交|上传|将)"
+)
+_CHANGE_MARKER = re.compile(
+    r"变更为|延期至|调整为|更改为|修改为|推迟至|延长至|顺延至|更正为|现(?:调整|变更|延期|更改)?为?[:]?"
+)
+_DEADLINE_WORDS = re.compile(r"截止|开标|递交|提交|开启")
+_SAME_AS_BUDGET = re.compile(r"^同预算")
+
+
+@dataclass(frozen=True, slots=True)
+class Fields:
+    """Values read from the text by label (None when absent)."""
+
+    project_code: str | None = None
+    original_project_code: str | None = None
+    project_name: str | None = None
+    budget: Money | None = None
+    max_price: Money | None = None
+    lots: tuple[Lot, ...] = ()
+    tender_deadline: datetime | None = None
+    opening_time: datetime | None = None
+    published_at: datetime | None = None
+    method_text: str | None = None
+    region_text: str | None = None
+    item_text: str | None = None
+
+
+_CODE_VALUE = re.compile(r"[^\s|,;。]+")
+
+
+def clean_code(value: str) -> str | None:
+    """A project code exactly as written: the first token of the value, without wrapping brackets."""
+    value = clean_cell(value)
+    match = _CODE_VALUE.match(value)
+    if match is None:
+        return None
+    code = match.group(0).rstrip(".、)")
+    if code.startswith("(") and ")" not in code:
+        code = code[1:]
+    # Item numbering glued on the next label: "FJXCZB2015128 2.招标项目内容" is already split by line.
+    return code if len(code) >= 3 and any(ch.isdigit() for ch in code) else None
+
+
+def project_code(text: str) -> str | None:
+    """项目编号 and its variants (not 原公告的…, see ``original_project_code``)."""
+    for found in find_labelled(text, CODE_LABELS):
+        code = clean_code(found.value)
+        if code:
+            return code
+    return None
+
+
+def original_project_code(text: str) -> str | None:
+    """原公告的采购项目编号 (amendments point back to the original notice with it)."""
+    for found in find_labelled(text, ORIGINAL_CODE_LABELS, strict=False):
+        code = clean_code(found.value)
+        if code:
+            return code
+    return None
+
+
+def _money_value(found: Labelled) -> Money | None:
+    """Money from a labelled value, honouring a unit written in the label (预算金额(万元))."""
+    value = clean_cell(found.value)
+    if not value:
+        return None
+    hint = None
+    if found.unit:
+        hint = "万元" if "万" in found.unit else "亿元" if "亿" in found.unit else "元" if "元" in found.unit else None
+    amount = parse_money(value, unit_hint=hint)
+    return Money(amount) if amount is not None and amount > 0 else None
+
+
+_LOT_MARKER = re.compile(
+    r"(?:^|\n)(?:\S{0,4})(?:第[\d一二三四五六七八九十]+(?:包|标段)"
+    r"|(?:采购包|标项|包|标段)\s*[\d一二三四五六七八九十]+|标项名称|包号)"
+)
+
+
+def _first_lot_marker(text: str) -> int | None:
+    """Position of the first lot marker line (包1 / 第1包 / 标项名称 / 采购包1), if any."""
+    match = _LOT_MARKER.search(text)
+    return match.start() if match else None
+
+
+def budget(text: str, lots: tuple[Lot, ...], table_total: Money | None) -> Money | None:
+    """The total budget: a total label before any lot, a table total, else the sum of the lots."""
+    hits = [(found.start, money) for found in find_labelled(text, BUDGET_LABELS)
+            if (money := _money_value(found)) is not None]
+    marker = _first_lot_marker(text)
+    if hits and (len(hits) == 1 or marker is None or hits[0][0] < marker):
+        return hits[0][1]
+    if table_total is not None:
+        return table_total
+    if len(hits) > 1:
+        # One 预算金额 per 标项 (政采云 template) and no total: the budget is their sum.
+        return Money(sum((money.amount for _, money in hits), start=hits[0][1].amount * 0))
+    return sum_lots(lots)
+
+
+def max_price(text: str, budget_value: Money | None) -> Money | None:
+    """最高限价 and variants; ``同预算金额`` copies the budget."""
+    for found in find_labelled(text, MAX_PRICE_LABELS):
+        value = clean_cell(found.value)
+        if _SAME_AS_BUDGET.match(value):
+            return budget_value
+        money = _money_value(found)
+        if money is not None:
+            return money
+    return None
+
+
+def _datetime_in(value: str) -> datetime | None:
+    """The first date-time in ``value``, preferring one with a clock time."""
+    found = find_datetimes(value)
+    if not found:
+        return None
+    with_time = [item for item in found if item[3]]
+    return (with_time or found)[0][0]
+
+
+def _labelled_datetime(text: str, labels: tuple[str, ...]) -> datetime | None:
+    """The first labelled date-time (value on the label's line or the next one)."""
+    for found in find_labelled(text, labels):
+        when = _datetime_in(found.value[:120])
+        if when is None and not found.value:
+            following = text[found.start : found.start + 200].split("\n", 2)
+            when = _datetime_in(following[1]) if len(following) > 1 else None
+        if when is not None:
+            return when
+    return None
+
+
+def tender_deadline(text: str, *, amendment: bool = False) -> datetime | None:
+    """提交投标/响应文件截止时间: labels, then the section heading, then the 项目概况 sentence."""
+    if amendment:
+        changed = _amended_deadline(text)
+        if changed is not None:
+            return changed
+    when = _labelled_datetime(text, DEADLINE_LABELS)
+    if when is not None:
+        return when
+    heading = _DEADLINE_HEADING.search(text)
+    if heading is not None:
+        when = _datetime_in(text[heading.end() : heading.end() + 200])
+        if when is not None:
+            return when
+    overview = _OVERVIEW_DEADLINE.search(text)
+    if overview is not None:
+        return parse_datetime(overview.group("when"))
+    return None
+
+
+def _amended_deadline(text: str) -> datetime | None:
+    """The new deadline of an amendment: the time after the last 变更为/延期至/调整为/现 marker."""
+    best: datetime | None = None
+    for marker in _CHANGE_MARKER.finditer(text):
+        context = text[max(0, marker.start() - 60) : marker.start()]
+        if not _DEADLINE_WORDS.search(context):
+            continue
+        when = _datetime_in(text[marker.end() : marker.end() + 60])
+        if when is not None:
+            best = when
+    return best
+
+
+def opening_time(text: str, deadline: datetime | None) -> datetime | None:
+    """开标时间 / 开启时间; in the 招标 template the deadline section also gives the opening time."""
+    when = _labelled_datetime(text, OPENING_LABELS)
+    if when is not None:
+        return when
+    found = section(text, _OPENING_HEADING, limit=200)
+    if found is not None:
+        when = _datetime_in(found[1])
+        if when is not None:
+            return when
+    if deadline is not None and re.search(r"截止时间[、和及]开标时间", text):
+        return deadline
+    return None
+
+
+def published_at(text: str) -> datetime | None:
+    """公告时间 / 发布时间 written in the body."""
+    return _labelled_datetime(text, PUBLISHED_LABELS)
+
+
+def text_lots(text: str) -> tuple[Lot, ...]:
+    """Lots written as lines (包1:名称 … 预算金额:…) when no table gave them."""
+    lots: list[Lot] = []
+    pattern = re.compile(r"(?:^|\n)(?P<marker>第[\d一二三四五六七八九十]+(?:包|标段)|(?:采购包|标项|包|标段)\s*"
+                         r"[\d一二三四五六七八九十]+)\s*[::]?\s*(?P<rest>[^\n]*)")
+    matches = list(pattern.finditer(text))
+    for index, match in enumerate(matches):
+        number = lot_number(match.group("marker"))
+        stop = matches[index + 1].start() if index + 1 < len(matches) else min(len(text), match.end() + 600)
+        chunk = text[match.start() : stop]
+        budget_found = next(iter(find_labelled(chunk, BUDGET_LABELS)), None)
+        max_found = next(iter(find_labelled(chunk, MAX_PRICE_LABELS)), None)
+        name = re.split(r"[,,;;]|预算|最高限价", match.group("rest"), maxsplit=1)[0].strip(" :") or None
+        lots.append(Lot(number=number, name=name,
+                        budget=_money_value(budget_found) if budget_found else None,
+                        max_price=_money_value(max_found) if max_found else None))
+    numbered = {lot.number for lot in lots}
+    return tuple(lots) if len(numbered) == len(lots) and any(lot.budget for lot in lots) else ()
+
+
+def extract_fields(text: str, tables: list[Table], *, amendment: bool = False) -> Fields:
+    """All label-driven fields of one announcement text."""
+    lot_table = lots_from_tables(tables)
+    lots = lot_table.lots or text_lots(text)
+    total = budget(text, lots, lot_table.total)
+    deadline = tender_deadline(text, amendment=amendment)
+    name = first_value(text, NAME_LABELS)
+    method = first_value(text, METHOD_LABELS)
+    region = first_value(text, REGION_LABELS)
+    item = first_value(text, ITEM_LABELS)
+    return Fields(
+        project_code=project_code(text),
+        original_project_code=original_project_code(text),
+        project_name=name.value if name else None,
+        budget=total,
+        max_price=max_price(text, total),
+        lots=lots,
+        tender_deadline=deadline,
+        opening_time=opening_time(text, deadline),
+        published_at=published_at(text),
+        method_text=method.value if method else None,
+        region_text=region.value if region else None,
+        item_text=item.value if item else None,
+    )

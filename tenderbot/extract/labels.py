@@ -1,0 +1,142 @@
+"""Find labelled values in normalised announcement text: ``项目编号:X``, ``预算金额 | 120万元``, ``名称:X``.
+
+Text here is the output of ``tenderbot.extract.text.normalize``: colons are ASCII, brackets are
+ASCII, spaces inside labels are gone, table rows are ``cell | cell`` lines.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+
+# After the label: an optional bracketed unit or note (预算金额(万元), 最高限价(如有)), then ':' and/or '|'.
+_UNIT = r"(?:[ \t]*\((?P<unit>[^()\n]{0,12})\))?"
+_SEP = r"[ \t]*(?::[ \t]*\|?|\|)[ \t]*"
+# Heading numbering in front of a label: 一、 1. 1、 (一) 【一、
+NUMBERING = r"(?:[一二三四五六七八九十]+[、.]|\d{1,2}(?:\.\d{1,2})*[、.]?|\([一二三四五六七八九十\d]+\)|【)?"
+
+
+@dataclass(frozen=True, slots=True)
+class Labelled:
+    """A labelled value: where its label starts, the value text (rest of line) and a unit in the label."""
+
+    start: int
+    value: str
+    unit: str | None
+    label: str
+
+
+@lru_cache(maxsize=256)
+def _label_regex(labels: tuple[str, ...], guard: str) -> re.Pattern[str]:
+    """One regex for a set of labels (longest first), each followed by a separator."""
+    alternatives = "|".join(re.escape(label) for label in sorted(labels, key=len, reverse=True))
+    return re.compile(rf"{guard}(?P<label>{alternatives}){_UNIT}{_SEP}(?P<value>[^\n]*)")
+
+
+# A label must not be the tail of a longer word (原公告的采购项目编号 is not 项目编号).
+_NOT_AFTER_CJK = r"(?<![\u4e00-\u9fff])"
+
+
+def find_labelled(
+    text: str, labels: Iterable[str], *, start: int = 0, end: int | None = None, strict: bool = True
+) -> Iterator[Labelled]:
+    """Every occurrence of one of ``labels`` followed by ':'/'|', with the rest of its line."""
+    guard = _NOT_AFTER_CJK if strict else ""
+    pattern = _label_regex(tuple(labels), guard)
+    stop = len(text) if end is None else end
+    found: list[Labelled] = []
+    for match in pattern.finditer(text, start, stop):
+        value = match.group("value").strip()
+        below = _value_below(text, match.start())
+        found.append(Labelled(match.start(), value if below is None else below, match.group("unit"),
+                              match.group("label")))
+    # The last cell of a header row has no separator after it: "合同包 | 货物名称 | 采购单位".
+    for match in _last_cell_regex(tuple(labels)).finditer(text, start, stop):
+        below = _value_below(text, match.start())
+        if below is not None:
+            found.append(Labelled(match.start(), below, match.group("unit"), match.group("label")))
+    yield from sorted(found, key=lambda item: item.start)
+
+
+@lru_cache(maxsize=256)
+def _last_cell_regex(labels: tuple[str, ...]) -> re.Pattern[str]:
+    """A label that is the last cell of a ``|`` row."""
+    alternatives = "|".join(re.escape(label) for label in sorted(labels, key=len, reverse=True))
+    return re.compile(rf"(?<=\| )(?P<label>{alternatives}){_UNIT}[ \t]*(?=\n|$)")
+
+
+def _value_below(text: str, position: int) -> str | None:
+    """In a header-row table (项目名称 | 用途 | 数量 then 一行数据), the cell under the label; else None."""
+    line_start = text.rfind("\n", 0, position) + 1
+    line = line_at(text, position)
+    cells = line.split(" | ")
+    if len(cells) < 3 or any(len(cell) > 16 or any(ch.isdigit() for ch in cell) for cell in cells):
+        return None
+    below = next_line(text, position)
+    below_cells = below.split(" | ")
+    if len(below_cells) < len(cells) - 1 or len(below_cells) > len(cells) + 1:
+        return None
+    offset = position - line_start
+    column = line[:offset].count(" | ")
+    return below_cells[column].strip() if column < len(below_cells) else None
+
+
+def first_value(text: str, labels: Iterable[str], *, strict: bool = True) -> Labelled | None:
+    """The first labelled value with a non-empty value (the next line when the label ends its line)."""
+    for found in find_labelled(text, labels, strict=strict):
+        value = clean_cell(found.value)
+        if value:
+            return Labelled(found.start, value, found.unit, found.label)
+        following = next_line(text, found.start)
+        if following and not looks_like_label(following):
+            return Labelled(found.start, following, found.unit, found.label)
+    return None
+
+
+_LABEL_START = re.compile(rf"^{NUMBERING}\s*[\u4e00-\u9fff()]{{2,16}}\s*(?::|\|)")
+
+
+def looks_like_label(line: str) -> bool:
+    """True when a line starts with its own label (名称:, 3.项目联系方式:)."""
+    return bool(_LABEL_START.match(line))
+
+
+def next_line(text: str, position: int) -> str:
+    """The line after the one containing ``position`` (stripped), or ''."""
+    newline = text.find("\n", position)
+    if newline < 0:
+        return ""
+    following = text.find("\n", newline + 1)
+    return text[newline + 1 : following if following >= 0 else len(text)].strip()
+
+
+def clean_cell(value: str) -> str:
+    """A value up to the next ``|`` cell, without trailing punctuation; '' for placeholders."""
+    value = value.split(" | ", 1)[0].split("|", 1)[0].strip()
+    value = value.strip(" ;,。.、")
+    if value in {"", "/", "-", "--", "无", "暂无", "详见附件", "见附件", "详见公告", "详见招标文件"}:
+        return ""
+    return value
+
+
+def line_at(text: str, position: int) -> str:
+    """The whole line containing ``position``."""
+    begin = text.rfind("\n", 0, position) + 1
+    finish = text.find("\n", position)
+    return text[begin : finish if finish >= 0 else len(text)]
+
+
+def section(text: str, heading: re.Pattern[str], *, limit: int = 3000) -> tuple[int, str] | None:
+    """Start and text of the section whose heading matches, up to the next numbered heading or ``limit``."""
+    match = heading.search(text)
+    if match is None:
+        return None
+    body_start = match.end()
+    following = _NEXT_HEADING.search(text, body_start)
+    stop = following.start() if following else len(text)
+    return match.start(), text[body_start : min(stop, body_start + limit)]
+
+
+_NEXT_HEADING = re.compile(r"\n(?:[一二三四五六七八九十]{1,3}、|第[一二三四五六七八九十]+部分)")

@@ -1,0 +1,195 @@
+"""Buyer (采购人), agency (采购代理机构) and award winner from the contacts block and labels."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from tenderbot.extract.labels import clean_cell, first_value
+from tenderbot.extract.money import parse_money
+from tenderbot.extract.tables import Table, column, money_cell
+from tenderbot.models import Award, Money, Party
+
+PHONE = re.compile(r"(?<!\d)(?:0\d{2,3}-?\d{7,8}(?:-\d{1,5})?|1[3-9]\d{9}|400-?\d{3}-?\d{4})(?!\d)")
+_BUYER_HEADINGS = ("采购人信息", "采购人联系方式", "采购单位信息", "采购单位联系方式", "招标人信息", "招标人联系方式",
+                   "采购人(甲方)信息")
+_AGENCY_HEADINGS = ("采购代理机构信息", "代理机构联系方式", "采购代理机构联系方式", "招标代理机构信息",
+                    "代理机构信息", "集中采购机构信息")
+_BLOCK_END = re.compile(
+    r"\n(?:\d[.、]\s*)?(?:采购代理机构信息|代理机构联系方式|采购代理机构联系方式|招标代理机构信息|代理机构信息|"
+    r"项目联系方式:?\n|采购人信息|采购人联系方式|采购单位信息|招标人信息|集中采购机构信息|[一二三四五六七八九十]+、)"
+)
+_NAME_LABELS = ("名称", "单位名称", "采购人", "采购人名称", "采购单位", "采购单位名称", "招标人", "招标人名称",
+                "代理机构", "代理机构名称", "采购代理机构", "采购代理机构名称", "招标代理机构", "招标代理机构名称")
+_ADDRESS_LABELS = ("地址", "联系地址", "单位地址", "采购人地址", "代理机构地址")
+_CONTACT_LABELS = ("联系人", "项目联系人", "代理机构联系人", "采购人联系人")
+_PHONE_LABELS = ("联系方式", "联系电话", "电话", "项目联系方式", "项目联系电话", "代理机构联系方式", "采购人联系方式")
+_BUYER_LABELS = ("采购人", "采购人名称", "采购单位", "采购单位名称", "招标人", "招标人名称", "采购人(甲方)",
+                 "采购人单位名称", "建设单位", "招标单位")
+_BUYER_ADDRESS_LABELS = ("采购人地址", "采购单位地址", "招标人地址")
+_BUYER_PHONE_LABELS = ("采购人联系方式", "采购单位联系方式", "招标人联系方式", "采购人电话")
+_AGENCY_LABELS = ("采购代理机构", "代理机构", "代理机构名称", "采购代理机构名称", "招标代理机构", "招标代理机构名称",
+                  "招标代理机构全称", "集中采购机构", "招标代理", "代理机构全称")
+_AGENCY_ADDRESS_LABELS = ("代理机构地址", "招标代理机构地址", "采购代理机构地址")
+_AGENCY_PHONE_LABELS = ("代理机构联系方式", "招标代理机构联系方式", "代理机构联系人", "采购代理机构联系方式")
+_ENTRUSTED = re.compile(
+    r"(?:^|\n)(?P<agency>[^,。\n:]{4,40}?)(?:\([^)]{0,20}\))?受(?P<buyer>[^,。\n:]{3,40}?)(?:\([^)]{0,20}\))?的?委托"
+)
+_AGENT_ALONE = re.compile(r"^(?P<agency>[^,。\n:]{4,40}?(?:公司|中心|事务所))受委托")
+_SUPPLIER_LABELS = ("中标供应商名称", "成交供应商名称", "中标(成交)供应商名称", "中标供应商", "成交供应商", "中标人",
+                    "中标人名称", "中标单位", "成交单位", "中标(成交)供应商", "供应商名称", "中标候选人")
+_AWARD_AMOUNT_LABELS = ("中标金额", "成交金额", "中标(成交)金额", "中标价", "成交价", "中标价格", "成交价格",
+                        "中标总金额", "总中标金额", "总成交金额", "中标(成交)总金额", "合同金额")
+
+
+def _split_contact(value: str) -> tuple[str | None, str | None]:
+    """``姜瑶 0531-82169509`` → (姜瑶, 0531-82169509); a bare number gives no contact."""
+    phones = PHONE.findall(value)
+    phone = "、".join(phones) if phones else None
+    # The name comes first (连工0591-88216053, 卢敏、孙翠翠 电话:…); stop at the first digit or contact word.
+    head = re.split(r"电话|手机|座机|传真|邮箱|e-?mail|\d", value, maxsplit=1, flags=re.IGNORECASE)[0]
+    head = re.sub(r"\s+", " ", head).strip(" :-,、;/(")
+    contact = head if head and len(head) <= 20 else None
+    return contact, phone
+
+
+def _block(text: str, headings: tuple[str, ...]) -> str:
+    """The contacts sub-block after one of ``headings`` (up to the next block heading)."""
+    for heading in headings:
+        position = text.find(heading)
+        while position >= 0:
+            after = position + len(heading)
+            # "采购人信息" must be a heading (own line or followed by ':'), not a phrase inside a sentence.
+            line_rest = text[after : text.find("\n", after) if "\n" in text[after:] else len(text)]
+            if len(line_rest.strip(" :|")) <= 1 or line_rest.lstrip().startswith((":", "|")):
+                end = _BLOCK_END.search(text, after + 1)
+                stop = end.start() if end else len(text)
+                return text[after : min(stop, after + 600)]
+            position = text.find(heading, after)
+    return ""
+
+
+def _party_from_block(block: str, name_labels: tuple[str, ...]) -> Party | None:
+    """A party from a contacts block (名称:/地址:/联系人:/联系方式:)."""
+    if not block:
+        return None
+    name = first_value(block, name_labels)
+    address = first_value(block, _ADDRESS_LABELS)
+    contact_found = first_value(block, _CONTACT_LABELS)
+    phone_found = first_value(block, _PHONE_LABELS)
+    contact = contact_found.value if contact_found else None
+    phone = None
+    if phone_found:
+        extra_contact, phone = _split_contact(phone_found.value)
+        contact = contact or extra_contact
+    if contact:
+        contact_name, contact_phone = _split_contact(contact)
+        contact = contact_name
+        phone = phone or contact_phone
+    if name is None and address is None:
+        return None
+    return Party(name=_name(name.value) if name else None, address=address.value if address else None,
+                 contact=contact, phone=phone)
+
+
+def _name(value: str) -> str | None:
+    """An organisation name without trailing contact details."""
+    value = clean_cell(PHONE.split(value)[0])
+    value = re.split(r"\s+(?:联系人|地址|电话)", value)[0].strip()
+    return value or None
+
+
+def _merge(primary: Party | None, fallback: Party) -> Party | None:
+    """Fill the empty fields of ``primary`` from ``fallback``; None when nothing is known."""
+    if primary is None:
+        merged = fallback
+    else:
+        merged = Party(
+            name=primary.name or fallback.name,
+            address=primary.address or fallback.address,
+            contact=primary.contact or fallback.contact,
+            phone=primary.phone or fallback.phone,
+        )
+    return merged if merged.name or merged.address else None
+
+
+def _labelled_party(text: str, names: tuple[str, ...], addresses: tuple[str, ...],
+                    phones: tuple[str, ...], summary: Mapping[str, str], prefix: str) -> Party:
+    """A party from labels anywhere in the text and the ccgp summary table."""
+    name = first_value(text, names)
+    address = first_value(text, addresses)
+    phone_found = first_value(text, phones)
+    contact, phone = _split_contact(phone_found.value) if phone_found else (None, None)
+    return Party(
+        name=_name(name.value) if name else summary.get(f"{prefix}名称") or summary.get(prefix),
+        address=address.value if address else summary.get(f"{prefix}地址"),
+        contact=contact,
+        phone=phone or (_split_contact(summary.get(f"{prefix}联系方式", ""))[1]),
+    )
+
+
+def buyer(text: str, summary: Mapping[str, str], hint: str | None = None) -> Party | None:
+    """采购人: the contacts block, then labels, then the summary table, then ``X受Y委托``, then the hint."""
+    found = _party_from_block(_block(text, _BUYER_HEADINGS), _NAME_LABELS)
+    labelled = _labelled_party(text, _BUYER_LABELS, _BUYER_ADDRESS_LABELS, _BUYER_PHONE_LABELS, summary, "采购单位")
+    party = _merge(found, labelled)
+    if party is None or party.name is None:
+        entrusted = _ENTRUSTED.search(text[:400])
+        name = entrusted.group("buyer") if entrusted else hint
+        if name:
+            party = _merge(Party(name=name), party or Party())
+    return party
+
+
+def agency(text: str, summary: Mapping[str, str], hint: str | None = None) -> Party | None:
+    """采购代理机构: the contacts block, then labels, then the summary table, then ``X受Y委托``."""
+    found = _party_from_block(_block(text, _AGENCY_HEADINGS), _NAME_LABELS)
+    labelled = _labelled_party(text, _AGENCY_LABELS, _AGENCY_ADDRESS_LABELS, _AGENCY_PHONE_LABELS, summary,
+                               "代理机构")
+    party = _merge(found, labelled)
+    if party is None or party.name is None:
+        entrusted = _ENTRUSTED.search(text[:400]) or _AGENT_ALONE.search(text[:200])
+        name = entrusted.group("agency").strip() if entrusted else hint
+        if name:
+            party = _merge(Party(name=name), party or Party())
+    return party
+
+
+def award(text: str, tables: list[Table], codes: Mapping[str, tuple[str, ...]],
+          summary: Mapping[str, str]) -> Award | None:
+    """The winner and amount of a result notice: 政采云 cells, the result table, labels, the summary."""
+    supplier = (codes.get("code-winningSupplierName") or (None,))[0]
+    amount: Money | None = None
+    price = (codes.get("code-summaryPrice") or (None,))[0]
+    if price:
+        value = parse_money(price)
+        amount = Money(value) if value is not None and value > 0 else None
+    for table in tables:
+        if supplier and amount:
+            break
+        supplier_col = column(table.header, "供应商名称", "中标供应商", "成交供应商", "中标人", "中标单位")
+        amount_col = column(table.header, "中标(成交)金额", "中标金额", "成交金额", "中标价", "成交价", "金额",
+                            avoid=("单价",))
+        if supplier_col is None:
+            continue
+        row = table.rows[0]
+        if supplier is None and supplier_col < len(row):
+            supplier = clean_cell(row[supplier_col]) or None
+        if amount is None and amount_col is not None and amount_col < len(row):
+            amount = money_cell(row[amount_col], table.header[amount_col]) or _loose_money(row[amount_col])
+    if supplier is None:
+        found = first_value(text, _SUPPLIER_LABELS)
+        supplier = _name(found.value) if found else None
+    if amount is None:
+        found = first_value(text, _AWARD_AMOUNT_LABELS)
+        raw = found.value if found else summary.get("总中标金额") or summary.get("总成交金额") or ""
+        amount = _loose_money(raw, "万元" if found and found.unit and "万" in found.unit else None)
+    if supplier is None and amount is None:
+        return None
+    return Award(supplier=supplier, amount=amount)
+
+
+def _loose_money(value: str, hint: str | None = None) -> Money | None:
+    """Money anywhere in a cell such as ``总价形式报价:569800.00(元)``."""
+    amount = parse_money(value, unit_hint=hint) if value else None
+    return Money(amount) if amount is not None and amount > 0 else None
