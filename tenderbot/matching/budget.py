@@ -72,12 +72,13 @@ def parse_budget(value: str) -> tuple[Decimal | None, Decimal | None]:
 
 
 def format_amount(amount: Decimal) -> str:
-    """Write yuan the way a query would: ``50万``, ``1亿``, ``12345.5``."""
+    """Write yuan the way a query would: ``50万``, ``1亿``, ``12345.5元``."""
     for unit in ("亿", "万"):
         size = _UNITS[unit]
         if amount >= size and amount % size == 0:
             return _plain(amount / size) + unit
-    return _plain(amount)
+    # Always with 元: a bare number before “-1万” would borrow the 万 (see parse_budget).
+    return _plain(amount) + "元"
 
 
 def _plain(number: Decimal) -> str:

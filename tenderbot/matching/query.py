@@ -267,7 +267,7 @@ class _Builder:
         if kind == BUDGET:
             if self.budget is not None:
                 raise QueryError("预算写了两次；请只写一个范围，如 预算:50万-500万")
-            self.budget = parse_budget(value)
+            self.budget = parse_budget(fold(value))
             return
         items = _split_values(value)
         if not items:
@@ -356,6 +356,8 @@ def parse_query(text: str) -> Query:
     """Parse a subscription query; raise QueryError saying what is wrong and what to write instead."""
     if len(text) > MAX_QUERY_LENGTH:
         raise QueryError(f"查询太长（{len(text)} 个字符），最多 {MAX_QUERY_LENGTH} 个；请拆成几个订阅")
+    if any("\ud800" <= char <= "\udfff" for char in text):
+        raise QueryError("查询里有无法识别的字符（残缺的 Unicode 代理项）；请重新输入这个查询")
     # NFKC first: full-width ＋－！～：and the ideographic space become their ASCII forms.
     tokens = list(_tokens(unicodedata.normalize("NFKC", text)))
     builder = _Builder()
