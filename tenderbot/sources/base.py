@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from types import MappingProxyType
 from typing import Any, ClassVar
+from urllib.parse import urljoin
 from zoneinfo import ZoneInfo
 
 from tenderbot.errors import BlockedError, NotModified, TenderbotError
@@ -270,11 +271,14 @@ class ListingSource(Source):
     async def _notice(self, fetcher: Fetcher, item: ListItem) -> Notice:
         """Fetch one announcement and stamp it with this source's identity."""
         notice = await self.fetch_notice(fetcher, item)
+        url = notice.url or item.url
         return dataclasses.replace(
             notice,
             source=self.name,
             source_id=item.source_id,
-            url=notice.url or item.url,
+            url=url,
+            # Extraction sees a page without knowing where it came from: resolve relative links here.
+            attachments=tuple(dict.fromkeys(urljoin(url, a) for a in notice.attachments)),
             title=notice.title or item.title,
             published_at=notice.published_at or item.published_at,
         )

@@ -1,6 +1,7 @@
 """中国政府采购网 (ccgp.gov.cn): keyword search (bxsearch) or channel lists, then detail pages.
 
-Domain: search.ccgp.gov.cn/bxsearch and www.ccgp.gov.cn/cggg/{zygg,dfgg}/…; hosts from options.
+Domain: search.ccgp.gov.cn/bxsearch and www.ccgp.gov.cn/cggg/{zygg,dfgg}/…; hosts from options
+(``search_url``, ``channels``, ``detail_host`` to send detail requests to a mirror).
 Access: search mode GETs ``search_url`` once per keyword (timeType=6, start_time/end_time
 ``YYYY:MM:DD``, ``page_index`` from 1); channel mode GETs ``index.htm``, ``index_1.htm`` … of each
 channel. Detail pages in the vF_detail_* and older vT_detail_* layouts.
@@ -31,6 +32,7 @@ from tenderbot.sources.common import (
     option_list,
     parse_listing_time,
     province_short,
+    rehost,
     time_key,
     window,
     yuan_text,
@@ -83,7 +85,7 @@ class CcgpSource(ListingSource):
         if mode == "channel":
             url = value if request.page_no == 0 else value.replace("index.htm", f"index_{request.page_no}.htm")
             page = await fetcher.get(url)
-            return parse_channel_page(fetcher.text(page), base_url=url)
+            return self._rehosted(parse_channel_page(fetcher.text(page), base_url=url))
         options = self.config.options
         start, end = window(request.now, request.since)
         params = {
@@ -106,7 +108,15 @@ class CcgpSource(ListingSource):
         }
         url = str(options.get("search_url", DEFAULT_SEARCH_URL))
         page = await fetcher.get(url, params=params)
-        return parse_search_page(fetcher.text(page), base_url=url, page_index=request.page_no + 1)
+        return self._rehosted(parse_search_page(fetcher.text(page), base_url=url, page_index=request.page_no + 1))
+
+    def _rehosted(self, page: ListPage) -> ListPage:
+        """Detail links pointed at ``detail_host`` when configured (a mirror, or a test server)."""
+        host = self.config.options.get("detail_host")
+        if not isinstance(host, str) or not host:
+            return page
+        items = tuple(dataclasses.replace(i, url=rehost(i.url, host)) for i in page.items)
+        return dataclasses.replace(page, items=items)
 
     async def fetch_notice(self, fetcher: Fetcher, item: ListItem) -> Notice:
         """Fetch a detail page; summary-table facts and attachments complement the extraction."""

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit, urlunsplit
 from zoneinfo import ZoneInfo
 
 from tenderbot.errors import ConfigError
@@ -135,3 +135,12 @@ def yuan_text(value: str | None) -> str | None:
         return None
     scale = {"亿": Decimal(100_000_000), "万": Decimal(10_000)}.get(found.group(2) or "", Decimal(1))
     return str(amount * scale)
+
+
+def rehost(url: str, host: str | None) -> str:
+    """``url`` with scheme and host taken from ``host`` (a mirror, a proxy, a test server); unchanged if None."""
+    if not host:
+        return url
+    target, parts = urlsplit(host), urlsplit(url)
+    prefix = target.path.rstrip("/")
+    return urlunsplit((target.scheme, target.netloc, prefix + parts.path, parts.query, parts.fragment))

@@ -16,7 +16,7 @@ import json
 import re
 from collections.abc import Mapping
 from typing import Any, ClassVar
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 from selectolax.lexbor import LexborHTMLParser
 
@@ -30,6 +30,7 @@ from tenderbot.sources.common import (
     clean_text,
     parse_listing_time,
     province_short,
+    rehost,
     time_key,
     window,
 )
@@ -90,13 +91,8 @@ class GgzySource(ListingSource):
 
     def _detail_url(self, url: str) -> str:
         """``/html/a/`` → ``/html/b/``, and the host swapped for ``detail_host`` when configured."""
-        url = url.replace("/html/a/", "/html/b/")
         host = self.config.options.get("detail_host")
-        if isinstance(host, str) and host:
-            target = urlsplit(host)
-            parts = urlsplit(url)
-            url = urlunsplit((target.scheme, target.netloc, parts.path, parts.query, parts.fragment))
-        return url
+        return rehost(url.replace("/html/a/", "/html/b/"), host if isinstance(host, str) else None)
 
     async def fetch_notice(self, fetcher: Fetcher, item: ListItem) -> Notice:
         """GET the content page; body ``div#mycontent``, title ``h4.h4_o``, time in ``p.p_o span``."""

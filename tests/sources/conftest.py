@@ -46,10 +46,19 @@ def clock() -> FakeClock:
     return FakeClock()
 
 
+class LocalOnlyTransport(httpx.AsyncHTTPTransport):
+    """Real HTTP, but only to 127.0.0.1: an accidental request to a portal fails the test."""
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if request.url.host != "127.0.0.1":
+            raise AssertionError(f"test tried to reach the network: {request.url}")
+        return await super().handle_async_request(request)
+
+
 @pytest.fixture
 async def fetcher(clock: FakeClock) -> AsyncIterator[Fetcher]:
-    """A Fetcher with real HTTP to 127.0.0.1, no real waiting, no jitter."""
-    async with httpx.AsyncClient(timeout=5.0) as client:
+    """A Fetcher with real HTTP to 127.0.0.1 only, no real waiting, no jitter."""
+    async with httpx.AsyncClient(timeout=5.0, transport=LocalOnlyTransport()) as client:
         yield Fetcher(client, user_agent="tenderbot-test/1.0 (+tests)", min_delay=2.0, retries=2,
                       backoff_base=1.0, sleep=clock.sleep, clock=clock, jitter=lambda: 0.0)
 
