@@ -25,6 +25,7 @@ SynonymSource = Callable[[str], Iterable[str]]
 # of it is dead.
 _MIN_MERGE = 512
 _MIN_PURGE = 1024
+_ANY_PROVINCE = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,14 +51,22 @@ class _Compiled:
     categories: frozenset[Category]
 
     @property
-    def positive_keywords(self) -> frozenset[str]:
-        """Keywords whose occurrence makes this subscription worth evaluating."""
-        return self.any_keywords.union(*self.all_groups)
+    def index_keywords(self) -> frozenset[str]:
+        """Keywords one of which must occur for a match: the any-terms, else one required group.
+
+        Of the required groups the one whose shortest word is longest is picked: long words are
+        rarer, so a generic ``+仪器`` does not make the subscription a candidate for every notice.
+        """
+        if self.any_keywords:
+            return self.any_keywords
+        if self.all_groups:
+            return max(self.all_groups, key=lambda group: min(len(word) for word in group))
+        return frozenset()
 
     @property
     def keywords(self) -> frozenset[str]:
         """Every keyword this subscription needs the automaton to find."""
-        return self.positive_keywords | self.none_keywords
+        return self.any_keywords.union(*self.all_groups, self.none_keywords)
 
 
 def notice_text(notice: Notice) -> str:
@@ -116,7 +125,8 @@ class Matcher:
         self._synonym_cache: dict[str, tuple[str, ...]] = {}
         self._subscriptions: dict[int, _Compiled] = {}
         self._postings: dict[str, set[int]] = {}
-        self._unconditional: set[int] = set()
+        # Subscriptions without terms, by province (``_ANY_PROVINCE`` when they have no region filter).
+        self._unconditional: dict[str | None, set[int]] = {}
         self._refcounts: dict[str, int] = {}
         self._main: Any = None
         self._main_words: frozenset[str] = frozenset()
@@ -137,10 +147,11 @@ class Matcher:
         if subscription_id in self._subscriptions:
             self.remove(subscription_id)
         self._subscriptions[subscription_id] = compiled
-        positive = compiled.positive_keywords
-        if not positive:
-            self._unconditional.add(subscription_id)
-        for keyword in positive:
+        index = compiled.index_keywords
+        if not index:
+            for province in compiled.regions or (_ANY_PROVINCE,):
+                self._unconditional.setdefault(province, set()).add(subscription_id)
+        for keyword in index:
             self._postings.setdefault(keyword, set()).add(subscription_id)
         for keyword in compiled.keywords:
             self._acquire(keyword)
@@ -150,8 +161,14 @@ class Matcher:
         compiled = self._subscriptions.pop(subscription_id, None)
         if compiled is None:
             return
-        self._unconditional.discard(subscription_id)
-        for keyword in compiled.positive_keywords:
+        index = compiled.index_keywords
+        if not index:
+            for province in compiled.regions or (_ANY_PROVINCE,):
+                bucket = self._unconditional[province]
+                bucket.discard(subscription_id)
+                if not bucket:
+                    del self._unconditional[province]
+        for keyword in index:
             posting = self._postings[keyword]
             posting.discard(subscription_id)
             if not posting:
@@ -183,17 +200,19 @@ class Matcher:
         self.compile()
         text = notice_text(notice)
         hits = self._scan(text)
-        candidates = set(self._unconditional)
+        province = notice.region.province if notice.region is not None else None
+        candidates = set(self._unconditional.get(_ANY_PROVINCE, ()))
+        if province is not None:
+            candidates |= self._unconditional.get(province, set())
         for keyword in hits:
             posting = self._postings.get(keyword)
             if posting:
                 candidates |= posting
-        province = notice.region.province if notice.region is not None else None
         notice_type = notice.notice_type
         categories = frozenset(notice.categories)
         budget = notice_budget(notice)
         results: list[MatchResult] = []
-        for subscription_id in sorted(candidates):
+        for subscription_id in candidates:
             sub = self._subscriptions[subscription_id]
             if sub.regions and province not in sub.regions:
                 continue
@@ -214,6 +233,7 @@ class Matcher:
                 continue
             fired = tuple(keyword for keyword in sub.report_order if keyword in hits)
             results.append(MatchResult(subscription_id, fired))
+        results.sort(key=lambda result: result.subscription_id)
         return results
 
     def _scan(self, text: str) -> set[str]:

@@ -15,7 +15,10 @@ from tenderbot.models import Category, Lot, Money, Notice, NoticeType, Party, Re
 from tests.matching.reference import naive_match
 
 SPECIAL = list('"“”「」＂:：+-!！~～ 　,，、;|/\n\t预算地区类型类别万亿元<>=≥以上下江苏浙招标更正仪器医疗')
-WORDS = ["ct", "CT", "ＣＴ", "色谱", "色譜", "液相色谱", "仪", "維修", "维修", "pcr", "GC", "质谱", "彩超", "超声", "mass spec"]
+WORDS = [
+    "ct", "CT", "ＣＴ", "色谱", "色譜", "液相色谱", "仪", "維修", "维修",
+    "pcr", "GC", "质谱", "彩超", "超声", "mass spec",
+]
 FILTERS = [
     "预算:50万-500万", "预算:-100万", "budget:>=20万", "地区:江苏,浙江", "地區：江蘇", "region:shandong",
     "类型:招标,更正", "type:award", "类别:仪器", "cat:medical", "类别:仪器|医疗",
@@ -35,7 +38,7 @@ def query_texts(draw: st.DrawFn) -> str:
     for _ in range(draw(st.integers(1, 6))):
         word = draw(st.sampled_from(WORDS))
         prefix = draw(st.sampled_from(["", "", "+", "-", "!", "~", "+~", "-~"]))
-        if " " in word or draw(st.booleans()) and draw(st.booleans()):
+        if " " in word or (draw(st.booleans()) and draw(st.booleans())):
             opening, closing = draw(st.sampled_from([('"', '"'), ("“", "”"), ("「", "」")]))
             word = f"{opening}{word}{closing}"
         parts.append(prefix + word)
