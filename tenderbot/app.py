@@ -52,12 +52,14 @@ class TenderBot:
         transport: httpx.AsyncBaseTransport | None = None,
         console_stream: TextIO | None = None,
         fetch_min_delay: float = 2.0,
+        fetch_backoff: float = 1.0,
     ) -> None:
         self.settings = settings
         self.clock = clock
         self._transport = transport
         self._console_stream = console_stream
         self._fetch_min_delay = fetch_min_delay
+        self._fetch_backoff = fetch_backoff
         self._stack = AsyncExitStack()
         self.application: Application | None = None  # type: ignore[type-arg]
 
@@ -72,7 +74,9 @@ class TenderBot:
         self.store = Store.over(self.engine)
         self.http = httpx.AsyncClient(transport=self._transport, timeout=httpx.Timeout(30.0), follow_redirects=True)
         self._stack.push_async_callback(self.http.aclose)
-        self.fetcher = Fetcher(self.http, user_agent=settings.user_agent, min_delay=self._fetch_min_delay)
+        self.fetcher = Fetcher(
+            self.http, user_agent=settings.user_agent, min_delay=self._fetch_min_delay, backoff_base=self._fetch_backoff
+        )
         taxonomy = load_taxonomy(settings.taxonomy_file)
         self.index = SubscriptionIndex(self.store.chats, taxonomy.synonyms)
         admins = settings.admin_ids
@@ -151,7 +155,7 @@ class TenderBot:
             total += claimed
         return total
 
-    async def _start_telegram(self) -> None:
+    async def start_bot(self) -> None:
         """Build the bot application, initialise it, publish menus and start polling for updates."""
         settings = self.settings
         application = (
@@ -187,7 +191,7 @@ class TenderBot:
                 "no TENDERBOT_TELEGRAM_TOKEN: console mode, alerts for %r are printed here", self.settings.console_query
             )
         else:
-            await self._start_telegram()
+            await self.start_bot()
         scheduler = AsyncIOScheduler(timezone=UTC)
         schedule_jobs(scheduler, self.sources, self.pipeline, self.sender, clock=self.clock)
         scheduler.start()

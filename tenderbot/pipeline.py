@@ -41,6 +41,12 @@ class PollSummary:
     error: str | None = None
 
 
+def _closed(change: Change, now: datetime) -> bool:
+    """A tender whose deadline has passed is kept but not alerted: nobody can act on it any more."""
+    deadline = change.notice.tender_deadline
+    return deadline is not None and deadline < now and change.notice.notice_type not in FOLLOW_UP_TYPES
+
+
 class Pipeline:
     """Poll → store → match → outbox, for any source."""
 
@@ -104,7 +110,7 @@ class Pipeline:
         hidden = await self._store.chats.hidden_projects()
         items: list[OutboxItem] = []
         for change in changes:
-            if change.kind is ChangeKind.NEW:
+            if change.kind is ChangeKind.NEW and not _closed(change, now):
                 items += self._alerts(change, hidden)
             items += await self._follow_ups(change)
         return await self._store.outbox.enqueue(items, now)
