@@ -26,6 +26,7 @@ from tenderbot.extract.serialize import notice_to_dict
 from tenderbot.extract.tables import find_tables
 from tenderbot.extract.taxonomy import CategoryDecision, Taxonomy, load_taxonomy
 from tenderbot.extract.text import normalize
+from tenderbot.extract.titles import title_from_overview, title_from_text
 from tenderbot.models import Award, Money, Notice, NoticeType, Party
 
 __all__ = ["extract_notice", "load_taxonomy", "notice_to_dict"]
@@ -141,6 +142,33 @@ def _subject(text: str, found: Fields, item_text: str | None) -> str:
     return "\n".join(parts)
 
 
+# Field names of the JSON shapes seen in the corpus (政采云 detail, crawler exports of ccgp pages).
+_RECORD_HINTS = {
+    "notice_type_hint": ("announcementType", "pathName", "noticeType", "typeName"),
+    "province": ("administrativeRegion", "districtName", "province", "AREANAME"),
+    "buyer": ("procurementCompany", "purchaseName", "purchaser", "buyerName"),
+    "agency": ("agencyName", "agency"),
+    "url": ("website", "url", "linkurl"),
+    "project_name": ("projectName", "procurementName"),
+    "district_code": ("districtCode",),
+}
+
+
+def _record_hints(record: Mapping[str, Any]) -> dict[str, str]:
+    """Hints from the fields of a JSON record (only string values)."""
+    found: dict[str, str] = {}
+    for hint, keys in _RECORD_HINTS.items():
+        for key in keys:
+            value = _str(record.get(key))
+            if value:
+                found[hint] = normalize(value)
+                break
+    if "title" not in record and "project_name" in found:
+        suffix = found.get("notice_type_hint", "")
+        found["title"] = found["project_name"] + (suffix if classify.type_from_title(suffix) else "")
+    return found
+
+
 def _fallback_party(party: Party | None, name: str | None) -> Party | None:
     """The party found, or one named only by a hint."""
     if party is not None or not name:
@@ -165,10 +193,15 @@ def extract_notice(
     hints = dict(hints or {})
     source = _read_source(detect(content))
     page, record = source.page, source.json_facts
+    for key, value in _record_hints(record).items():
+        hints.setdefault(key, value)
+    url = url or hints.get("url", "")
     text = page.text
     codes = page.codes
-    found_title = (normalize(title) if title else None) or page.title or _str(record.get("title")) or hints.get(
-        "title")
+    record_title = _str(record.get("title"))
+    found_title = ((normalize(title) if title else None) or page.title
+                   or (normalize(record_title) if record_title else None) or hints.get("title")
+                   or title_from_text(text))
     kind = classify.notice_type(found_title, text, url, hints)
     try:
         tables = find_tables(text)
@@ -176,7 +209,8 @@ def extract_notice(
     except Exception:  # one odd page must not stop a poll; the partial notice still carries the text
         log.exception("field extraction failed for %s", url or "<content>")
         tables, found = [], Fields()
-    found_title = found_title or found.project_name or _first(codes, "code-projectName")
+    found_title = (found_title or found.project_name or _first(codes, "code-projectName")
+                   or title_from_overview(text))
     summary = page.summary
     budget = (_code_money(codes.get("code-budgetPrice")) or found.budget
               or _loose(summary.get("预算金额")) or _hint_money(hints.get("budget_yuan")))
@@ -200,9 +234,11 @@ def extract_notice(
         buyer_name=buyer.name if buyer else None,
         buyer_address=buyer.address if buyer else None,
         title=found_title,
-        extra=(agency.address or "",) if agency else (),
+        # Last resorts: the agency's address, then the first place the text names.
+        extra=((agency.address or "",) if agency else ()) + (text[:3000],),
     )
-    method = classify.procurement_method(found.method_text or hints.get("procurement_method"), found_title, text)
+    method = classify.procurement_method(found.method_text or hints.get("procurement_method"), found_title, text,
+                                         kind)
     try:
         decision = classify.categories(taxonomy or load_taxonomy(), found_title,
                                        _subject(text, found, summary.get("品目") or found.item_text),

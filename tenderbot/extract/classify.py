@@ -31,7 +31,8 @@ _TITLE_KEYWORDS: tuple[tuple[str, NoticeType], ...] = (
     ("更正公告", T.AMENDMENT), ("变更公告", T.AMENDMENT), ("澄清公告", T.AMENDMENT), ("澄清或修改", T.AMENDMENT),
     ("补充公告", T.AMENDMENT), ("更正(澄清)公告", T.AMENDMENT), ("延期公告", T.AMENDMENT),
     ("延期开标", T.AMENDMENT), ("答疑", T.AMENDMENT), ("暂停公告", T.AMENDMENT), ("恢复公告", T.AMENDMENT),
-    ("更正", T.AMENDMENT), ("澄清", T.AMENDMENT), ("变更", T.AMENDMENT),
+    ("更正", T.AMENDMENT), ("澄清", T.AMENDMENT), ("变更", T.AMENDMENT), ("补充通知", T.AMENDMENT),
+    ("更正通知", T.AMENDMENT), ("变更通知", T.AMENDMENT), ("延期通知", T.AMENDMENT), ("澄清通知", T.AMENDMENT),
     ("中标(成交)结果公告", T.AWARD), ("中标结果公告", T.AWARD), ("成交结果公告", T.AWARD), ("中标公告", T.AWARD),
     ("成交公告", T.AWARD), ("结果公告", T.AWARD), ("结果公示", T.AWARD), ("中标公示", T.AWARD),
     ("中标候选人公示", T.AWARD), ("评标结果公示", T.AWARD), ("入围结果公告", T.AWARD), ("成交结果", T.AWARD),
@@ -52,10 +53,11 @@ _BODY_HEADINGS: tuple[tuple[re.Pattern[str], NoticeType], ...] = (
     (re.compile(r"(?:^|\n)[一二三四五六七八九十]+、\s*更正信息"), T.AMENDMENT),
     (re.compile(r"(?:^|\n)[一二三四五六七八九十]+、\s*(?:项目终止的原因|废标)"), T.TERMINATION),
     (re.compile(r"(?:^|\n)[一二三四五六七八九十]+、\s*(?:中标(?:\(成交\))?|成交)信息"), T.AWARD),
-    (re.compile(r"(?:^|\n)[一二三四五六七八九十]+、\s*合同(?:主要信息|编号)"), T.CONTRACT),
+    (re.compile(r"(?:^|\n)[一二三四五六七八九十]+、\s*合同(?:主要信息|编号|名称)"), T.CONTRACT),
     (re.compile(r"(?:^|\n)[一二三四五六七八九十]+、\s*(?:领取资格预审文件|资格预审申请文件)"), T.PREQUALIFICATION),
     (re.compile(r"(?:^|\n)[一二三四五六七八九十]+、\s*(?:提交投标文件截止时间|响应文件提交|获取(?:招标|采购)文件)"),
      T.TENDER),
+    (re.compile(r"项目的潜在(?:投标人|供应商)应在"), T.TENDER),
 )
 _URL_FOLDERS = {
     "gkzb": T.TENDER, "yqzb": T.TENDER, "jzxtp": T.TENDER, "jzxcs": T.TENDER, "xjgg": T.TENDER,
@@ -74,7 +76,10 @@ _METHODS: tuple[tuple[str, ProcurementMethod], ...] = (
     ("比选", M.OTHER), ("遴选", M.OTHER), ("院内招标", M.OTHER), ("自行采购", M.OTHER), ("合作创新", M.OTHER),
     ("议标", M.OTHER), ("磋商", M.COMPETITIVE_CONSULTATION), ("谈判", M.COMPETITIVE_NEGOTIATION),
 )  # fmt: skip
-_BODY_METHOD = re.compile(r"进行(?:国内)?(公开招标|邀请招标|竞争性谈判|竞争性磋商|询价|单一来源)")
+_BODY_METHOD = re.compile(r"(?:进行了?|采用|组织了?)(?:国内)?(公开招标|邀请招标|竞争性谈判|竞争性磋商|询价|单一来源)")
+# Unambiguous method names anywhere in the opening of the text (询价/谈判 alone are too common).
+# "五、评审专家(单一来源采购人员)名单" is a heading of every result notice, not a method.
+_STRICT_METHOD = re.compile(r"公开招标|邀请招标|竞争性谈判|竞争性磋商|单一来源(?!采购人员)|框架协议|网上竞价")
 _HINT_TYPES = {
     "采购意向": T.INTENTION, "资格预审": T.PREQUALIFICATION, "更正": T.AMENDMENT, "变更": T.AMENDMENT,
     "澄清": T.AMENDMENT, "终止": T.TERMINATION, "废标": T.TERMINATION, "流标": T.TERMINATION,
@@ -136,34 +141,45 @@ def notice_type(title: str | None, text: str, url: str = "", hints: Mapping[str,
 
 def _tender_by_wording(text: str) -> NoticeType | None:
     """Older pages without a typed title: 现对…进行公开招标 plus a bid deadline means a tender."""
-    head = text[:3000]
-    if _BODY_METHOD.search(head) and re.search(r"(?:投标|响应文件|递交|提交)[^\n]{0,8}截止|截标", text):
+    if re.search(r"(?:投标|响应文件|递交|提交|报价)[^\n]{0,8}截止|截标|开标时间", text[:20000]):
         return T.TENDER
     return None
 
 
-def method_from_text(value: str | None) -> ProcurementMethod | None:
-    """The procurement method named in a 采购方式 value or a title."""
+_METHOD_REGEX = re.compile("|".join(re.escape(word) for word, _ in sorted(_METHODS, key=lambda kv: -len(kv[0]))))
+_METHOD_OF = dict(_METHODS)
+
+
+def method_from_text(value: str | None, *, last: bool = False) -> ProcurementMethod | None:
+    """The procurement method named first (or last: 公开招标转竞争性谈判) in a value or a title."""
     if not value:
         return None
-    for word, method in _METHODS:
-        if word in value:
-            return method
-    return None
+    words = _METHOD_REGEX.findall(value)
+    if not words:
+        return None
+    return _METHOD_OF[words[-1] if last else words[0]]
 
 
-def procurement_method(method_text: str | None, title: str | None, text: str) -> ProcurementMethod | None:
+def procurement_method(
+    method_text: str | None, title: str | None, text: str, notice: NoticeType | None = None
+) -> ProcurementMethod | None:
     """采购方式:/招标方式: first, then the opening sentence (进行公开招标), then the title keywords."""
     found = method_from_text(method_text)
     if found is not None:
         return found
-    sentence = _BODY_METHOD.search(text[:1500])
+    sentence = _BODY_METHOD.search(text[:3000])
     if sentence is not None:
         return method_from_text(sentence.group(1))
-    found = method_from_text(title)
+    found = method_from_text(title, last=True)
     if found is not None:
         return found
-    if title and re.search(r"招标(?:公告|通告)", title):
+    strict = _STRICT_METHOD.search(text[:3000])
+    if strict is not None:
+        return method_from_text(strict.group(0))
+    if "招标项目的潜在投标人" in text[:3000]:
+        return M.OPEN
+    if notice is NoticeType.TENDER and re.search(r"公开招标|招标文件|投标人", text[:20000]):
+        # Older tender pages never say 采购方式; 招标文件/投标人 wording is the 公开招标 procedure.
         return M.OPEN
     return None
 

@@ -79,9 +79,23 @@ def clean_code(value: str) -> str | None:
     match = _CODE_VALUE.match(value)
     if match is None:
         return None
-    code = match.group(0).rstrip(".、)")
+    code = match.group(0)
     if code.startswith("(") and ")" not in code:
         code = code[1:]
+    # "LNJC20190703002)进行了竞争性磋商", "MJZ2016017号)进行公开招标": the code ends at an unmatched
+    # bracket or where running text starts after its Latin part.
+    depth = 0
+    for index, char in enumerate(code):
+        depth += 1 if char in "([" else -1 if char in ")]" else 0
+        if depth < 0:
+            code = code[:index]
+            break
+    glued = re.search(r"(?<=[A-Za-z0-9])[\u4e00-\u9fff]{2,}", code)
+    if glued is not None:
+        code = code[: glued.start()]
+    code = code.rstrip(".、")
+    if code.endswith("号") and not re.search(r"[\u4e00-\u9fff]", code[:-1]):
+        code = code[:-1]
     # Item numbering glued on the next label: "FJXCZB2015128 2.招标项目内容" is already split by line.
     return code if len(code) >= 3 and any(ch.isdigit() for ch in code) else None
 

@@ -48,7 +48,7 @@ def find_labelled(
     stop = len(text) if end is None else end
     found: list[Labelled] = []
     for match in pattern.finditer(text, start, stop):
-        value = match.group("value").strip()
+        value = cut_at_next_label(match.group("value").strip())
         below = _value_below(text, match.start())
         found.append(Labelled(match.start(), value if below is None else below, match.group("unit"),
                               match.group("label")))
@@ -137,6 +137,33 @@ def section(text: str, heading: re.Pattern[str], *, limit: int = 3000) -> tuple[
     following = _NEXT_HEADING.search(text, body_start)
     stop = following.start() if following else len(text)
     return match.start(), text[body_start : min(stop, body_start + limit)]
+
+
+# Labels that end the value before them on flattened pages, where a whole notice is one line
+# ("项目名称:(训练处)髋关节测试系统等专项设备采购采购方式:竞争性磋商预算金额:73.08万元…").
+KNOWN_LABELS = (
+    "项目编号", "项目名称", "采购项目名称", "采购项目编号", "采购方式", "预算金额", "最高限价", "采购需求",
+    "合同履行期限",
+    "采购人", "采购单位", "采购代理机构", "代理机构", "地址", "联系方式", "联系人", "联系电话", "电话", "名称", "品目",
+    "行政区域", "公告时间", "首次公告日期", "更正日期", "更正事项", "更正内容", "更正原因", "开标时间", "开标地点",
+    "地点", "售价", "截止时间", "原公告的采购项目编号", "原公告的采购项目名称", "项目联系人", "项目联系电话", "传真",
+    "邮箱", "供应商名称", "供应商地址", "中标金额", "成交金额", "来源", "发布时间", "合同编号", "合同名称", "联系地址",
+    "采购人信息", "采购代理机构信息", "项目联系方式", "招标编号", "招标人", "本项目", "项目概况", "获取招标文件",
+    "采购预算", "数量", "简要规格描述", "合同金额", "验收日期", "主要标的信息", "评审专家名单", "代理服务收费标准",
+)  # fmt: skip
+_CUT = re.compile(
+    r"(?:" + "|".join(re.escape(label) for label in sorted(KNOWN_LABELS, key=len, reverse=True))
+    + r")[ \t]*(?:\([^()\n]{0,12}\))?[ \t]*:"
+    r"|[一二三四五六七八九十]{1,3}、|\d[.、](?=[\u4e00-\u9fff]{2})"
+)
+
+
+def cut_at_next_label(value: str) -> str:
+    """A value up to the next known label or numbered heading on the same line."""
+    for match in _CUT.finditer(value):
+        if match.start() > 0:
+            return value[: match.start()].rstrip()
+    return value
 
 
 _NEXT_HEADING = re.compile(r"\n(?:[一二三四五六七八九十]{1,3}、|第[一二三四五六七八九十]+部分)")

@@ -61,7 +61,7 @@ def _block(text: str, headings: tuple[str, ...]) -> str:
             after = position + len(heading)
             # "采购人信息" must be a heading (own line or followed by ':'), not a phrase inside a sentence.
             line_rest = text[after : text.find("\n", after) if "\n" in text[after:] else len(text)]
-            if len(line_rest.strip(" :|")) <= 1 or line_rest.lstrip().startswith((":", "|")):
+            if len(line_rest.strip(" :|")) <= 1 or line_rest.lstrip().startswith((":", "|", "名称", "单位名称")):
                 end = _BLOCK_END.search(text, after + 1)
                 stop = end.start() if end else len(text)
                 return text[after : min(stop, after + 600)]

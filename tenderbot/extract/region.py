@@ -2,9 +2,9 @@
 
 Order (research/domain.md §6.3): the 行政区域 row, source hints, the 政采云 district code, the
 portal host, the buyer's name, the buyer's address, the title. Place names are taken only where
-they are unambiguous: a province short name needs its suffix (省/市/自治区) unless it starts the
-name (山东大学齐鲁医院), so 北京路 in an address is no province; a city needs 市/地区/州/盟 unless it
-starts the name and is not followed by 大学 (中山大学 is not 中山市); 人民医院 holds no place at all.
+they are unambiguous: a name followed by a road word is a street (北京路 in an address is no
+province); city names that are also common words need their suffix (中山大学 is not 中山市, 朝阳分局
+is 北京's 朝阳区); 人民医院 holds no place at all.
 """
 
 from __future__ import annotations
@@ -18,9 +18,15 @@ from urllib.parse import urlsplit
 from tenderbot.extract.gazetteer import CITIES, DISTRICT_PREFIX, HOSTS, PROVINCES
 from tenderbot.models import Region
 
-_PROVINCE_SUFFIX = r"(?:省|市|壮族自治区|回族自治区|维吾尔自治区|自治区)"
 _CITY_SUFFIX = r"(?:市|地区|自治州|州|盟)"
-_NOT_A_CITY_AFTER = ("大学", "学院", "路", "街", "大道", "南路", "北路", "东路", "西路")
+# A place name followed by a road word is a street (北京路, 江西路), not a place.
+_ROAD_AFTER = ("路", "街", "大道", "南路", "北路", "东路", "西路", "中路", "大街", "巷", "道")
+# City names that are also common words or other places' names (朝阳区 of 北京, 大理石, 阿里巴巴, 哈密瓜)
+# count only with their suffix; 中山大学 is named after a person.
+_SUFFIX_ONLY = frozenset({
+    "朝阳", "中山", "大理", "阿里", "来宾", "普洱", "白银", "哈密", "和田", "红河", "文山", "兴安", "三沙", "白山",
+    "玉树", "黄山", "怒江", "山南", "海东", "海西", "海北", "金昌", "黄南", "果洛",
+})
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,15 +51,16 @@ def find_place(text: str) -> Place:
     if not text:
         return Place()
     for match in _place_regex().finditer(text):
-        name, start, end = match.group(0), match.start(), match.end()
+        name, end = match.group(0), match.end()
         rest = text[end:]
-        if province is None and name in PROVINCES and (start == 0 or re.match(_PROVINCE_SUFFIX, rest)):
+        if rest.startswith(_ROAD_AFTER):
+            continue
+        if province is None and name in PROVINCES:
             province = name
             continue
         if city is None and name in CITIES:
             suffixed = re.match(_CITY_SUFFIX, rest) is not None
-            at_start = start == 0 and not rest.startswith(_NOT_A_CITY_AFTER)
-            if suffixed or (at_start and name not in PROVINCES):
+            if suffixed or (name not in _SUFFIX_ONLY and name not in PROVINCES):
                 city = name
                 if province is None:
                     province = CITIES[name]
