@@ -64,8 +64,18 @@ _LOW_AFTER = re.compile(r"^\s*(?:\(含\)|\(含税\))?\s*(?:以上|起)")
 # A bare figure right after these words is a rate, a phone number, a code or a count, not money.
 _NOT_MONEY_LABEL = re.compile(
     r"(?:率|电话|手机|传真|邮编|邮政编码|编号|编码|代码|号码|账号|帐号|QQ|数量|期限|工期|日期|时间|面积|比例|"
-    r"得分|分值|权重|序号|包号|年限|天数)[^\n\d]{0,6}$"
+    r"得分|分值|权重|序号|包号|年限|天数)[^\d]{0,8}$"
 )
+# In running text a bare figure is money only right after a money word, perhaps with a unit in
+# brackets: `最高限价(元):\n1608715900` (zcy), `预算金额(万元):64.4269`. Page footers, phone lists,
+# `浏览:2142` and door sizes `1200×800` otherwise pass for 元 (seen in the corpus pages).
+_MONEY_LABEL = re.compile(
+    r"(?:金额|预算|限价|价|费|资金|投资|保证金|造价|款|合计|总计|小计|人民币)"
+    r"(?:[^\d(\[]{0,8}?[(\[]\s*(?:单位\s*:?\s*)?(?:人民币)?\s*(?P<unit>亿元|万元|元)\s*[)\]])?[^\d。,;、!?]{0,12}$"
+)
+# A bare figure followed by one of these, even on the next line (`2015\n年\n10\n月` after HTML
+# flattening), is a year, a date, a count or a size.
+_COUNT_UNITS = "年月日号时分秒台套个件只支人份次项包批樘张本页天周岁米吨所家种条辆部把块组间层"
 _CJK = re.compile(r"[\u3400-\u9fff]")
 # 元 starting a word (第十一元素, 一元件, 二元化) after a lowercase numeral is not the currency.
 _NOT_YUAN_WORD = re.compile(r"元[素件器旦宵首帅老气音化论次]")
@@ -149,25 +159,38 @@ def _glued_after(text: str, end: int) -> bool:
         return True
     if first == "." and rest[1:].isdigit():
         return True
-    stripped = text[end : end + 4].lstrip(" ")
-    return bool(stripped) and (stripped[0] in "%‰:" or bool(_CJK.match(stripped[0])))
+    window = text[end : end + 8]
+    stripped = window.lstrip()
+    if not stripped:
+        return False
+    same_line = "\n" not in window[: len(window) - len(stripped)]
+    head = stripped[0]
+    return head in "%‰:×*" or head in _COUNT_UNITS or (same_line and bool(_CJK.match(head)))
 
 
 def _unit_price_after(text: str, end: int) -> bool:
     """True for 元/台, 万元/套 … (unit prices); 万元/年 is a yearly budget and stays money."""
     # `1000元人民币/包` (a real 2016 Jilin notice) puts the currency between the unit and the slash.
-    rest = text[end : end + 8].lstrip(" ").removeprefix("人民币").lstrip(" ")
-    return rest.startswith("/") and not rest[1:].lstrip(" ").startswith("年")
+    rest = text[end : end + 8].lstrip().removeprefix("人民币").lstrip()
+    return rest.startswith("/") and not rest[1:].lstrip().startswith("年")
 
 
 def _unitless_value(number: str, value: Decimal, hint: str | None, text: str, start: int) -> Decimal | None:
-    """Yuan of a figure with no unit, using the hint or the rules of research/domain.md §2.1."""
+    """Yuan of a figure with no unit, using the hint or the rules of research/domain.md §2.1.
+
+    Without a hint the figure must open the text (a value cell such as `400000`) or follow a money
+    word (`预算金额：400000`); then ≥ 1000 means 元 and < 10000 with 3+ decimals means 万元.
+    """
     integer, _, fraction = number.replace(",", "").replace(" ", "").partition(".")
     if len(integer) > 1 and integer.startswith("0"):
         return None  # 0851: an area code, never an amount
-    line_start = text.rfind("\n", 0, start) + 1
-    if _NOT_MONEY_LABEL.search(text, line_start, start):
+    if _NOT_MONEY_LABEL.search(text, max(0, start - 24), start):
         return None
+    if hint is None:
+        label = _MONEY_LABEL.search(text, max(0, start - 40), start)
+        if label is None and text[:start].strip():
+            return None
+        hint = label.group("unit") if label is not None else None
     if hint is not None:
         return _scale(value, hint)
     if len(integer) >= 11 and not fraction:

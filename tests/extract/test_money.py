@@ -74,6 +74,16 @@ D = Decimal
         ("代理服务费为包干价人民币捌仟贰佰元整。", "8200"),
         ("竞争性谈判公告,预算金额298.48万元,包含手动单道移液器", "2984800"),
         ("6、供应商须在开标前提交投标保证金：2万元整；", "20000"),
+        # Text flattened from HTML table cells (ccgp-detail-001, zcy-detail-content-001, other-medtext-012).
+        ("2.代理服务收费金额(元):\n8200\n七、公告期限", "8200"),
+        ("预算金额(元):\n1608715900\n数量:\n1", "1608715900"),
+        ("总价形式报价:569800.00(元)\n-", "569800"),
+        ("三、采购预算:\n人民币\n43.362\n万\n元\n四、", "433620"),
+        ("售价为50元人民币", "50"),
+        # A bare figure opening the text is a value cell; a money word's bracketed unit applies.
+        ("569800", "569800"),
+        ("预算金额(万元): 50", "500000"),
+        ("最高限价（单位：万元）：120.5", "1205000"),
     ],
 )
 def test_parse_money_forms(text: str, expected: str) -> None:
@@ -115,6 +125,19 @@ def test_parse_money_forms(text: str, expected: str) -> None:
         "",
         "预算金额：980",
         "邮编：530022",
+        # Flattened-HTML noise from the corpus pages: page views, phone lists, postcodes, years, sizes.
+        "作者:来源:浏览:2142\n为深入贯彻",
+        "电话0773-2887388、2887399 、2887311。",
+        "联系电话:\n(0876)2613488",
+        "邮编:\n510610",
+        "开标评标时间:\n2015\n年9月",
+        "近三年(2012、2013、2014年",
+        "京\nICP\n备\n19054529\n号",
+        "M5钢化玻璃安全门\n1200*2000\n1\n樘",
+        "铅当量:0.5mmPb 3、1100×700mm",
+        "昨天举行的2024“投资上海·",
+        "详见附件\n1\n569800\n五、评审专家",
+        "max-age=31536000; path=/",
     ],
 )
 def test_not_money(text: str) -> None:
