@@ -215,3 +215,22 @@ source_state = Table(
     Column("last_poll_at", UTCDateTime),
     Column("reported_at", UTCDateTime),
 )
+
+shares = Table(
+    "shares",
+    metadata,
+    Column("token", String(64), primary_key=True),
+    Column("query", Text, nullable=False),
+    Column("created_by", BigInteger, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+pending_actions = Table(
+    "pending_actions",
+    metadata,
+    Column("token", String(64), primary_key=True),
+    Column("chat_id", BigInteger, ForeignKey("chats.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("kind", String(30), nullable=False),
+    Column("payload", JSON, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+)
