@@ -219,9 +219,16 @@ def extract_notice(
     deadline = deadline or _parse(_first(codes, "code-submitEndDate")) or found.tender_deadline or _parse(
         hints.get("tender_deadline"))
     opening = _parse(_first(codes, "code-bidOpeningTime")) or found.opening_time
+    if kind is NoticeType.PREQUALIFICATION:
+        # 资格预审公告 dates are for 申请文件, not bids (research/domain.md §1.3).
+        deadline = opening = None
+    elif deadline is None and kind is NoticeType.TENDER:
+        # 招标 pages that only say 开标时间: bids close when the opening starts.
+        deadline = opening
     published = (published_at or _parse(page.published) or _parse(summary.get("公告时间"))
                  or _json_time(record.get("publishDate")) or found.published_at or _parse(hints.get("published_at")))
-    buyer = _fallback_party(parties.buyer(text, summary, None), hints.get("buyer") or _str(record.get("buyer")))
+    buyer = _fallback_party(parties.buyer(text, summary, None),
+                            hints.get("buyer") or parties.organisation_prefix(found_title or ""))
     agency = _fallback_party(parties.agency(text, summary, None), hints.get("agency"))
     award: Award | None = None
     if kind in (NoticeType.AWARD, NoticeType.CONTRACT):
@@ -252,7 +259,7 @@ def extract_notice(
         notice_type=kind,
         procurement_method=method,
         project_code=_first(codes, "code-projectCode") or found.project_code or _str(record.get("projectCode"))
-        or hints.get("project_code"),
+        or hints.get("project_code") or found.original_project_code,
         original_project_code=found.original_project_code,
         buyer=buyer,
         agency=agency,

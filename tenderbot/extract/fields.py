@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from tenderbot.extract.dates import find_datetimes, parse_datetime
-from tenderbot.extract.labels import Labelled, clean_cell, find_labelled, first_value, section
+from tenderbot.extract.labels import Labelled, clean_cell, find_labelled, first_value, line_at, next_line, section
 from tenderbot.extract.money import parse_money
 from tenderbot.extract.tables import Table, lot_number, lots_from_tables, sum_lots
 from tenderbot.models import Lot, Money
@@ -20,13 +20,14 @@ CODE_LABELS = ("项目编号", "采购项目编号", "招标编号", "采购编�
                "政府采购计划编号", "招标文件编号", "采购文件编号", "采购项目文件编号", "招标文书编号", "项目号",
                "计划编号", "交易编号", "标段编号", "询价编号", "谈判编号", "磋商编号", "采购计划号")
 ORIGINAL_CODE_LABELS = ("原公告的采购项目编号", "原公告采购项目编号", "原采购项目编号", "原项目编号")
-NAME_LABELS = ("项目名称", "采购项目名称", "招标项目名称", "原公告的采购项目名称")
+NAME_LABELS = ("项目名称", "采购项目名称", "招标项目名称")
 BUDGET_LABELS = ("预算金额", "项目预算", "采购预算", "预算总金额", "项目预算金额", "采购预算金额", "预算金额总额",
                  "项目总预算", "总预算", "预算资金", "项目控制预算", "采购资金", "预算价", "项目预算资金",
                  "拟采购的货物或服务的预算金额", "采购预算价", "预算控制价", "预算总额", "项目总投资")
 MAX_PRICE_LABELS = ("最高限价", "最高投标限价", "招标控制价", "最高控制价", "控制价", "拦标价", "最高报价限价",
                     "最高采购限价", "采购控制价")
-DEADLINE_LABELS = ("提交投标文件截止时间", "投标截止时间", "递交投标文件截止时间", "投标文件递交截止时间",
+DEADLINE_LABELS = ("提交投标文件截止时间", "招标递交截止时间", "投议标文件截止时间", "磋商响应截止时间",
+                   "投标截止时间", "递交投标文件截止时间", "投标文件递交截止时间",
                    "响应文件提交截止时间", "提交响应文件截止时间", "递交响应文件截止时间", "响应文件递交截止时间",
                    "投标截标时间", "截标时间", "报价截止时间", "投标文件提交截止时间", "提交首次响应文件截止时间",
                    "投标截止时间和开标时间", "投标截止及开标时间", "投标截止时间及开标时间", "递交截止时间",
@@ -41,7 +42,7 @@ _DEADLINE_HEADING = re.compile(
     r"(?:^|\n)(?:[一二三四五六七八九十]+、|\d{1,2}[.、])?\s*"
     r"(?:提交投标文件截止时间|响应文件提交|投标文件提交|提交(?:投标|响应)文件)[^\n]{0,20}\n"
 )
-_OPENING_HEADING = re.compile(r"\n(?:[一二三四五六七八九十]+、)?(?:开启|开标)\s*\n")
+_OPENING_HEADING = re.compile(r"\n(?:[一二三四五六七八九十]+、)?(?:开启|开标(?:时间)?(?:和|及|、)?(?:地点)?:?)\s*\n")
 _OVERVIEW_DEADLINE = re.compile(
     r"并于(?P<when>[^。\n]{4,60}?)(?:\(北京时间\))?\s*前(?:递交|提交|上传|将)"
 )
@@ -100,13 +101,24 @@ def clean_code(value: str) -> str | None:
     return code if len(code) >= 3 and any(ch.isdigit() for ch in code) else None
 
 
+_ORIGINAL_PREFIX = re.compile(r"原(?:公告的?)?(?:采购)?$")
+# "(招标编号YTYY-20220803-FW027)": a code label with no colon, glued to the code.
+_GLUED_CODE = re.compile(r"(?:项目编号|招标编号|采购编号|项目代码)\s*(?P<code>[A-Za-z0-9][A-Za-z0-9\-_/()\[\]]{3,})")
+
+
 def project_code(text: str) -> str | None:
     """项目编号 and its variants (not 原公告的…, see ``original_project_code``)."""
-    for found in find_labelled(text, CODE_LABELS):
-        code = clean_code(found.value)
-        if code:
-            return code
-    return None
+    for strict in (True, False):
+        # Flattened pages glue labels onto the previous word (一、项目基本情况项目编号:…): retry unguarded.
+        for found in find_labelled(text, CODE_LABELS, strict=strict):
+            if _ORIGINAL_PREFIX.search(text[max(0, found.start - 6) : found.start]):
+                continue
+            value = found.value or next_line(text, found.start)
+            code = clean_code(value)
+            if code:
+                return code
+    glued = _GLUED_CODE.search(text)
+    return clean_code(glued.group("code")) if glued else None
 
 
 def original_project_code(text: str) -> str | None:
@@ -144,8 +156,11 @@ def _first_lot_marker(text: str) -> int | None:
 
 def budget(text: str, lots: tuple[Lot, ...], table_total: Money | None) -> Money | None:
     """The total budget: a total label before any lot, a table total, else the sum of the lots."""
-    hits = [(found.start, money) for found in find_labelled(text, BUDGET_LABELS)
+    hits = [(found.start, money) for strict in (True, False) for found in find_labelled(text, BUDGET_LABELS,
+                                                                                          strict=strict)
+            if " | " not in line_at(text, found.start) or line_at(text, found.start).count(" | ") < 2
             if (money := _money_value(found)) is not None]
+    hits = sorted(dict(hits).items())  # both passes find the guarded labels: keep each position once
     marker = _first_lot_marker(text)
     if hits and (len(hits) == 1 or marker is None or hits[0][0] < marker):
         return hits[0][1]
@@ -206,8 +221,22 @@ def tender_deadline(text: str, *, amendment: bool = False) -> datetime | None:
             return when
     overview = _OVERVIEW_DEADLINE.search(text)
     if overview is not None:
-        return parse_datetime(overview.group("when"))
+        when = parse_datetime(overview.group("when"))
+        if when is not None:
+            return when
+    for sentence in _DEADLINE_SENTENCE.finditer(text):
+        # "投标截止时间和开标时间为2015年9月1日9:30时", not the 保证金 deadline.
+        if "保证金" in text[max(0, sentence.start() - 12) : sentence.start()]:
+            continue
+        found = [item for item in find_datetimes(text[sentence.end() : sentence.end() + 40]) if item[3]]
+        if found:
+            return found[0][0]
     return None
+
+
+_DEADLINE_SENTENCE = re.compile(
+    r"(?:投标|响应文件|递交|提交|报价)[^\n,。:]{0,10}(?:截止时间|截标时间)[^\n,。:]{0,8}?(?:为|是|:|在)?"
+)
 
 
 def _amended_deadline(text: str) -> datetime | None:
@@ -217,9 +246,9 @@ def _amended_deadline(text: str) -> datetime | None:
         context = text[max(0, marker.start() - 60) : marker.start()]
         if not _DEADLINE_WORDS.search(context):
             continue
-        when = _datetime_in(text[marker.end() : marker.end() + 60])
-        if when is not None:
-            best = when
+        found = [item for item in find_datetimes(text[marker.end() : marker.end() + 60]) if item[3]]
+        if found:
+            best = found[0][0]
     return best
 
 

@@ -193,3 +193,23 @@ def _loose_money(value: str, hint: str | None = None) -> Money | None:
     """Money anywhere in a cell such as ``总价形式报价:569800.00(元)``."""
     amount = parse_money(value, unit_hint=hint) if value else None
     return Money(amount) if amount is not None and amount > 0 else None
+
+
+# Organisation suffixes, strongest first: a title names its buyer before the object
+# (青岛大学附属医院医疗设备采购, 广西科技师范学院生物学实验教学中心项目).
+_STRONG_ORG = re.compile(
+    r"(?:医院|卫生院|大学|学院|学校|研究所|研究院|科学院|公安局|局|委员会|公司|政府|集团|保健院|中心)"
+)
+_TITLE_NOISE = re.compile(r"^(?:\[[^\]]{1,8}\]|\d{4}年(?:度)?)+")
+
+
+def organisation_prefix(title: str) -> str | None:
+    """The buyer named at the start of a title, or None (``宁波市公安局三重四极杆…`` → 宁波市公安局)."""
+    head = _TITLE_NOISE.sub("", title.strip())[:40]
+    ends = [match.end() for match in _STRONG_ORG.finditer(head)]
+    if not ends:
+        return None
+    strong = [end for end in ends if not head[:end].endswith("中心")]
+    end = max(strong) if strong else ends[0]
+    name = head[:end]
+    return name if len(name) >= 4 else None

@@ -11,7 +11,9 @@ from tenderbot.extract.numerals import parse_cn_integer
 from tenderbot.models import Lot, Money
 
 # A money cell holds a figure and at most a unit/currency around it ("45.00", "¥56.98万元", "569800.00(元)").
-_MONEY_CELL = re.compile(r"^[^\d\u4e00-\u9fff]{0,3}[\d,.]+\s*(?:万元|元|万|亿元)?(?:\(?人民币\)?|\((?:万?元)\))?$")
+_MONEY_CELL = re.compile(
+    r"^(?:人民币)?[^\d\u4e00-\u9fff]{0,3}[\d,.]+\s*(?:万元|元|万|亿元)?(?:\(?人民币\)?|\((?:万?元)\))?$"
+)
 _LOT_NUMBER = re.compile(
     r"^(?:第\s*(?P<a>[\d一二三四五六七八九十]+)\s*(?:包|标段|标项|分包|合同包|包件)"
     r"|(?:包|标段|标项|采购包|分包|合同包|包件|包组|标包)\s*(?P<b>[\d一二三四五六七八九十]+)(?:号)?"
@@ -109,8 +111,9 @@ def lots_from_tables(tables: list[Table]) -> LotTable:
     """Lots from the first table with a budget or max-price column and lot-numbered rows."""
     for table in tables:
         header = table.header
-        budget_col = column(header, "预算", "控制价", "金额", avoid=("单价", "项目控制", "项目预算", "总预算"))
-        total_col = column(header, "项目控制预算", "项目预算", "总预算")
+        budget_col = column(header, "预算", "控制价", "金额",
+                            avoid=("单价", "项目控制", "项目预算", "总预算", "中标", "成交", "报价", "合同"))
+        total_col = column(header, "项目控制预算", "项目预算", "总预算", "合计")
         max_col = column(header, "最高限价", "最高投标限价", "拦标价")
         if budget_col is None and max_col is None:
             continue
