@@ -198,7 +198,7 @@ def _loose_money(value: str, hint: str | None = None) -> Money | None:
 # Organisation suffixes, strongest first: a title names its buyer before the object
 # (青岛大学附属医院医疗设备采购, 广西科技师范学院生物学实验教学中心项目).
 _STRONG_ORG = re.compile(
-    r"(?:医院|卫生院|大学|学院|学校|研究所|研究院|科学院|公安局|局|委员会|公司|政府|集团|保健院|中心)"
+    r"(?:医院|卫生院|大学|学院|学校|研究所|研究院|科学院|公安局|局|委员会|公司|人民政府|集团|保健院|中心)"
 )
 _TITLE_NOISE = re.compile(r"^(?:\[[^\]]{1,8}\]|\d{4}年(?:度)?)+")
 
@@ -212,4 +212,7 @@ def organisation_prefix(title: str) -> str | None:
     strong = [end for end in ends if not head[:end].endswith("中心")]
     end = max(strong) if strong else ends[0]
     name = head[:end]
-    return name if len(name) >= 4 else None
+    # Not a buyer: a sentence (关于…与X公司), a masked name (******医院), an agency (…咨询有限公司).
+    if len(name) < 4 or "*" in name or re.search(r"关于|采购|根据|咨询|招标|代理|项目管理", name):
+        return None
+    return name

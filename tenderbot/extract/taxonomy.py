@@ -23,7 +23,9 @@ from tenderbot.extract.text import fold, normalize
 from tenderbot.models import Category
 
 DEFAULT_TAXONOMY_PATH = Path(__file__).resolve().parents[2] / "config" / "taxonomy.yaml"
-_POLICIES = frozenset({"always", "override", "equipment"})
+_POLICIES = frozenset({"always", "override", "equipment", "specific"})
+# A term right before one of these is part of a company name (安徽上药园大医疗器械有限公司), not a purchase.
+_COMPANY_TAIL = ("有限公司", "公司", "股份", "集团", "厂", "经营部", "商行", "贸易")
 
 
 class Kind(StrEnum):
@@ -180,7 +182,8 @@ class Taxonomy:
 
     def classify(self, title: str, *, subject: str = "", buyer: str = "") -> CategoryDecision:
         """Categories from the title (strong), the procurement subject text (lots, 采购需求) and the buyer."""
-        title_hits = self.scan(fold(title))
+        folded_title = fold(title)
+        title_hits = [hit for hit in self.scan(folded_title) if not folded_title.startswith(_COMPANY_TAIL, hit.end)]
         entries = [entry for hit in title_hits for entry in hit.entries]
         negatives = [e for e in entries if e.kind is Kind.NEGATIVE]
         has_override = any(e.kind is Kind.OVERRIDE for e in entries)
@@ -196,6 +199,9 @@ class Taxonomy:
             return CategoryDecision(_ordered(_cats(chosen)), _unique(e.canonical for e in chosen))
         subject_entries = [e for hit in self.scan(fold(subject)) for e in hit.entries] if subject else []
         body_terms = [e for e in subject_entries if e.kind is Kind.TERM]
+        if not title_hits:
+            # No title, or a title without any product word: the subject's class words count too.
+            body_terms += [e for e in subject_entries if e.kind is Kind.CLASS]
         deciding: list[Entry] = list(classes)
         if context and (classes or generics):
             deciding += context
@@ -218,6 +224,8 @@ class Taxonomy:
             return True
         if policy == "override":
             return not has_override
+        if policy == "specific":
+            return not has_specific
         return not (has_override or has_specific)
 
 

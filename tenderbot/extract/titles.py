@@ -26,7 +26,7 @@ def title_from_text(text: str) -> str | None:
         line = line.strip()
         if not line or line in _CHROME_LINES or any(mark in line for mark in _CHROME_MARKS):
             continue
-        line = _PREFIX.sub("", line.lstrip("#* "))
+        line = _PREFIX.sub("", line.lstrip("# "))
         match = _TITLE.match(line)
         if match is None:
             continue
