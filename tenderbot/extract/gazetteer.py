@@ -74,3 +74,23 @@ _CITIES = {
 
 # city short name → province short name (吉林 the city resolves to 吉林 the province anyway).
 CITIES: dict[str, str] = {city: province for province, names in _CITIES.items() for city in names.split()}
+
+# Full names of the prefectures that are not 市 (城市 short name → official name).
+_NOT_SHI = (
+    "兴安盟", "锡林郭勒盟", "阿拉善盟", "延边朝鲜族自治州", "大兴安岭地区", "恩施土家族苗族自治州", "湘西土家族苗族自治州", "阿坝藏族羌族自治州",
+    "甘孜藏族自治州", "凉山彝族自治州", "黔西南布依族苗族自治州", "黔东南苗族侗族自治州", "黔南布依族苗族自治州", "楚雄彝族自治州", "红河哈尼族彝族自治州",
+    "文山壮族苗族自治州", "西双版纳傣族自治州", "大理白族自治州", "德宏傣族景颇族自治州", "怒江傈僳族自治州", "迪庆藏族自治州", "阿里地区", "临夏回族自治州",
+    "甘南藏族自治州", "海北藏族自治州", "黄南藏族自治州", "海南州", "果洛藏族自治州", "玉树藏族自治州", "海西蒙古族藏族自治州", "昌吉回族自治州",
+    "博尔塔拉蒙古自治州", "巴音郭楞蒙古自治州", "克孜勒苏柯尔克孜自治州", "伊犁哈萨克自治州", "塔城地区", "阿勒泰地区", "和田地区", "喀什地区", "阿克苏地区",
+)
+
+
+def _full_city(short: str) -> str:
+    """The official name of a prefecture (贵阳 → 贵阳市, 延边 → 延边朝鲜族自治州)."""
+    for full in _NOT_SHI:
+        if full.startswith(short):
+            return full
+    return short if short.endswith("州") and short == "海南州" else f"{short}市"
+
+
+CITY_FULL_NAMES: dict[str, str] = {city: _full_city(city) for city in CITIES}

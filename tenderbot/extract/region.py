@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import urlsplit
 
-from tenderbot.extract.gazetteer import CITIES, DISTRICT_PREFIX, HOSTS, PROVINCES
+from tenderbot.extract.gazetteer import CITIES, CITY_FULL_NAMES, DISTRICT_PREFIX, HOSTS, PROVINCES
 from tenderbot.models import Region
 
 _CITY_SUFFIX = r"(?:市|地区|自治州|州|盟)"
@@ -138,4 +138,4 @@ def detect_region(
             province = province or CITIES[place.city]
     if province is None and city is None:
         return None
-    return Region(province=province, city=city)
+    return Region(province=province, city=CITY_FULL_NAMES.get(city, city) if city else None)
