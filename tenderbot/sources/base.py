@@ -163,6 +163,7 @@ class ListingSource(Source):
             if not _is_expected(exc):
                 log.exception("source %s: unexpected error while listing", self.name)
             message = f"listing: {type(exc).__name__}: {exc}"
+            log.warning("source %s: %s", self.name, message)
             return PollResult((), self._failed(state, now, message, exc), (message,), False)
         notices, errors, blocked = await self._fetch_all(fetcher, items)
         state = self._advance(state, items, notices, etag, last_modified)
@@ -261,11 +262,13 @@ class ListingSource(Source):
                 notices.append(await self._notice(fetcher, item))
             except BlockedError as exc:
                 errors.append(f"{item.url}: blocked: {exc}")
+                log.warning("source %s: blocked on %s, stopping this poll: %s", self.name, item.url, exc)
                 return notices, errors, exc
             except Exception as exc:  # one bad announcement must not lose the others
                 if not _is_expected(exc):
                     log.exception("source %s: unexpected error on %s", self.name, item.url)
                 errors.append(f"{item.url}: {type(exc).__name__}: {exc}")
+                log.warning("source %s: skipped %s: %s", self.name, item.url, exc)
         return notices, errors, None
 
     async def _notice(self, fetcher: Fetcher, item: ListItem) -> Notice:

@@ -37,6 +37,7 @@ BLOCK_BODY_MARKERS: tuple[str, ...] = ("访问过于频繁", "安全验证", "�
 # page carries only the scripts. Below this many visible characters we treat it as the challenge.
 _CHALLENGE_TEXT_LIMIT = 200
 _SHORT_PAGE_TEXT_LIMIT = 2000
+_SHORT_PAGE_RAW_LIMIT = 30000
 
 
 def normalize_encoding(name: str) -> str | None:
@@ -112,6 +113,9 @@ def block_reason(text: str, status: int = 200) -> str | None:
             return f"block page (title {title!r})"
     if status == 429:
         return "HTTP 429 Too Many Requests"
+    if "/_bot_sbu/" not in text and len(text) > _SHORT_PAGE_RAW_LIMIT:
+        # A long page is content; parsing it here only to find a block marker would double the cost.
+        return "HTTP 412 from the portal's firewall" if status == 412 else None
     shown = visible_text(text)
     compact = "".join(shown.split())
     if "/_bot_sbu/" in text and len(compact) < _CHALLENGE_TEXT_LIMIT:
