@@ -74,7 +74,8 @@ class Pipeline:
         changes = await self._store.notices.upsert(result.notices, now)
         await self._store.sources.save(result.state, now)
         for error in result.errors:
-            log.warning("%s: %s", source.name, error)
+            if result.ok or error != result.state.last_error:  # a failed listing gets one line, below
+                log.warning("%s: %s", source.name, error)
         queued = await self.queue_for(changes, now)
         await self._report_health(source, result.state.failures, result.ok, now)
         new = sum(1 for c in changes if c.kind is ChangeKind.NEW)
