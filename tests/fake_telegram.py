@@ -413,6 +413,8 @@ _BUTTON_ACTIONS = {
     "url", "callback_data", "web_app", "login_url", "switch_inline_query", "switch_inline_query_current_chat",
     "switch_inline_query_chosen_chat", "copy_text", "callback_game", "pay",
 }
+# Update kinds Telegram leaves out unless allowed_updates names them (Bot API getUpdates docs).
+_NOT_BY_DEFAULT = {"chat_member", "message_reaction", "message_reaction_count"}
 _COMMAND_RE = re.compile(r"[a-z0-9_]{1,32}")
 _PRIVATE_KEYS = ("reply_to_message_id", "source_text", "parse_mode")
 
@@ -457,6 +459,8 @@ class FakeTelegram:
             for name in _CANONICAL
         }
         self._updates: list[JSON] = []
+        self.dropped_updates: list[JSON] = []
+        self._allowed_updates: set[str] | None = None
         self._update_ids = itertools.count(1)
         self._poll_generation = 0
         self._chats: dict[int, JSON] = {}
@@ -567,10 +571,18 @@ class FakeTelegram:
     # ---- updates -----------------------------------------------------------------------------------
 
     def push_update(self, update: JSON) -> JSON:
-        """Queue an update for ``getUpdates`` (assigning ``update_id`` if missing); return it."""
+        """Queue an update for ``getUpdates`` (assigning ``update_id`` if missing); return it.
+
+        Like Telegram, an update of a kind the last ``allowed_updates`` excluded is never delivered
+        (it lands in ``dropped_updates``); by default chat_member and reactions are excluded.
+        """
         with self._lock:
             if "update_id" not in update:
                 update["update_id"] = next(self._update_ids)
+            kinds = set(update) - {"update_id"}
+            if (kinds & _NOT_BY_DEFAULT if self._allowed_updates is None else kinds - self._allowed_updates):
+                self.dropped_updates.append(update)
+                return update
             self._updates.append(update)
             self._updated.notify_all()
         return update
@@ -1019,9 +1031,10 @@ class FakeTelegram:
         offset = int(params.get("offset") or 0)
         if offset:  # Telegram: an update is confirmed once getUpdates is called with a higher offset
             self._updates = [u for u in self._updates if u["update_id"] >= offset]
-        allowed = params.get("allowed_updates")
-        if allowed:
-            self._updates = [u for u in self._updates if set(u) - {"update_id"} <= set(allowed)]
+        if "allowed_updates" in params:
+            # Telegram: applies to updates created from now on; an empty list restores the default.
+            allowed = params["allowed_updates"]
+            self._allowed_updates = set(allowed) if allowed else None
         return [dict(u) for u in self._updates[: int(params.get("limit") or 100)]]
 
     def _api_delete_webhook(self, params: JSON, files: dict[str, Upload]) -> bool:

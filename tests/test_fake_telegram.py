@@ -24,6 +24,7 @@ from telegram.error import (
     TimedOut,
 )
 from telegram.ext import (
+    AIORateLimiter,
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
@@ -35,9 +36,9 @@ from telegram.ext import (
 from telegram.request import HTTPXRequest
 
 try:
-    from fake_telegram import ApiError, FakeTelegram, FloodLimits, parse_html, utf16_len
-except ImportError:  # tests/ became a package
     from tests.fake_telegram import ApiError, FakeTelegram, FloodLimits, parse_html, utf16_len
+except ImportError:  # tests/ run as a plain directory (no tests/__init__.py)
+    from fake_telegram import ApiError, FakeTelegram, FloodLimits, parse_html, utf16_len  # type: ignore[no-redef]
 
 # do_api_request is how we send malformed or unknown calls on purpose.
 pytestmark = pytest.mark.filterwarnings("ignore:Please use 'Bot.:telegram.warnings.PTBUserWarning")
@@ -267,6 +268,23 @@ async def test_overall_limit_is_30_per_second() -> None:
         assert fake.rejected_429 == 1
 
 
+async def test_ptb_rate_limiter_recovers_from_the_fakes_429() -> None:
+    # Real clock: the second message in the same second trips the per-chat bucket (burst 1), and
+    # AIORateLimiter(max_retries=1) waits retry_after (+0.1 s) and sends it again.
+    fake = FakeTelegram(flood=FloodLimits(per_chat_burst=1))
+    request = HTTPXRequest(httpx_kwargs={"transport": fake.transport()})
+    app = (ApplicationBuilder().token(fake.token).request(request).get_updates_request(request)
+           .rate_limiter(AIORateLimiter(max_retries=1)).updater(None).build())
+    async with app:
+        await app.bot.send_message(1, "first")
+        started = time.monotonic()
+        await app.bot.send_message(1, "second")
+        assert time.monotonic() - started >= 1.0
+    assert fake.rejected_429 == 1
+    assert [c for c in fake.calls if c == "sendMessage"] == ["sendMessage"] * 3
+    assert [m["text"] for m in fake.messages(1)] == ["first", "second"]
+
+
 async def test_injected_429_403_and_migration(bot: Bot, fake: FakeTelegram) -> None:
     fake.fail_next("sendMessage", 429, "Too Many Requests: retry after 3", {"retry_after": 3})
     with pytest.raises(RetryAfter) as retry:
@@ -409,6 +427,18 @@ async def test_get_updates_honours_offset_and_long_poll(bot: Bot, fake: FakeTele
     woken = await bot.get_updates(offset=first["update_id"] + 2, timeout=30)
     await pusher
     assert [u.message.text for u in woken if u.message] == ["/list"]
+
+
+async def test_allowed_updates_apply_to_later_updates(bot: Bot, fake: FakeTelegram) -> None:
+    member_update = {"chat_member": {"chat": {"id": -5, "type": "group", "title": "g"}}}
+    fake.push_update(dict(member_update))  # excluded by default, like Telegram
+    assert await bot.get_updates() == () and len(fake.dropped_updates) == 1
+    assert await bot.get_updates(allowed_updates=["message", "chat_member"]) == ()
+    fake.push_update(dict(member_update))
+    fake.push_update(fake.my_chat_member(5, "member"))  # not in the allowed list now
+    delivered = await bot.get_updates()
+    assert [u.chat_member is not None for u in delivered] == [True]
+    assert len(fake.dropped_updates) == 2
 
 
 async def test_webhook_and_concurrent_pollers_conflict(bot: Bot, fake: FakeTelegram) -> None:
