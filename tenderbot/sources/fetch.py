@@ -111,7 +111,9 @@ class Fetcher:
         while True:
             try:
                 async with self._slot(url):
-                    response = await self._client.request(method, url, headers=headers, **kwargs)
+                    # Portals move between http and https and add trailing slashes: follow redirects.
+                    response = await self._client.request(method, url, headers=headers, follow_redirects=True,
+                                                          **kwargs)
             except (httpx.TimeoutException, httpx.TransportError) as exc:
                 problem = f"{type(exc).__name__} for {method} {url}"
                 if attempt >= self._retries:

@@ -186,3 +186,10 @@ async def test_politeness_is_shared_across_callers(clock: FakeClock) -> None:
         # Two "sources" hitting the same host through one Fetcher.
         await asyncio.gather(fetcher.get("http://h.example/list"), fetcher.post("http://h.example/api", json={}))
     assert starts[1] - starts[0] >= 3.0
+
+
+async def test_redirects_are_followed(replay: ReplayServer, fetcher: Fetcher) -> None:
+    replay.add("GET", "/old", "", status=301, headers={"Location": "/new"})
+    replay.add("GET", "/new", "<html><body>moved here</body></html>", headers=HTML)
+    page = await fetcher.get(replay.url + "/old")
+    assert page.url == replay.url + "/new" and b"moved here" in page.content
