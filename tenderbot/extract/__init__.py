@@ -32,6 +32,7 @@ from tenderbot.models import Award, Money, Notice, NoticeType, Party
 __all__ = ["extract_notice", "load_taxonomy", "notice_to_dict"]
 
 log = logging.getLogger(__name__)
+SCAN_CHARS = 40_000
 _SECTION_TWO = re.compile(r"\n(?:二、|第二部分)")
 _MAIN_ITEMS = re.compile(r"主要标的信息")
 
@@ -203,9 +204,11 @@ def extract_notice(
                    or (normalize(record_title) if record_title else None) or hints.get("title")
                    or title_from_text(text))
     kind = classify.notice_type(found_title, text, url, hints)
+    # Labels live in the first pages of an announcement; a runaway page must not cost seconds.
+    scanned = text[:SCAN_CHARS]
     try:
-        tables = find_tables(text)
-        found = extract_fields(text, tables, amendment=kind is NoticeType.AMENDMENT)
+        tables = find_tables(scanned)
+        found = extract_fields(scanned, tables, amendment=kind is NoticeType.AMENDMENT)
     except Exception:  # one odd page must not stop a poll; the partial notice still carries the text
         log.exception("field extraction failed for %s", url or "<content>")
         tables, found = [], Fields()

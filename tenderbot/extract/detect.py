@@ -13,7 +13,7 @@ from tenderbot.errors import ParseError
 
 # Anything larger is cut before parsing: no real announcement is this long, and a runaway page
 # (a 5 MB table dump) must not cost seconds.
-MAX_INPUT_CHARS = 1_500_000
+MAX_INPUT_CHARS = 1_000_000
 
 _META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.IGNORECASE)
 _HTML_MARK = re.compile(

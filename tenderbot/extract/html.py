@@ -15,7 +15,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from tenderbot.extract.text import normalize
 
 # Text beyond this is not scanned: label fields live in the first pages of an announcement.
-MAX_TEXT_CHARS = 200_000
+MAX_TEXT_CHARS = 120_000
 
 _BLOCK = frozenset({
     "p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "table", "tbody", "thead",
@@ -78,6 +78,23 @@ def _row_text(row: LexborNode) -> str:
     return " | ".join(cells)
 
 
+class _Full(Exception):
+    """Raised inside the walk once enough text is collected."""
+
+
+class _Sink(list[str]):
+    """The walk's output: a list that stops the walk once it holds ``MAX_TEXT_CHARS`` characters."""
+
+    size = 0
+
+    def append(self, item: str) -> None:
+        """Add a piece of text; raise ``_Full`` past the limit."""
+        super().append(item)
+        self.size += len(item)
+        if self.size > MAX_TEXT_CHARS:
+            raise _Full
+
+
 def _render(node: LexborNode, out: list[str]) -> None:
     """Append the text of ``node``'s children to ``out``, with line breaks at block boundaries."""
     child = node.first_child
@@ -102,9 +119,11 @@ def _render(node: LexborNode, out: list[str]) -> None:
 
 def node_text(node: LexborNode) -> str:
     """Plain text of a node: block elements → newlines, table rows → `` | ``-joined lines (raw form)."""
-    out: list[str] = []
+    out = _Sink()
     try:
         _render(node, out)
+    except _Full:
+        pass  # a runaway page: the first MAX_TEXT_CHARS characters are all we read
     except RecursionError:
         # A pathological page nested thousands deep: fall back to lexbor's own flat text.
         return str(node.text(separator="\n"))
