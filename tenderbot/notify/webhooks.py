@@ -22,15 +22,15 @@ import hashlib
 import hmac
 import time
 from collections import deque
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, cast
 from urllib.parse import quote_plus, urlsplit
 
 import httpx
 
 from tenderbot.errors import ChatGone, ConfigError, NotifyError, RetryLater
-from tenderbot.notify.markdown import clip_utf8, escape_md, split_markdown, utf8_len
+from tenderbot.notify.markdown import clip_utf8, escape_md, split_markdown, telegram_html_to_markdown, utf8_len
 
 WebhookKind = Literal["wecom", "dingtalk", "feishu"]
 
@@ -72,6 +72,23 @@ class WebhookTarget:
             raise ConfigError(f"unknown webhook kind {self.kind!r}; expected wecom, dingtalk or feishu")
         if not self.url.lower().startswith(("http://", "https://")):
             raise ConfigError(f"{self.kind} webhook URL must start with https://")
+
+    @classmethod
+    def from_config(cls, data: Mapping[str, Any]) -> WebhookTarget:
+        """Build from the stored form ``{"kind": …, "url": …, "secret": …?}``; ConfigError if malformed."""
+        kind, url, secret = data.get("kind"), data.get("url"), data.get("secret")
+        if not isinstance(kind, str) or not isinstance(url, str) or not isinstance(secret, str | None):
+            raise ConfigError("a webhook needs string 'kind' and 'url' (and optionally 'secret')")
+        if kind not in CONTENT_LIMIT:
+            raise ConfigError(f"unknown webhook kind {kind!r}; expected wecom, dingtalk or feishu")
+        return cls(cast(WebhookKind, kind), url.strip(), secret or None)
+
+    def to_config(self) -> dict[str, str]:
+        """The stored form read back by :meth:`from_config`."""
+        stored = {"kind": self.kind, "url": self.url}
+        if self.secret:
+            stored["secret"] = self.secret
+        return stored
 
     @property
     def host(self) -> str:
@@ -125,6 +142,10 @@ class WebhookSender:
         for payload in self.payloads(target, title, markdown):
             await self._wait_for_slot(target.url)
             await self._post(target, payload)
+
+    async def send_html(self, target: WebhookTarget, title: str, telegram_html: str) -> None:
+        """Send a message rendered for Telegram (``notify.render``) after converting it to Markdown."""
+        await self.send(target, title, telegram_html_to_markdown(telegram_html))
 
     def payloads(self, target: WebhookTarget, title: str, markdown: str) -> list[dict[str, Any]]:
         """The JSON bodies ``send`` would post (signing excluded), one per part."""

@@ -7,6 +7,8 @@ import base64
 import hashlib
 import hmac
 import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, unquote_plus
 
@@ -262,6 +264,60 @@ async def test_http_failures(
     else:
         assert not isinstance(caught.value, RetryLater)
     assert "KEY" not in str(caught.value)
+
+
+def test_config_round_trip() -> None:
+    target = WebhookTarget("feishu", FEISHU_URL, "s3cret")
+    assert WebhookTarget.from_config(target.to_config()) == target
+    assert WebhookTarget.from_config({"kind": "wecom", "url": f" {WECOM.url} ", "secret": ""}) == WECOM
+    for bad in ({"kind": "wecom"}, {"kind": "qq", "url": WECOM.url}, {"kind": "wecom", "url": 5},
+                {"kind": "wecom", "url": WECOM.url, "secret": 1}):
+        with pytest.raises(ConfigError):
+            WebhookTarget.from_config(bad)
+
+
+async def test_send_html_converts_telegram_rendering(sender: WebhookSender, robot: Robot) -> None:
+    await sender.send_html(WECOM, "新公告", '<b>彩超*采购</b>\n<a href="https://x.cn/1">查看原文</a>')
+    assert robot.bodies()[0]["markdown"]["content"] == "**新公告**\n**彩超＊采购**\n[查看原文](https://x.cn/1)"
+
+
+class _RobotHandler(BaseHTTPRequestHandler):
+    """A WeCom-like robot on 127.0.0.1: answers HTTP 200 with a JSON errcode, like the real one."""
+
+    received: list[dict[str, Any]] = []
+
+    def do_POST(self) -> None:
+        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        self.received.append({"path": self.path, "body": body})
+        code = 45009 if len(self.received) > 1 else 0
+        payload = json.dumps({"errcode": code, "errmsg": "api freq out of limit" if code else "ok"}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Quiet."""
+
+
+async def test_against_a_real_local_server() -> None:
+    _RobotHandler.received = []
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _RobotHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        target = WebhookTarget("wecom", f"http://127.0.0.1:{server.server_address[1]}/cgi-bin/webhook/send?key=K")
+        async with httpx.AsyncClient(trust_env=False) as client:  # no proxy from the environment
+            sender = WebhookSender(client)
+            await sender.send(target, "标题", "正文")
+            with pytest.raises(RetryLater):
+                await sender.send(target, "标题", "再来")
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert [r["path"] for r in _RobotHandler.received] == ["/cgi-bin/webhook/send?key=K"] * 2
+    assert _RobotHandler.received[0]["body"]["markdown"]["content"] == "**标题**\n正文"
 
 
 def test_target_validation_and_redacted_repr() -> None:
