@@ -17,9 +17,8 @@ _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ"
 _PINYIN_ARTEFACT = re.compile(
     rf"(?<=[\u3400-\u9fff])[(（]\s*[a-z{_TONED}]*[{_TONED}][a-z{_TONED}]*\s*[)）]"
 )
-_CJK = r"\u3400-\u9fff\u3000-\u303f\uff00-\uffef"
 # Spaces between two CJK characters carry no meaning (名 称, 地　址) and break label matching.
-_SPACE_BETWEEN_CJK = re.compile(rf"(?<=[\u3400-\u9fff:：])[ \t]+(?=[\u3400-\u9fff:：])")
+_SPACE_BETWEEN_CJK = re.compile(r"(?<=[\u3400-\u9fff:：])[ \t]+(?=[\u3400-\u9fff:：])")
 _HSPACE = re.compile(r"[ \t\u00a0\u2000-\u200b\u3000\ufeff]+")
 _BLANK_LINES = re.compile(r"\n\s*\n+")
 
