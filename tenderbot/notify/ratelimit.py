@@ -60,3 +60,30 @@ class SendLimiter:
         # A 429 may have paused everyone while we waited.
         while self._paused_until > self._clock():
             await self._sleep(self._paused_until - self._clock())
+
+
+class RobotWindow:
+    """A sliding-minute budget per team robot (WeCom, DingTalk, Feishu: 20 a minute), booked without waiting.
+
+    The sender asks before posting; when a robot's minute is full it reschedules the outbox row instead of
+    sleeping, so one busy robot never holds up the Telegram messages of the same batch.
+    """
+
+    def __init__(self, per_minute: int = 20, *, clock: Callable[[], float] = time.monotonic) -> None:
+        self._per_minute = per_minute
+        self._clock = clock
+        self._sends: dict[str, deque[float]] = {}
+
+    def reserve(self, robot: str, count: int = 1) -> float:
+        """Book ``count`` posts now and return 0, or book nothing and return the seconds until they fit."""
+        now = self._clock()
+        window = self._sends.setdefault(robot, deque())
+        while window and window[0] <= now - 60.0:
+            window.popleft()
+        count = max(1, min(count, self._per_minute))
+        free = self._per_minute - len(window)
+        if free >= count:
+            window.extend([now] * count)
+            return 0.0
+        # The oldest posts that must leave the window before ``count`` more fit.
+        return max(0.001, window[count - free - 1] + 60.0 - now)

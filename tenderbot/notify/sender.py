@@ -3,19 +3,29 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from decimal import Decimal, InvalidOperation
+from typing import Any
 from zoneinfo import ZoneInfo
 
+from tenderbot.delivery.split import split_html
 from tenderbot.errors import ChatGone, ChatMoved, MessageRejected, NotifyError, RetryLater
-from tenderbot.models import Notice
+from tenderbot.models import Money, Notice, NoticeType
 from tenderbot.notify.channels import Buttons, Channel
-from tenderbot.notify.ratelimit import SendLimiter
-from tenderbot.notify.render import render_alert, render_update
+from tenderbot.notify.digest import render_reminder
+from tenderbot.notify.markdown import telegram_html_to_markdown
+from tenderbot.notify.ratelimit import RobotWindow, SendLimiter
+from tenderbot.notify.render import MAX_MESSAGE, render_alert, render_update, utf16_len
+from tenderbot.notify.webhooks import WebhookSender, WebhookTarget
 from tenderbot.store.chats import ChatRecord
-from tenderbot.store.outbox import Delivery
+from tenderbot.store.digests import DigestRepo
+from tenderbot.store.notices import StoredNotice
+from tenderbot.store.outbox import Delivery, OutboxItem
 from tenderbot.store.repos import Store
 
 log = logging.getLogger(__name__)
@@ -23,6 +33,11 @@ log = logging.getLogger(__name__)
 CONSOLE_CHAT_ID = 0
 MAX_ATTEMPTS = 8
 DEACTIVATE_AFTER = 3
+# A follow-up waits this long while the alert it replies to is still queued.
+FOLLOW_UP_WAIT = timedelta(seconds=5)
+# Telegram answers "message is too long" for text we measured under the limit only when it counts
+# differently (entities expanded): re-split this much shorter and try again.
+RESPLIT_LEN = 3000
 
 
 def alert_buttons(notice_id: int, language: str = "zh") -> Buttons:
@@ -32,6 +47,49 @@ def alert_buttons(notice_id: int, language: str = "zh") -> Buttons:
     else:
         labels = ("⭐ 关注", "🙈 不相关", "🚫 屏蔽采购人")
     return [[(labels[0], f"f:{notice_id}"), (labels[1], f"h:{notice_id}"), (labels[2], f"b:{notice_id}")]]
+
+
+@dataclass(frozen=True, slots=True)
+class Hold:
+    """A chat's remaining rows in this batch must wait until ``until`` (None: they are dropped)."""
+
+    until: datetime | None
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Composed:
+    """A row rendered for its chat, with what it tells the chat about the tender (for later "old → new")."""
+
+    text: str
+    buttons: Buttons | None = None
+    reply_to: int | None = None
+    shown: dict[str, Any] | None = None
+
+
+class Defer(Exception):
+    """Not now: try this row again at ``until`` (a follow-up whose alert is still queued)."""
+
+    def __init__(self, reason: str, until: datetime) -> None:
+        super().__init__(reason)
+        self.until = until
+
+
+def shown_of(notice: Notice) -> dict[str, Any]:
+    """What a message told the chat about a tender: its deadline and budget."""
+    return {
+        "deadline": notice.tender_deadline.isoformat() if notice.tender_deadline else None,
+        "budget": str(notice.budget.amount) if notice.budget else None,
+    }
+
+
+def notice_from_shown(shown: dict[str, Any]) -> Notice:
+    """A stand-in for the announcement the chat last saw, enough for render_update's old → new."""
+    deadline = datetime.fromisoformat(shown["deadline"]) if shown.get("deadline") else None
+    budget = None
+    with contextlib.suppress(InvalidOperation, TypeError):
+        budget = Money(Decimal(shown["budget"])) if shown.get("budget") else None
+    return Notice(tender_deadline=deadline, budget=budget)
 
 
 class Sender:
@@ -46,30 +104,76 @@ class Sender:
         limiter: SendLimiter,
         clock: Callable[[], datetime],
         concurrency: int = 16,
+        webhooks: WebhookSender | None = None,
+        robots: RobotWindow | None = None,
+        claim_limit: int = 200,
+        max_attempts: int = MAX_ATTEMPTS,
+        deactivate_after: int = DEACTIVATE_AFTER,
     ) -> None:
         self._store = store
+        self._digests = DigestRepo(store.engine)
         self._telegram = telegram
         self._console = console
         self._limiter = limiter
         self._clock = clock
         self._concurrency = concurrency
+        self._webhooks = webhooks
+        self._robots = robots or RobotWindow()
+        self._claim_limit = claim_limit
+        self._max_attempts = max_attempts
+        self._deactivate_after = deactivate_after
         self.wakeup = asyncio.Event()
 
-    async def run_once(self, limit: int = 200) -> int:
+    @property
+    def store(self) -> Store:
+        """The repositories this sender drains (the delivery jobs share them)."""
+        return self._store
+
+    async def run_once(self, limit: int | None = None) -> int:
         """Send what is due now; returns how many rows were claimed."""
-        batch = await self._store.outbox.claim(self._clock(), limit=limit)
-        by_chat: dict[int, list[Delivery]] = defaultdict(list)
+        batch = await self._store.outbox.claim(self._clock(), limit=limit or self._claim_limit)
+        if not batch:
+            return 0
+        lanes: dict[tuple[str, int], list[Delivery]] = defaultdict(list)
         for delivery in batch:
-            by_chat[delivery.chat_id].append(delivery)
+            # Team robots have their own limits: their rows never wait behind the chat's Telegram rows.
+            lanes[("hook" if delivery.kind == "webhook" else "chat", delivery.chat_id)].append(delivery)
         gate = asyncio.Semaphore(self._concurrency)
 
         async def drain(rows: list[Delivery]) -> None:
             async with gate:
-                for row in rows:
-                    await self._deliver(row)
+                for position, row in enumerate(rows):
+                    hold = await self._deliver_safely(row)
+                    if hold is not None:
+                        await self._hold_rest(rows[position + 1 :], hold)
+                        return
 
-        await asyncio.gather(*(drain(rows) for rows in by_chat.values()))
+        heartbeat = asyncio.create_task(self._renew_claims([d.id for d in batch]))
+        try:
+            await asyncio.gather(*(drain(rows) for rows in lanes.values()))
+        finally:
+            heartbeat.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await heartbeat
         return len(batch)
+
+    async def _renew_claims(self, ids: list[int]) -> None:
+        """Keep this batch's claims fresh while it drains, so no other sender takes a row we are sending."""
+        interval = max(0.5, self._store.outbox.lease.total_seconds() / 3)
+        while True:
+            await asyncio.sleep(interval)
+            try:
+                await self._store.outbox.renew(ids, self._clock())
+            except Exception:
+                log.exception("sender: could not renew claims")
+
+    async def _hold_rest(self, rows: list[Delivery], hold: Hold) -> None:
+        """Keep a chat's order: after a failure its later rows wait too (or are dropped with a gone chat)."""
+        for row in rows:
+            if hold.until is None:
+                await self._store.outbox.mark_dead(row.id, hold.reason)
+            else:
+                await self._store.outbox.mark_retry(row.id, hold.reason, hold.until)
 
     async def run_forever(self, stop: asyncio.Event, idle_seconds: float = 2.0) -> None:
         """Keep draining until ``stop`` is set; an unexpected error is logged and the loop goes on."""
@@ -90,38 +194,85 @@ class Sender:
     def _channel(self, chat: ChatRecord) -> Channel | None:
         return self._console if chat.kind == "console" else self._telegram
 
-    async def _deliver(self, delivery: Delivery) -> None:
-        """Send one row and settle it."""
+    async def _deliver_safely(self, delivery: Delivery) -> Hold | None:
+        """Deliver one row; a bug in rendering one row parks it instead of stopping the batch."""
+        try:
+            return await self._deliver(delivery)
+        except Exception as exc:
+            log.exception("delivery %d: unexpected error", delivery.id)
+            until = self._clock() + _backoff(delivery.attempts)
+            if delivery.attempts >= self._max_attempts:
+                await self._store.outbox.mark_dead(delivery.id, f"bug: {exc!r}")
+                return None
+            await self._store.outbox.mark_retry(delivery.id, f"bug: {exc!r}", until)
+            return Hold(until, "an earlier message failed")
+
+    async def _deliver(self, delivery: Delivery) -> Hold | None:
+        """Send one row and settle it; a Hold tells the drain what to do with the chat's later rows."""
         chat = await self._store.chats.get(delivery.chat_id)
         if chat is None or not chat.active:
             await self._store.outbox.mark_dead(delivery.id, "chat inactive")
-            return
+            return None
+        if delivery.kind == "webhook":
+            return await self._deliver_webhook(delivery, chat)
         channel = self._channel(chat)
         if channel is None:
             # Console mode has no Telegram channel: keep Telegram rows for when a token is configured.
-            await self._store.outbox.mark_retry(delivery.id, "no channel", self._clock() + timedelta(minutes=10))
-            return
+            until = self._clock() + timedelta(minutes=10)
+            await self._store.outbox.mark_retry(delivery.id, "no channel", until)
+            return Hold(until, "no channel")
         try:
-            text, buttons, reply_to = await self._compose(delivery, chat)
+            composed = await self._compose(delivery, chat)
+        except Defer as wait:
+            await self._store.outbox.mark_retry(delivery.id, str(wait), wait.until)
+            return Hold(wait.until, str(wait))
         except LookupError as exc:
             await self._store.outbox.mark_dead(delivery.id, str(exc))
-            return
-        await self._limiter.acquire(chat.id, is_group=chat.is_group)
+            return None
+        if delivery.kind == "alert":
+            await self._fan_out_to_robots(delivery)
         try:
-            message_id = await channel.send(chat.id, text, reply_to=reply_to, buttons=buttons)
+            message_id = await self._send(channel, chat, composed)
         except NotifyError as exc:
-            await self._failed(delivery, chat, exc)
-            return
-        await self._store.outbox.mark_sent(delivery.id, self._clock(), message_id)
+            return await self._failed(delivery, chat, exc)
+        await self._store.outbox.mark_sent(delivery.id, self._clock(), message_id, shown=composed.shown)
         if chat.send_failures:
             await self._store.chats.record_send_success(chat.id)
+        return None
 
-    async def _compose(self, delivery: Delivery, chat: ChatRecord) -> tuple[str, Buttons | None, int | None]:
+    async def _send(self, channel: Channel, chat: ChatRecord, composed: Composed) -> int | None:
+        """Send a message, split at item boundaries when too long; the first part's id is the message's id."""
+        parts = split_html(composed.text, MAX_MESSAGE)
+        try:
+            return await self._send_parts(channel, chat, composed, parts)
+        except MessageRejected as exc:
+            if "too long" not in str(exc).lower() or all(utf16_len(p) <= RESPLIT_LEN for p in parts):
+                raise
+            log.warning("chat %d: Telegram found a message too long; re-splitting shorter", chat.id)
+            return await self._send_parts(channel, chat, composed, split_html(composed.text, RESPLIT_LEN))
+
+    async def _send_parts(
+        self, channel: Channel, chat: ChatRecord, composed: Composed, parts: list[str]
+    ) -> int | None:
+        first: int | None = None
+        for index, part in enumerate(parts):
+            await self._limiter.acquire(chat.id, is_group=chat.is_group)
+            message_id = await channel.send(
+                chat.id,
+                part,
+                reply_to=composed.reply_to if index == 0 else None,
+                buttons=composed.buttons if index == len(parts) - 1 else None,
+            )
+            first = message_id if index == 0 else first
+        return first
+
+    async def _compose(self, delivery: Delivery, chat: ChatRecord) -> Composed:
         """Render a row for its chat: alerts and follow-ups from the stored notice, the rest from payload."""
         now = self._clock()
         tz = ZoneInfo(chat.timezone)
-        if delivery.payload and "text" in delivery.payload:
-            return str(delivery.payload["text"]), None, None
+        payload = delivery.payload or {}
+        if "text" in payload:
+            return Composed(str(payload["text"]), reply_to=delivery.reply_to_message_id)
         if delivery.notice_id is None:
             raise LookupError(f"delivery {delivery.id} has neither a notice nor a text")
         stored = await self._store.notices.get(delivery.notice_id)
@@ -130,52 +281,156 @@ class Sender:
         if delivery.kind == "alert":
             text = render_alert(stored.notice, why=delivery.why, now=now, tz=tz, language=chat.language)
             buttons = None if chat.kind == "console" else alert_buttons(stored.id, chat.language)
-            return text, buttons, None
-        previous = await self._previous(stored.project_id, stored.id)
+            return Composed(text, buttons, None, shown_of(stored.notice))
+        if await self._store.outbox.unsent_alert_for_project(chat.id, stored.project_id):
+            raise Defer("the alert this replies to is not sent yet", now + FOLLOW_UP_WAIT)
         reply_to = await self._store.outbox.alert_message_for_project(chat.id, stored.project_id)
+        if delivery.kind == "reminder":
+            return await self._reminder(delivery, stored, chat, reply_to)
+        previous = await self._previous(chat.id, stored)
         text = render_update(stored.notice, previous, now=now, tz=tz, language=chat.language)
-        return text, None, reply_to
+        return Composed(text, None, reply_to, shown_of(stored.notice))
 
-    async def _previous(self, project_id: int, notice_id: int) -> Notice | None:
-        """The announcement of the project before this one (to say what changed)."""
-        earlier = [n for n in await self._store.notices.project_notices(project_id) if n.id != notice_id]
+    async def _reminder(
+        self, delivery: Delivery, stored: StoredNotice, chat: ChatRecord, reply_to: int | None
+    ) -> Composed:
+        """A reminder, unless the tender was terminated or its deadline moved since it was queued."""
+        announcements = await self._store.notices.project_notices(stored.project_id)
+        if any(s.notice.notice_type in (NoticeType.TERMINATION, NoticeType.AWARD) for s in announcements):
+            raise LookupError("tender terminated; reminder cancelled")
+        queued_for = datetime.fromisoformat(str((delivery.payload or {}).get("deadline")))
+        dated = [s.notice.tender_deadline for s in announcements if s.notice.tender_deadline is not None]
+        if not dated or dated[-1] != queued_for:
+            raise LookupError("deadline changed; reminder superseded")
+        if queued_for <= self._clock():
+            raise LookupError("deadline passed; reminder too late")
+        text = render_reminder(
+            stored.notice, queued_for, now=self._clock(), tz=ZoneInfo(chat.timezone), language=chat.language
+        )
+        return Composed(text, None, reply_to, None)
+
+    async def _previous(self, chat_id: int, stored: StoredNotice) -> Notice | None:
+        """What the chat was last told about the project (to say what changed), else the earlier announcement."""
+        shown = await self._store.outbox.last_shown(chat_id, stored.project_id)
+        if shown is not None:
+            return notice_from_shown(shown)
+        earlier = [n for n in await self._store.notices.project_notices(stored.project_id) if n.id != stored.id]
         return earlier[-1].notice if earlier else None
 
-    async def _failed(self, delivery: Delivery, chat: ChatRecord, exc: NotifyError) -> None:
+    # ---- team robots ----------------------------------------------------------------------------
+
+    async def _fan_out_to_robots(self, delivery: Delivery) -> None:
+        """Queue the alert for the team robots its subscriptions are bound to (idempotent per robot)."""
+        if self._webhooks is None or delivery.notice_id is None:
+            return
+        bound = await self._digests.webhook_subscriptions(list(delivery.subscription_ids))
+        items = [
+            OutboxItem(
+                chat_id=delivery.chat_id,
+                kind="webhook",
+                dedupe_key=f"webhook:{sub_id}:{delivery.notice_id}",
+                notice_id=delivery.notice_id,
+                subscription_ids=(sub_id,),
+                why=delivery.why,
+            )
+            for sub_id in bound
+        ]
+        if await self._store.outbox.enqueue(items, self._clock()):
+            self.wakeup.set()
+
+    async def _deliver_webhook(self, delivery: Delivery, chat: ChatRecord) -> Hold | None:
+        """Post an alert to a team robot in its Markdown; errcode and rate limits decide what happens next."""
+        now = self._clock()
+        if self._webhooks is None:
+            until = now + timedelta(minutes=10)
+            await self._store.outbox.mark_retry(delivery.id, "no webhook sender configured", until)
+            return None
+        bound = await self._digests.webhook(delivery.subscription_ids[0]) if delivery.subscription_ids else None
+        stored = await self._store.notices.get(delivery.notice_id) if delivery.notice_id is not None else None
+        if bound is None or stored is None:
+            await self._store.outbox.mark_dead(delivery.id, "robot unbound or notice gone")
+            return None
+        target, _name = bound
+        html_text = render_alert(
+            stored.notice, why=delivery.why, now=now, tz=ZoneInfo(chat.timezone), language=chat.language
+        )
+        title = stored.notice.title or "招标公告"
+        markdown = telegram_html_to_markdown(html_text.split("\n", 1)[1] if "\n" in html_text else html_text)
+        wait = self._robots.reserve(target.url, len(self._webhooks.payloads(target, title, markdown)))
+        if wait > 0:
+            await self._store.outbox.mark_retry(delivery.id, f"{target.kind} robot minute full", now + _secs(wait))
+            return None
+        try:
+            await self._webhooks.send(target, title, markdown)
+        except NotifyError as exc:
+            await self._robot_failed(delivery, target, exc)
+            return None
+        await self._store.outbox.mark_sent(delivery.id, self._clock(), None)
+        return None
+
+    async def _robot_failed(self, delivery: Delivery, target: WebhookTarget, exc: NotifyError) -> None:
+        """Throttled: wait as told; robot gone: stop; any other errcode: back off, then give up."""
+        now = self._clock()
+        if isinstance(exc, RetryLater):
+            until = now + (_secs(exc.retry_after) if exc.retry_after else _backoff(delivery.attempts))
+            await self._store.outbox.mark_retry(delivery.id, str(exc), until)
+            log.info("%s robot: %s; retrying at %s", target.kind, exc, until)
+        elif isinstance(exc, ChatGone) or delivery.attempts >= self._max_attempts:
+            await self._store.outbox.mark_dead(delivery.id, str(exc))
+            log.error("%s robot: giving up on delivery %d: %s", target.kind, delivery.id, exc)
+        else:
+            await self._store.outbox.mark_retry(delivery.id, str(exc), now + _backoff(delivery.attempts))
+            log.warning("%s robot refused delivery %d: %s; retrying", target.kind, delivery.id, exc)
+
+    # ---- failures -------------------------------------------------------------------------------
+
+    async def _failed(self, delivery: Delivery, chat: ChatRecord, exc: NotifyError) -> Hold | None:
         """Decide what a failed send means: wait, move, retry, or give up — and log it once."""
         now = self._clock()
         if isinstance(exc, RetryLater) and exc.retry_after is not None:
             self._limiter.pause(exc.retry_after)
-            await self._store.outbox.mark_retry(delivery.id, str(exc), now + timedelta(seconds=exc.retry_after))
+            until = now + _secs(exc.retry_after)
+            await self._store.outbox.mark_retry(delivery.id, str(exc), until)
             log.info("chat %d: flood control, retrying in %.0fs", chat.id, exc.retry_after)
-        elif isinstance(exc, ChatMoved):
+            return Hold(until, "flood control")
+        if isinstance(exc, ChatMoved):
             await self._store.chats.migrate(chat.id, exc.new_chat_id, now)
             await self._store.outbox.mark_retry(delivery.id, str(exc), now)
             log.info("chat %d became %d; its messages follow it", chat.id, exc.new_chat_id)
-        elif isinstance(exc, ChatGone):
-            if await self._store.chats.record_send_failure(chat.id, DEACTIVATE_AFTER):
+            return Hold(now, "chat moved")
+        if isinstance(exc, ChatGone):
+            if await self._store.chats.record_send_failure(chat.id, self._deactivate_after):
                 dropped = await self._store.outbox.cancel_pending(chat.id)
                 await self._store.outbox.mark_dead(delivery.id, str(exc))
                 log.warning(
                     "chat %d refused delivery %d times (%s); deactivated, %d queued dropped",
                     chat.id,
-                    DEACTIVATE_AFTER,
+                    self._deactivate_after,
                     exc,
                     dropped,
                 )
-            else:
-                await self._store.outbox.mark_retry(delivery.id, str(exc), now + _backoff(delivery.attempts))
-        elif isinstance(exc, MessageRejected):
+                return Hold(None, "chat inactive")
+            until = now + _backoff(delivery.attempts)
+            await self._store.outbox.mark_retry(delivery.id, str(exc), until)
+            return Hold(until, "chat refused an earlier message")
+        if isinstance(exc, MessageRejected):
             await self._store.outbox.mark_dead(delivery.id, str(exc))
             log.error("chat %d: message %d rejected for good: %s", chat.id, delivery.id, exc)
-        elif delivery.attempts >= MAX_ATTEMPTS:
+            return None
+        if delivery.attempts >= self._max_attempts:
             await self._store.outbox.mark_dead(delivery.id, str(exc))
             log.error(
                 "chat %d: giving up on message %d after %d attempts: %s", chat.id, delivery.id, delivery.attempts, exc
             )
-        else:
-            await self._store.outbox.mark_retry(delivery.id, str(exc), now + _backoff(delivery.attempts))
-            log.warning("chat %d: send failed (%s); retrying", chat.id, exc)
+            return None
+        until = now + _backoff(delivery.attempts)
+        await self._store.outbox.mark_retry(delivery.id, str(exc), until)
+        log.warning("chat %d: send failed (%s); retrying", chat.id, exc)
+        return Hold(until, "an earlier message failed")
+
+
+def _secs(seconds: float) -> timedelta:
+    return timedelta(seconds=seconds)
 
 
 def _backoff(attempts: int) -> timedelta:

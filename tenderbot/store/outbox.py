@@ -1,4 +1,4 @@
-"""The outbox: every message is a row first, unique per chat and key, claimed, sent, marked."""
+"""The outbox: every message is a row first, unique per chat and key, claimed under a lease, sent, marked."""
 
 from __future__ import annotations
 
@@ -7,15 +7,20 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tenderbot.store.tables import deliveries, notices
 
-# A row claimed longer ago than this belongs to a sender that died mid-send: send it again
-# (at most the in-flight messages are duplicated after a crash, never the sent ones).
-CLAIM_LEASE = timedelta(minutes=2)
+# A row claimed longer ago than this belongs to a sender that died mid-send: send it again (at most the
+# in-flight messages are duplicated after a crash, never the sent ones). A live sender renews its claims
+# (``renew``) well within the lease, so a slow batch (429 pauses, 20/min groups) is never taken twice.
+CLAIM_LEASE = timedelta(seconds=60)
+# Rows of one chat per claim: a chat drains at about one message a second, so claiming its whole backlog
+# would hold every other chat's messages back until it is done.
+PER_CHAT_CLAIM = 3
+SETTLED_STATES = ("sent", "dead")
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +55,8 @@ class Delivery:
     reply_to_message_id: int | None = None
     message_id: int | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    last_error: str | None = None
+    sent_at: datetime | None = None
 
 
 def _delivery(row: Any) -> Delivery:
@@ -66,14 +73,20 @@ def _delivery(row: Any) -> Delivery:
         payload=row.payload,
         reply_to_message_id=row.reply_to_message_id,
         message_id=row.message_id,
+        last_error=row.last_error,
+        sent_at=row.sent_at,
     )
 
 
 class OutboxRepo:
     """Enqueue, claim and settle deliveries."""
 
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(
+        self, engine: AsyncEngine, *, lease: timedelta = CLAIM_LEASE, per_chat_claim: int = PER_CHAT_CLAIM
+    ) -> None:
         self._engine = engine
+        self.lease = lease
+        self._per_chat = per_chat_claim
 
     def _insert_ignoring_duplicates(self) -> Any:
         """INSERT … ON CONFLICT DO NOTHING in the engine's dialect."""
@@ -109,34 +122,70 @@ class OutboxRepo:
                 added += max(result.rowcount, 0)
         return added
 
-    async def claim(self, now: datetime, limit: int = 50) -> list[Delivery]:
-        """Take due rows for sending (pending, or in flight past the lease), oldest first."""
-        due = (deliveries.c.state == "pending") | (
-            (deliveries.c.state == "sending") & (deliveries.c.claimed_at < now - CLAIM_LEASE)
+    def _due(self, now: datetime) -> Any:
+        """Pending rows, or rows in flight whose claim has lapsed (their sender died)."""
+        return (deliveries.c.state == "pending") | (
+            (deliveries.c.state == "sending") & (deliveries.c.claimed_at < now - self.lease)
         )
-        query = select(deliveries).where(due, deliveries.c.not_before <= now).order_by(deliveries.c.id).limit(limit)
-        if self._engine.dialect.name == "postgresql":
-            query = query.with_for_update(skip_locked=True)
-        async with self._engine.begin() as conn:
-            rows = (await conn.execute(query)).all()
-            if not rows:
-                return []
-            ids = [r.id for r in rows]
-            await conn.execute(
-                deliveries.update()
-                .where(deliveries.c.id.in_(ids))
-                .values(state="sending", claimed_at=now, attempts=deliveries.c.attempts + 1)
-            )
-        return [_delivery(r) for r in rows]
 
-    async def mark_sent(self, delivery_id: int, now: datetime, message_id: int | None) -> None:
-        """Record a delivered message and its Telegram message id."""
+    async def claim(self, now: datetime, limit: int = 50) -> list[Delivery]:
+        """Take due rows for sending, oldest first, at most a few per chat; safe with several senders.
+
+        The UPDATE repeats the due condition and returns only the rows it changed, so two processes that
+        selected the same candidates (SQLite has no SKIP LOCKED) never both own a row.
+        """
+        candidates = (
+            select(deliveries.c.id, deliveries.c.chat_id)
+            .where(self._due(now), deliveries.c.not_before <= now)
+            .order_by(deliveries.c.id)
+            .limit(limit * 4)
+        )
+        if self._engine.dialect.name == "postgresql":
+            candidates = candidates.with_for_update(skip_locked=True)
         async with self._engine.begin() as conn:
-            await conn.execute(
+            per_chat: dict[int, int] = {}
+            ids: list[int] = []
+            for row in (await conn.execute(candidates)).all():
+                taken = per_chat.get(row.chat_id, 0)
+                if taken < self._per_chat and len(ids) < limit:
+                    per_chat[row.chat_id] = taken + 1
+                    ids.append(row.id)
+            if not ids:
+                return []
+            claimed = (
+                await conn.execute(
+                    deliveries.update()
+                    .where(deliveries.c.id.in_(ids), self._due(now))
+                    .values(state="sending", claimed_at=now, attempts=deliveries.c.attempts + 1)
+                    .returning(*deliveries.c)
+                )
+            ).all()
+        return sorted((_delivery(r) for r in claimed), key=lambda d: d.id)
+
+    async def renew(self, delivery_ids: Sequence[int], now: datetime) -> int:
+        """Extend the claim on rows still in flight (a live sender's heartbeat)."""
+        if not delivery_ids:
+            return 0
+        async with self._engine.begin() as conn:
+            result = await conn.execute(
                 deliveries.update()
-                .where(deliveries.c.id == delivery_id)
-                .values(state="sent", sent_at=now, message_id=message_id, last_error=None)
+                .where(deliveries.c.id.in_(list(delivery_ids)), deliveries.c.state == "sending")
+                .values(claimed_at=now)
             )
+        return int(result.rowcount)
+
+    async def mark_sent(
+        self, delivery_id: int, now: datetime, message_id: int | None, shown: dict[str, Any] | None = None
+    ) -> None:
+        """Record a delivered message, its Telegram message id and what it told the chat (``shown``)."""
+        values: dict[str, Any] = {"state": "sent", "sent_at": now, "message_id": message_id, "last_error": None}
+        async with self._engine.begin() as conn:
+            if shown is not None:
+                payload = (
+                    await conn.execute(select(deliveries.c.payload).where(deliveries.c.id == delivery_id))
+                ).scalar()
+                values["payload"] = {**(payload or {}), "shown": shown}
+            await conn.execute(deliveries.update().where(deliveries.c.id == delivery_id).values(**values))
 
     async def mark_retry(self, delivery_id: int, error: str, not_before: datetime) -> None:
         """Put a row back to be tried again later."""
@@ -164,6 +213,22 @@ class OutboxRepo:
             )
         return int(result.rowcount)
 
+    async def cancel_kind_for_notices(self, kind: str, notice_ids: Sequence[int], reason: str) -> int:
+        """Drop queued rows of one kind about some notices (reminders of a terminated tender)."""
+        if not notice_ids:
+            return 0
+        async with self._engine.begin() as conn:
+            result = await conn.execute(
+                deliveries.update()
+                .where(
+                    deliveries.c.kind == kind,
+                    deliveries.c.notice_id.in_(list(notice_ids)),
+                    deliveries.c.state == "pending",
+                )
+                .values(state="dead", last_error=reason[:500])
+            )
+        return int(result.rowcount)
+
     async def alert_message_for_project(self, chat_id: int, project_id: int) -> int | None:
         """The Telegram message id of the first alert a chat got about a project (to reply to)."""
         query = (
@@ -182,6 +247,36 @@ class OutboxRepo:
             value = (await conn.execute(query)).scalar()
         return None if value is None else int(value)
 
+    async def unsent_alert_for_project(self, chat_id: int, project_id: int) -> bool:
+        """True while an alert about the project is still queued for the chat (a follow-up must wait for it)."""
+        query = (
+            select(deliveries.c.id)
+            .join(notices, notices.c.id == deliveries.c.notice_id)
+            .where(
+                deliveries.c.chat_id == chat_id,
+                notices.c.project_id == project_id,
+                deliveries.c.kind == "alert",
+                deliveries.c.state.in_(("pending", "sending")),
+            )
+            .limit(1)
+        )
+        async with self._engine.connect() as conn:
+            return (await conn.execute(query)).scalar() is not None
+
+    async def last_shown(self, chat_id: int, project_id: int) -> dict[str, Any] | None:
+        """What the chat was last told about a project (deadline, budget), recorded when a message was sent."""
+        query = (
+            select(deliveries.c.payload)
+            .join(notices, notices.c.id == deliveries.c.notice_id)
+            .where(deliveries.c.chat_id == chat_id, notices.c.project_id == project_id, deliveries.c.state == "sent")
+            .order_by(deliveries.c.sent_at.desc(), deliveries.c.id.desc())
+        )
+        async with self._engine.connect() as conn:
+            for payload in (await conn.execute(query)).scalars():
+                if isinstance(payload, dict) and isinstance(payload.get("shown"), dict):
+                    return dict(payload["shown"])
+        return None
+
     async def alerted_chats(self, project_id: int) -> list[int]:
         """Chats that were sent an alert about any announcement of a project."""
         query = (
@@ -192,6 +287,27 @@ class OutboxRepo:
         )
         async with self._engine.connect() as conn:
             return [int(c) for c in (await conn.execute(query)).scalars()]
+
+    async def purge_settled(self, before: datetime) -> int:
+        """Housekeeping: delete sent and dead rows created before a time; returns rows deleted.
+
+        Sent alerts that a newer row of the same project may still reply to are kept as long as
+        the project has rows inside the retention window (the oldest alert is the thread's root).
+        """
+        recent_projects = (
+            select(notices.c.project_id)
+            .join(deliveries, deliveries.c.notice_id == notices.c.id)
+            .where(deliveries.c.created_at >= before)
+        )
+        old_notice_ids = select(notices.c.id).where(notices.c.project_id.not_in(recent_projects))
+        query = delete(deliveries).where(
+            deliveries.c.state.in_(SETTLED_STATES),
+            deliveries.c.created_at < before,
+            deliveries.c.notice_id.is_(None) | deliveries.c.notice_id.in_(old_notice_ids),
+        )
+        async with self._engine.begin() as conn:
+            result = await conn.execute(query)
+        return int(result.rowcount)
 
     async def counts(self, chat_id: int | None = None) -> dict[str, int]:
         """Rows per state (for /status and tests)."""

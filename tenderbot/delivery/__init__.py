@@ -1,0 +1,1 @@
+"""Delivery beyond instant alerts: digests, deadline reminders, message splitting and housekeeping."""
