@@ -751,7 +751,11 @@ class FakeTelegram:
         # MockTransport never times out by itself: emulate the client's read timeout, and let the call
         # finish in the background, as Telegram completes a request whose client gave up.
         read_timeout = (request.extensions.get("timeout") or {}).get("read")
-        done, _ = await asyncio.wait({serving}, timeout=read_timeout)
+        try:
+            done, _ = await asyncio.wait({serving}, timeout=read_timeout)
+        except asyncio.CancelledError:
+            serving.cancel()  # the client went away (PTB cancels its long poll on stop)
+            raise
         if not done:
             self._background.add(serving)
             serving.add_done_callback(self._background.discard)

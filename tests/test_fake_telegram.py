@@ -489,29 +489,42 @@ def add_handlers(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(MessageHandler(filters.Document.ALL, receive_file))
 
 
+async def drive_polling_app(fake: FakeTelegram, app: Application) -> None:  # type: ignore[type-arg]
+    """/start, a button press and a document upload through a real polling Application."""
+    add_handlers(app)
+    async with app:
+        await app.start()
+        assert app.updater is not None
+        await app.updater.start_polling(poll_interval=0, timeout=1)
+        fake.push_update(fake.command(42, 42, "/start"))
+        await fake.wait_for(lambda: fake.messages(42))
+        fake.push_update(fake.callback(42, 42, "sub:new"))
+        await fake.wait_for(lambda: fake.messages(42)[0]["text"] == "pressed sub:new")
+        fake.push_update(fake.document_message(42, 42, "subs.yaml", "液相色谱".encode()))
+        reply = await fake.wait_for(lambda: [m for m in fake.messages(42) if "bytes" in m["text"]])
+        assert reply[0]["text"] == "12 bytes: 液相色谱"
+        await app.updater.stop()
+        await app.stop()
+    calls = fake.calls
+    assert calls[:3] == ["getMe", "deleteWebhook", "getUpdates"]
+    for method in ("sendMessage", "answerCallbackQuery", "editMessageText", "getFile", "download"):
+        assert method in calls
+    assert "reply_markup" not in fake.messages(42)[0]  # edited without markup: keyboard gone
+
+
 async def test_polling_application_against_the_socket_server() -> None:
     with FakeTelegram.serving() as fake:
         app = (ApplicationBuilder().token(fake.token).base_url(fake.base_url)
                .base_file_url(fake.base_file_url).build())
-        add_handlers(app)
-        async with app:
-            await app.start()
-            assert app.updater is not None
-            await app.updater.start_polling(poll_interval=0, timeout=1)
-            fake.push_update(fake.command(42, 42, "/start"))
-            await fake.wait_for(lambda: fake.messages(42))
-            fake.push_update(fake.callback(42, 42, "sub:new"))
-            await fake.wait_for(lambda: fake.messages(42)[0]["text"] == "pressed sub:new")
-            fake.push_update(fake.document_message(42, 42, "subs.yaml", "液相色谱".encode()))
-            reply = await fake.wait_for(lambda: [m for m in fake.messages(42) if "bytes" in m["text"]])
-            assert reply[0]["text"] == "12 bytes: 液相色谱"
-            await app.updater.stop()
-            await app.stop()
-        calls = fake.calls
-        assert calls[:3] == ["getMe", "deleteWebhook", "getUpdates"]
-        for method in ("sendMessage", "answerCallbackQuery", "editMessageText", "getFile", "download"):
-            assert method in calls
-        assert "reply_markup" not in fake.messages(42)[0]  # edited without markup: keyboard gone
+        await drive_polling_app(fake, app)
+
+
+async def test_polling_application_in_process() -> None:
+    fake = FakeTelegram()
+    app = (ApplicationBuilder().token(fake.token)
+           .request(HTTPXRequest(httpx_kwargs={"transport": fake.transport()}))
+           .get_updates_request(HTTPXRequest(httpx_kwargs={"transport": fake.transport()})).build())
+    await drive_polling_app(fake, app)
 
 
 async def test_in_process_application_with_process_update(fake: FakeTelegram) -> None:
