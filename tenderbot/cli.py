@@ -20,14 +20,34 @@ from tenderbot.settings import Settings
 log = logging.getLogger("tenderbot")
 
 
-def configure_logging(level: str) -> None:
+class RedactSecrets(logging.Filter):
+    """Replace secrets (the bot token) in every log line, whatever library wrote it."""
+
+    def __init__(self, secrets: Sequence[str]) -> None:
+        super().__init__()
+        self._secrets = [s for s in secrets if len(s) >= 8]
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Render the message once, then scrub it."""
+        if not self._secrets:
+            return True
+        message = record.getMessage()
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        for secret in self._secrets:
+            message = message.replace(secret, "<token>")
+            if record.exc_text:
+                record.exc_text = record.exc_text.replace(secret, "<token>")
+        record.msg, record.args = message, None
+        return True
+
+
+def configure_logging(level: str, secrets: Sequence[str] = ()) -> None:
     """One line per event; the httpx logger stays at WARNING because Bot API URLs contain the token."""
-    logging.basicConfig(
-        level=getattr(logging, level.upper(), logging.INFO),
-        format="%(asctime)s %(levelname)-7s %(name)s: %(message)s",
-        datefmt="%Y-%m-%d %H:%M:%S",
-        stream=sys.stderr,
-    )
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)-7s %(name)s: %(message)s", "%Y-%m-%d %H:%M:%S"))
+    handler.addFilter(RedactSecrets(secrets))
+    logging.basicConfig(level=getattr(logging, level.upper(), logging.INFO), handlers=[handler], force=True)
     for noisy in ("httpx", "httpcore", "apscheduler", "alembic", "aiosqlite"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
@@ -53,6 +73,11 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("name", nargs="?", help="only this source")
     database = commands.add_parser("db", help="database maintenance")
     database.add_argument("action", choices=["upgrade"], help="apply the migrations")
+    digest = commands.add_parser("digest", help="one chat's digest of the last 24 hours, now")
+    digest.add_argument("--chat", type=int, required=True, metavar="ID", help="the chat id")
+    digest_mode = digest.add_mutually_exclusive_group(required=True)
+    digest_mode.add_argument("--now", action="store_true", help="send it now")
+    digest_mode.add_argument("--dry-run", action="store_true", help="print it instead of sending it")
     return parser
 
 
@@ -64,7 +89,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValidationError as exc:
         print(f"tenderbot: invalid settings: {exc}", file=sys.stderr)
         return 2
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, [settings.telegram_token.get_secret_value()])
     try:
         if args.command == "parse":
             return _parse(args.path, args.url)
@@ -103,6 +128,8 @@ async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
                 return await _check(app, args.name)
             await _print_sources(app)
             return 0
+        if args.command == "digest":
+            return await _digest(app, args.chat, dry_run=args.dry_run)
     raise TenderbotError(f"unknown command {args.command}")
 
 
@@ -160,3 +187,14 @@ async def _check(app: object, name: str | None) -> int:
             print(f"   {line}")
         ok = ok and report.ok
     return 0 if ok else 1
+
+
+async def _digest(app: object, chat_id: int, *, dry_run: bool) -> int:
+    """``tenderbot digest --chat ID --now | --dry-run``: one chat's digest, sent or printed."""
+    from tenderbot.app import TenderBot
+    from tenderbot.delivery.commands import digest_command
+
+    assert isinstance(app, TenderBot)
+    return await digest_command(
+        app.store, app.index, chat_id, now=app.clock(), dry_run=dry_run, drain=app.drain, out=sys.stdout
+    )

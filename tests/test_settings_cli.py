@@ -58,3 +58,27 @@ def test_cli_reports_a_broken_sources_file_in_one_line(
 def test_cli_parse_reports_unreadable_files(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     assert main(["parse", str(tmp_path / "missing.html")]) == 2
     assert "cannot read" in capsys.readouterr().err
+
+
+def test_log_lines_never_carry_the_token(capsys: pytest.CaptureFixture[str]) -> None:
+    import logging
+
+    from tenderbot.cli import configure_logging
+
+    token = "987654:SECRET-token-value"
+    root = logging.getLogger()
+    saved = (root.handlers[:], root.level)
+    try:
+        configure_logging("INFO", [token])
+        logging.getLogger("telegram.ext").warning("POST https://api.telegram.org/bot%s/getUpdates failed", token)
+        try:
+            raise RuntimeError(f"boom at /bot{token}/sendMessage")
+        except RuntimeError:
+            logging.getLogger("tenderbot").exception("send failed")
+    finally:
+        root.handlers[:], _ = saved
+        root.setLevel(saved[1])
+    err = capsys.readouterr().err
+    assert token not in err
+    assert err.count("<token>") == 2
+    assert logging.getLogger("httpx").getEffectiveLevel() >= logging.WARNING
