@@ -78,6 +78,11 @@ def build_parser() -> argparse.ArgumentParser:
     digest_mode = digest.add_mutually_exclusive_group(required=True)
     digest_mode.add_argument("--now", action="store_true", help="send it now")
     digest_mode.add_argument("--dry-run", action="store_true", help="print it instead of sending it")
+    digest = commands.add_parser("digest", help="one chat's digest of the last 24 hours, now")
+    digest.add_argument("--chat", type=int, required=True, metavar="ID", help="the chat id")
+    digest_mode = digest.add_mutually_exclusive_group(required=True)
+    digest_mode.add_argument("--now", action="store_true", help="send it now")
+    digest_mode.add_argument("--dry-run", action="store_true", help="print it instead of sending it")
     return parser
 
 
@@ -128,6 +133,8 @@ async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
                 return await _check(app, args.name)
             await _print_sources(app)
             return 0
+        if args.command == "digest":
+            return await _digest(app, args.chat, dry_run=args.dry_run)
         if args.command == "digest":
             return await _digest(app, args.chat, dry_run=args.dry_run)
     raise TenderbotError(f"unknown command {args.command}")
@@ -187,6 +194,17 @@ async def _check(app: object, name: str | None) -> int:
             print(f"   {line}")
         ok = ok and report.ok
     return 0 if ok else 1
+
+
+async def _digest(app: object, chat_id: int, *, dry_run: bool) -> int:
+    """``tenderbot digest --chat ID --now | --dry-run``: one chat's digest, sent or printed."""
+    from tenderbot.app import TenderBot
+    from tenderbot.delivery.commands import digest_command
+
+    assert isinstance(app, TenderBot)
+    return await digest_command(
+        app.store, app.index, chat_id, now=app.clock(), dry_run=dry_run, drain=app.drain, out=sys.stdout
+    )
 
 
 async def _digest(app: object, chat_id: int, *, dry_run: bool) -> int:

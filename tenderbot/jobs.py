@@ -3,16 +3,24 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime, timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from tenderbot.delivery.digests import DigestService
+from tenderbot.delivery.reminders import ReminderService
 from tenderbot.notify.sender import Sender
 from tenderbot.pipeline import Pipeline
 from tenderbot.sources.base import Source
+from tenderbot.subscriptions import SubscriptionIndex
 
 log = logging.getLogger(__name__)
+
+DIGEST_TICK_SECONDS = 60
+REMINDER_TICK_SECONDS = 600
+HOUSEKEEPING_HOURS = 24
+RETENTION = timedelta(days=90)
 
 
 def schedule_jobs(
@@ -22,8 +30,9 @@ def schedule_jobs(
     sender: Sender,
     *,
     clock: Callable[[], datetime],
+    index: SubscriptionIndex | None = None,
 ) -> None:
-    """One interval job per source (jitter, never two runs of one source at once), first run soon."""
+    """Polls per source, plus the delivery ticks: digests every minute, reminders, daily housekeeping."""
     now = clock()
     for number, source in enumerate(sources):
         config = source.config
@@ -41,6 +50,79 @@ def schedule_jobs(
             # Stagger the first polls so a start does not hit every portal in the same second.
             next_run_time=now + timedelta(seconds=1 + 3 * number),
         )
+    schedule_delivery_jobs(scheduler, sender, index or _pipeline_index(pipeline), clock=clock)
+
+
+def _pipeline_index(pipeline: Pipeline) -> SubscriptionIndex:
+    """The pipeline's compiled matcher (the digest matches with the same synonyms as instant alerts)."""
+    index = getattr(pipeline, "index", None) or getattr(pipeline, "_index", None)
+    if not isinstance(index, SubscriptionIndex):
+        raise TypeError("pipeline has no SubscriptionIndex; pass index= to schedule_jobs")
+    return index
+
+
+def schedule_delivery_jobs(
+    scheduler: AsyncIOScheduler, sender: Sender, index: SubscriptionIndex, *, clock: Callable[[], datetime]
+) -> tuple[DigestService, ReminderService]:
+    """The digest tick (each chat's time in its own zone), the reminder tick and housekeeping."""
+    now = clock()
+    digests = DigestService(sender.store, index, clock=clock)
+    reminders = ReminderService(sender.store, clock=clock)
+    # The digest tick must not be skipped by a busy loop: due digests stay due in the database anyway.
+    common = {"max_instances": 1, "coalesce": True, "misfire_grace_time": 300}
+    scheduler.add_job(
+        _tick_and_wake,
+        "interval",
+        args=("digest", digests.tick, sender),
+        seconds=DIGEST_TICK_SECONDS,
+        id="delivery:digest",
+        name="digest tick",
+        next_run_time=now + timedelta(seconds=5),
+        **common,
+    )
+    scheduler.add_job(
+        _tick_and_wake,
+        "interval",
+        args=("reminder", reminders.tick, sender),
+        seconds=REMINDER_TICK_SECONDS,
+        id="delivery:reminders",
+        name="reminder tick",
+        next_run_time=now + timedelta(seconds=20),
+        **common,
+    )
+    scheduler.add_job(
+        _housekeeping,
+        "interval",
+        args=(sender, clock),
+        hours=HOUSEKEEPING_HOURS,
+        id="delivery:housekeeping",
+        name="housekeeping",
+        next_run_time=now + timedelta(minutes=10),
+        **common,
+    )
+    return digests, reminders
+
+
+async def _tick_and_wake(what: str, tick: Callable[[], Awaitable[int]], sender: Sender) -> None:
+    """Run one delivery tick and wake the sender for what it queued; an error waits for the next tick."""
+    try:
+        queued = await tick()
+    except Exception:
+        log.exception("%s tick crashed; the next tick will try again", what)
+        return
+    if queued:
+        log.info("%s tick: %d queued", what, queued)
+        sender.wakeup.set()
+
+
+async def _housekeeping(sender: Sender, clock: Callable[[], datetime]) -> None:
+    """Retention: drop sent and dead deliveries older than 90 days."""
+    try:
+        removed = await sender.store.outbox.purge_settled(clock() - RETENTION)
+    except Exception:
+        log.exception("housekeeping crashed; tomorrow's run will try again")
+        return
+    log.info("housekeeping: %d old deliveries removed", removed)
 
 
 async def _poll_and_wake(pipeline: Pipeline, sender: Sender, source: Source) -> None:

@@ -53,9 +53,9 @@ class DigestService:
                 queued += 1
         return queued
 
-    async def queue(self, chat_id: int, *, since: datetime, now: datetime, key: str) -> int:
+    async def queue(self, chat_id: int, *, since: datetime, now: datetime, key: str, force: bool = False) -> int:
         """Build one chat's digest and queue its parts; returns parts queued (0: empty or already queued)."""
-        parts = await self.build(chat_id, since=since, now=now)
+        parts = await self.build(chat_id, since=since, now=now, force=force)
         items = [
             OutboxItem(chat_id=chat_id, kind="digest", dedupe_key=f"digest:{key}:{n}", payload={"text": text})
             for n, text in enumerate(parts, start=1)
