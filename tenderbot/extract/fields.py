@@ -292,6 +292,16 @@ def text_lots(text: str) -> tuple[Lot, ...]:
     return tuple(lots) if len(numbered) == len(lots) and any(lot.budget for lot in lots) else ()
 
 
+def _in_multi_row_table(text: str, position: int) -> bool:
+    """True when ``position`` is in a header row followed by two or more data rows."""
+    if line_at(text, position).count(" | ") < 2:
+        return False
+    columns = line_at(text, position).count(" | ")
+    second = next_line(text, position)
+    third = next_line(text, text.find("\n", position) + 1) if "\n" in text[position:] else ""
+    return second.count(" | ") >= columns - 1 and third.count(" | ") >= columns - 1
+
+
 def extract_fields(text: str, tables: list[Table], *, amendment: bool = False) -> Fields:
     """All label-driven fields of one announcement text."""
     lot_table = lots_from_tables(tables)
@@ -299,6 +309,10 @@ def extract_fields(text: str, tables: list[Table], *, amendment: bool = False) -
     total = budget(text, lots, lot_table.total)
     deadline = tender_deadline(text, amendment=amendment)
     name = first_value(text, NAME_LABELS)
+    if name is not None and (_ORIGINAL_PREFIX.search(text[max(0, name.start - 6) : name.start])
+                             or _in_multi_row_table(text, name.start)):
+        # 原公告的采购项目名称 names the original notice; a 项目名称 column of a lot table names a lot.
+        name = None
     method = first_value(text, METHOD_LABELS)
     region = first_value(text, REGION_LABELS)
     item = first_value(text, ITEM_LABELS)

@@ -84,7 +84,19 @@ def _value_below(text: str, position: int) -> str | None:
 
 
 def first_value(text: str, labels: Iterable[str], *, strict: bool = True) -> Labelled | None:
-    """The first labelled value with a non-empty value (the next line when the label ends its line)."""
+    """The first labelled value with a non-empty value (the next line when the label ends its line).
+
+    With ``strict``, labels glued to a preceding word are tried only when no free-standing one has a
+    value (flattened pages: ``…竞争性磋商公告采购方式:竞争性磋商``).
+    """
+    found_value = _first_value(text, labels, strict=strict)
+    if found_value is None and strict:
+        found_value = _first_value(text, labels, strict=False)
+    return found_value
+
+
+def _first_value(text: str, labels: Iterable[str], *, strict: bool) -> Labelled | None:
+    """``first_value`` for one guard setting."""
     for found in find_labelled(text, labels, strict=strict):
         value = clean_cell(found.value)
         if value:
