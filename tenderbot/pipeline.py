@@ -73,9 +73,7 @@ class Pipeline:
         # Store first: every accepted notice is kept even if matching or queueing fails later.
         changes = await self._store.notices.upsert(result.notices, now)
         await self._store.sources.save(result.state, now)
-        for error in result.errors:
-            if result.ok or error != result.state.last_error:  # a failed listing gets one line, below
-                log.warning("%s: %s", source.name, error)
+        # Each skipped item was logged by the source where it happened; a failed listing gets one line below.
         queued = await self.queue_for(changes, now)
         await self._report_health(source, result.state.failures, result.ok, now)
         new = sum(1 for c in changes if c.kind is ChangeKind.NEW)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import io
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -20,6 +20,11 @@ USER = 4242
 def alerts(fake: FakeTelegram) -> list[dict[str, object]]:
     """Alert messages the bot sent to the user (they carry the alert buttons)."""
     return [m for m in fake.sent("sendMessage", chat_id=USER) if "f:" in str(m.get("reply_markup", ""))]
+
+
+def delivered(fake: FakeTelegram) -> list[dict[str, object]]:
+    """Alerts the fake accepted (failed attempts excluded)."""
+    return [m for m in fake.messages(USER) if "f:" in str(m.get("reply_markup", ""))]
 
 
 async def test_subscribe_poll_alert_once_across_polls_and_restart(tmp_path: Path) -> None:
@@ -91,3 +96,38 @@ async def test_unreachable_source_is_one_clear_line_and_the_job_goes_on(
     assert len(lines) == 1
     assert not any(r.exc_info for r in caplog.records)
     await asyncio.sleep(0)
+
+
+async def test_malformed_page_and_telegram_error_are_logged_once_and_the_job_goes_on(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    clock = [datetime.now(UTC)]
+    with ReplayServer() as server, FakeTelegram.serving() as fake:
+        # Registered first, so it wins: one of the feed's pages is binary garbage.
+        server.add(
+            "GET",
+            "/notice/hebei-coal.html",
+            b"\x00\x01\x02PK\x03\x04" * 200,
+            headers={"Content-Type": "application/octet-stream"},
+        )
+        world = PortalWorld(server, clock[0])
+        settings = settings_for(tmp_path, world.write_sources(tmp_path / "sources.yaml"), fake.server_url)
+        async with TenderBot(settings, fetch_min_delay=0.0, clock=lambda: clock[0]) as app:
+            await app.start_bot()
+            fake.push_update(fake.command(USER, USER, "/sub 液相色谱"))
+            await fake.wait_for(lambda: any("已订阅" in str(m["text"]) for m in fake.sent("sendMessage", USER)))
+            world.publish()
+            fake.fail_next("sendMessage", 502, "Bad Gateway", chat_id=USER)
+            summaries = await app.poll_once()
+            assert [(s.ok, s.found, s.new) for s in summaries] == [(True, 2, 2)]  # the garbage page is skipped
+            await app.drain()
+            assert delivered(fake) == []  # the 502 was not lost: the row waits for its retry
+            clock[0] += timedelta(minutes=1)
+            await app.drain()
+            assert len(delivered(fake)) == 1
+            await app.poll_once()  # the job keeps going; the bad page is retried, not fatal
+    garbage = [r for r in caplog.records if "hebei-coal" in r.getMessage()]
+    assert len(garbage) == 2 and all("binary" in r.getMessage() for r in garbage)  # once per poll
+    sends = [r for r in caplog.records if "send failed" in r.getMessage()]
+    assert len(sends) == 1
+    assert not any(r.exc_info for r in caplog.records if r.name.startswith("tenderbot"))
