@@ -105,6 +105,17 @@ class PageRequest:
     last_modified: str | None = None
 
 
+@dataclass
+class _Listing:
+    """What paging produced: new items, the first page's validators, and streams that failed."""
+
+    items: list[ListItem] = field(default_factory=list)
+    etag: str | None = None
+    last_modified: str | None = None
+    errors: list[Exception] = field(default_factory=list)
+    seen: frozenset[str] = frozenset()
+
+
 class Source(ABC):
     """A portal adapter: polls incrementally and never raises for portal problems."""
 
@@ -156,7 +167,7 @@ class ListingSource(Source):
             return PollResult((), state, (), True)
         since = self._since(state, now)
         try:
-            items, etag, last_modified = await self._collect(fetcher, state, now=now, since=since)
+            listing = await self._collect(fetcher, state, now=now, since=since)
         except NotModified:
             return PollResult((), _succeeded(state, now, found=False), (), True)
         except Exception as exc:  # a portal problem of any shape must not stop the scheduler
@@ -165,10 +176,16 @@ class ListingSource(Source):
             message = f"listing: {type(exc).__name__}: {exc}"
             log.warning("source %s: %s", self.name, message)
             return PollResult((), self._failed(state, now, message, exc), (message,), False)
-        notices, errors, blocked = await self._fetch_all(fetcher, items)
-        state = self._advance(state, items, notices, etag, last_modified)
-        if blocked is not None:
-            return PollResult(tuple(notices), self._failed(state, now, errors[-1], blocked), tuple(errors), False)
+        listing_errors = [f"listing: {type(exc).__name__}: {exc}" for exc in listing.errors]
+        for message in listing_errors:
+            log.warning("source %s: %s", self.name, message)
+        notices, errors, blocked = await self._fetch_all(fetcher, listing.items)
+        errors = listing_errors + errors
+        state = self._advance(state, listing.items, notices, listing.etag, listing.last_modified)
+        failure = blocked or (listing.errors[0] if listing.errors else None)
+        if failure is not None:
+            message = errors[-1] if blocked is not None else listing_errors[0]
+            return PollResult(tuple(notices), self._failed(state, now, message, failure), tuple(errors), False)
         return PollResult(tuple(notices), _succeeded(state, now, found=bool(notices)), tuple(errors), True)
 
     async def check(self, fetcher: Fetcher, *, now: datetime) -> CheckReport:
@@ -203,50 +220,76 @@ class ListingSource(Source):
         """
         return now - timedelta(days=self.config.backfill_days)
 
-    async def _collect(
-        self, fetcher: Fetcher, state: SourceState, *, now: datetime, since: datetime
-    ) -> tuple[list[ListItem], str | None, str | None]:
+    async def _collect(self, fetcher: Fetcher, state: SourceState, *, now: datetime, since: datetime) -> _Listing:
         """Page through every stream until known items, the backfill floor or the configured bounds.
 
         An item is new when its id is not in the seen-set. Paging of a stream stops after a page
         holding a known item (seen, or sorting below the cursor) or one older than the floor; new
         items on that last page are still taken, since portals index late and pin items out of order.
+        A stream that fails is recorded and the others still run (none after a block page); the
+        poll fails outright only when nothing could be listed.
         """
-        seen = set(state.seen)
-        collected: list[ListItem] = []
-        taken: set[str] = set()
-        etag, last_modified = state.etag, state.last_modified
+        listing = _Listing(etag=state.etag, last_modified=state.last_modified, seen=frozenset(state.seen))
+        taken = set(listing.seen)
         for stream_no, stream in enumerate(self.streams()):
-            token: str | None = None
-            for page_no in range(self.config.max_pages):
-                conditional = self.conditional and stream_no == 0 and page_no == 0
-                request = PageRequest(
-                    stream, page_no, now, since, token,
-                    state.etag if conditional else None, state.last_modified if conditional else None,
-                )
-                page = await self.fetch_page(fetcher, request)
-                if stream_no == 0 and page_no == 0:
-                    etag, last_modified = page.etag or etag, page.last_modified or last_modified
-                reached_known = False
-                for item in page.items:
-                    if item.published_at is not None and item.published_at < since:
-                        reached_known = True
-                        continue
-                    if _older_than_cursor(item, state.cursor):
-                        reached_known = True
-                    if item.source_id in seen:
-                        reached_known = True
-                        continue
-                    if item.source_id in taken:
-                        continue
-                    taken.add(item.source_id)
-                    collected.append(item)
-                    if len(collected) >= self.config.max_items:
-                        return collected, etag, last_modified
-                token = page.next_token
-                if reached_known or not page.has_more or not page.items:
-                    break
-        return collected, etag, last_modified
+            try:
+                full = await self._collect_stream(fetcher, state, listing, taken, stream_no, stream, now, since)
+            except NotModified:
+                if stream_no == 0:
+                    raise
+                continue
+            except BlockedError as exc:
+                listing.errors.append(exc)
+                break
+            except Exception as exc:  # this stream is broken; the others may not be
+                listing.errors.append(exc)
+                continue
+            if full:
+                break
+        if listing.errors and not listing.items:
+            raise listing.errors[0]
+        return listing
+
+    async def _collect_stream(
+        self,
+        fetcher: Fetcher,
+        state: SourceState,
+        listing: _Listing,
+        taken: set[str],
+        stream_no: int,
+        stream: str,
+        now: datetime,
+        since: datetime,
+    ) -> bool:
+        """Page through one stream into ``listing``; True when ``max_items`` is reached."""
+        token: str | None = None
+        for page_no in range(self.config.max_pages):
+            conditional = self.conditional and stream_no == 0 and page_no == 0
+            request = PageRequest(
+                stream, page_no, now, since, token,
+                state.etag if conditional else None, state.last_modified if conditional else None,
+            )
+            page = await self.fetch_page(fetcher, request)
+            if stream_no == 0 and page_no == 0:
+                listing.etag = page.etag or listing.etag
+                listing.last_modified = page.last_modified or listing.last_modified
+            reached_known = False
+            for item in page.items:
+                if item.published_at is not None and item.published_at < since:
+                    reached_known = True
+                    continue
+                if _older_than_cursor(item, state.cursor) or item.source_id in listing.seen:
+                    reached_known = True
+                if item.source_id in taken:
+                    continue
+                taken.add(item.source_id)
+                listing.items.append(item)
+                if len(listing.items) >= self.config.max_items:
+                    return True
+            token = page.next_token
+            if reached_known or not page.has_more or not page.items:
+                break
+        return False
 
     async def _fetch_all(
         self, fetcher: Fetcher, items: list[ListItem]

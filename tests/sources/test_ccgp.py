@@ -178,3 +178,25 @@ async def test_channel_pages(replay: ReplayServer, fetcher: Fetcher) -> None:
     assert result.ok, result.errors
     assert [n.source_id for n in result.notices] == ["t20261122_26500011", "t20261122_26500012"]
     assert replay.hits("/cggg/dfgg/gkzb/index_1.htm") == []  # a short page is the last page
+
+
+async def test_one_broken_keyword_does_not_lose_the_others(replay: ReplayServer, fetcher: Fetcher) -> None:
+    replay.add("GET", "/bxsearch", "down", status=500, query={"kw": "仪器"})
+    for number, name in ((1, "ccgp-search-page1-constructed.html"), (2, "ccgp-search-page2-constructed.html")):
+        query = {"kw": "医疗设备", "page_index": str(number)}
+        replay.add("GET", "/bxsearch", fixture_bytes(name), headers=HTML, query=query)
+    serve_details(replay, [26500001, 26500002, 26500003, 26500004])
+    source = CcgpSource(SourceConfig(name="ccgp", kind="ccgp", options={
+        "search_url": replay.url + "/bxsearch", "keywords": ["仪器", "医疗设备"], "detail_host": replay.url}))
+    result = await source.poll(fetcher, SourceState(name="ccgp"), now=NOW)
+    assert len(result.notices) == 4
+    assert not result.ok and result.state.failures == 1
+    assert result.errors[0].startswith("listing: FetchError") and "500" in result.errors[0]
+    assert set(result.state.seen) == {n.source_id for n in result.notices}
+
+
+async def test_empty_search_result_is_a_healthy_poll(replay: ReplayServer, fetcher: Fetcher) -> None:
+    replay.add("GET", "/bxsearch", fixture_bytes("ccgp-search-empty-constructed.html"), headers=HTML)
+    result = await search_source(replay).poll(fetcher, SourceState(name="ccgp", failures=2), now=NOW)
+    assert result.ok and result.notices == () and result.state.failures == 0
+    assert len(replay.hits("/bxsearch")) == 1
