@@ -91,7 +91,25 @@ class SubscriptionIndex:
             found.append(SubscriptionMatch(subscription, _why(result)))
         return found
 
+    def preview(self, query: Query, notices: Iterable[Notice]) -> list[tuple[Notice, tuple[str, ...]]]:
+        """Which of ``notices`` a (not yet saved) query would alert, with the terms that fired.
+
+        Same rules as ``match`` (synonyms, follow-up types), so /sub's preview tells the truth.
+        """
+        matcher = Matcher(self._synonyms)
+        matcher.add(0, query)
+        found: list[tuple[Notice, tuple[str, ...]]] = []
+        for notice in notices:
+            results = matcher.match(notice)
+            if not results:
+                continue
+            if notice.notice_type in FOLLOW_UP_TYPES and notice.notice_type not in query.types:
+                continue
+            found.append((notice, _why(results[0])))
+        return found
+
     def __len__(self) -> int:
+        """How many active subscriptions are compiled."""
         return len(self._subs)
 
 

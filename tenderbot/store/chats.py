@@ -1,4 +1,4 @@
-"""Chats, their settings, subscriptions, followed and hidden projects."""
+"""Chats, their settings, subscriptions, followed and hidden projects, shares and pending actions."""
 
 from __future__ import annotations
 
@@ -11,7 +11,16 @@ from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tenderbot.models import Subscription
-from tenderbot.store.tables import chats, deliveries, follows, hidden_notices, new_id, subscriptions
+from tenderbot.store.tables import (
+    chats,
+    deliveries,
+    follows,
+    hidden_notices,
+    new_id,
+    pending_actions,
+    shares,
+    subscriptions,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +47,27 @@ class ChatRecord:
 
 
 _CHAT_FIELDS = tuple(f.name for f in fields(ChatRecord))
+
+
+@dataclass(frozen=True, slots=True)
+class PendingAction:
+    """A multi-step chat interaction (guided /sub, edit, import confirmation) that survives restarts."""
+
+    token: str
+    chat_id: int
+    kind: str
+    payload: dict[str, Any]
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class NewSubscription:
+    """A subscription to create (from an import or a share), before it has an id."""
+
+    query: str
+    name: str = ""
+    active: bool = True
+    excluded_buyers: tuple[str, ...] = ()
 
 
 def _chat(row: Row[Any]) -> ChatRecord:
@@ -268,3 +298,150 @@ class ChatRepo:
         async with self._engine.connect() as conn:
             rows = (await conn.execute(select(hidden_notices.c.chat_id, hidden_notices.c.project_id))).all()
         return {(int(r.chat_id), int(r.project_id)) for r in rows}
+
+    async def follow_count(self, chat_id: int) -> int:
+        """How many projects a chat follows."""
+        query = select(func.count()).select_from(follows).where(follows.c.chat_id == chat_id)
+        async with self._engine.connect() as conn:
+            return int((await conn.execute(query)).scalar_one())
+
+    # --- what an alert was about -----------------------------------------------------------------
+
+    async def alert_subscription_ids(self, chat_id: int, notice_id: int) -> tuple[int, ...] | None:
+        """The subscriptions that produced a chat's alert about a notice; None when no alert is known."""
+        query = (
+            select(deliveries.c.subscription_ids)
+            .where(deliveries.c.chat_id == chat_id, deliveries.c.notice_id == notice_id)
+            .order_by(deliveries.c.id)
+        )
+        async with self._engine.connect() as conn:
+            rows = (await conn.execute(query)).scalars().all()
+        if not rows:
+            return None
+        return tuple(dict.fromkeys(int(i) for ids in rows for i in (ids or ())))
+
+    async def alerts_sent_since(self, chat_id: int, since: datetime) -> int:
+        """Alerts delivered to a chat since a time (for /status)."""
+        query = (
+            select(func.count())
+            .select_from(deliveries)
+            .where(
+                deliveries.c.chat_id == chat_id,
+                deliveries.c.kind == "alert",
+                deliveries.c.state == "sent",
+                deliveries.c.sent_at >= since,
+            )
+        )
+        async with self._engine.connect() as conn:
+            return int((await conn.execute(query)).scalar_one())
+
+    # --- imports ---------------------------------------------------------------------------------
+
+    async def replace_subscriptions(
+        self, chat_id: int, add: list[NewSubscription], remove_ids: list[int], now: datetime
+    ) -> list[Subscription]:
+        """Add and delete a chat's subscriptions in one transaction (an import applies all or nothing)."""
+        created: list[Subscription] = []
+        async with self._engine.begin() as conn:
+            if remove_ids:
+                await conn.execute(
+                    delete(subscriptions).where(
+                        subscriptions.c.chat_id == chat_id, subscriptions.c.id.in_(remove_ids)
+                    )
+                )
+            for item in add:
+                result = await conn.execute(
+                    subscriptions.insert().values(
+                        chat_id=chat_id,
+                        name=item.name,
+                        query=item.query,
+                        active=item.active,
+                        instant=True,
+                        excluded_buyers=list(item.excluded_buyers),
+                        created_at=now,
+                    )
+                )
+                created.append(
+                    Subscription(
+                        id=new_id(result),
+                        chat_id=chat_id,
+                        query=item.query,
+                        name=item.name,
+                        active=item.active,
+                        excluded_buyers=item.excluded_buyers,
+                    )
+                )
+        return created
+
+    # --- shares (deep links) -------------------------------------------------------------------------
+
+    async def create_share(self, token: str, query: str, created_by: int, now: datetime) -> None:
+        """Remember a shared query under a deep-link token."""
+        async with self._engine.begin() as conn:
+            await conn.execute(shares.insert().values(token=token, query=query, created_by=created_by, created_at=now))
+
+    async def share(self, token: str) -> str | None:
+        """The query shared under a token, or None."""
+        async with self._engine.connect() as conn:
+            return (await conn.execute(select(shares.c.query).where(shares.c.token == token))).scalar()
+
+    # --- pending actions -------------------------------------------------------------------------------
+
+    async def put_pending(self, action: PendingAction) -> None:
+        """Create or overwrite a pending action."""
+        async with self._engine.begin() as conn:
+            await conn.execute(delete(pending_actions).where(pending_actions.c.token == action.token))
+            await conn.execute(
+                pending_actions.insert().values(
+                    token=action.token,
+                    chat_id=action.chat_id,
+                    kind=action.kind,
+                    payload=action.payload,
+                    created_at=action.created_at,
+                )
+            )
+
+    async def pending(self, token: str) -> PendingAction | None:
+        """One pending action by token."""
+        async with self._engine.connect() as conn:
+            row = (
+                await conn.execute(select(pending_actions).where(pending_actions.c.token == token))
+            ).one_or_none()
+        return None if row is None else _pending(row)
+
+    async def latest_pending(self, chat_id: int, kinds: tuple[str, ...]) -> PendingAction | None:
+        """The newest pending action of some kinds in a chat (the one a typed reply is meant for)."""
+        query = (
+            select(pending_actions)
+            .where(pending_actions.c.chat_id == chat_id, pending_actions.c.kind.in_(kinds))
+            .order_by(pending_actions.c.created_at.desc())
+            .limit(1)
+        )
+        async with self._engine.connect() as conn:
+            row = (await conn.execute(query)).one_or_none()
+        return None if row is None else _pending(row)
+
+    async def update_pending(self, token: str, payload: dict[str, Any]) -> None:
+        """Replace a pending action's payload."""
+        async with self._engine.begin() as conn:
+            await conn.execute(
+                pending_actions.update().where(pending_actions.c.token == token).values(payload=payload)
+            )
+
+    async def drop_pending(self, token: str) -> None:
+        """Forget a pending action (done, cancelled or expired)."""
+        async with self._engine.begin() as conn:
+            await conn.execute(delete(pending_actions).where(pending_actions.c.token == token))
+
+    async def drop_pending_kinds(self, chat_id: int, kinds: tuple[str, ...]) -> None:
+        """Forget a chat's pending actions of some kinds (a new one replaces them)."""
+        async with self._engine.begin() as conn:
+            await conn.execute(
+                delete(pending_actions).where(pending_actions.c.chat_id == chat_id, pending_actions.c.kind.in_(kinds))
+            )
+
+
+def _pending(row: Row[Any]) -> PendingAction:
+    return PendingAction(
+        token=row.token, chat_id=int(row.chat_id), kind=row.kind, payload=dict(row.payload), created_at=row.created_at
+    )

@@ -1,0 +1,158 @@
+"""What every handler shares: injected dependencies, language, replies, permission checks, tokens."""
+
+from __future__ import annotations
+
+import html
+import re
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions, Message, Update
+from telegram.constants import ChatMemberStatus, ChatType, ParseMode
+from telegram.error import BadRequest
+from telegram.ext import ContextTypes
+
+from tenderbot.bot.texts import t
+from tenderbot.store.chats import ChatRecord, PendingAction
+from tenderbot.store.repos import Store
+from tenderbot.subscriptions import SubscriptionIndex
+
+# Guided flows, edits and import confirmations older than this answer "expired" (research/telegram.md §3.4).
+PENDING_TTL = timedelta(days=2)
+# Telegram's GroupAnonymousBot: the sender of messages an anonymous group admin posts as the group.
+ANONYMOUS_ADMIN_BOT = 1087968824
+
+Keyboard = list[list[tuple[str, str]]]
+NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+
+
+@dataclass(frozen=True, slots=True)
+class BotDeps:
+    """What the handlers need, injected through ``application.bot_data['deps']``."""
+
+    store: Store
+    index: SubscriptionIndex
+    clock: Callable[[], datetime]
+    admin_ids: frozenset[int]
+
+
+def get_deps(context: ContextTypes.DEFAULT_TYPE) -> BotDeps:
+    """The dependencies installed with the handlers."""
+    deps = context.application.bot_data["deps"]
+    assert isinstance(deps, BotDeps)
+    return deps
+
+
+def lang_of(update: Update) -> str:
+    """"en" when the user's Telegram speaks English, else "zh" (the default)."""
+    user = update.effective_user
+    return "en" if user and user.language_code and user.language_code.lower().startswith("en") else "zh"
+
+
+def markup(rows: Keyboard | None) -> InlineKeyboardMarkup | None:
+    """An inline keyboard from (label, callback data) rows; None when there are no buttons."""
+    if not rows or not any(rows):
+        return None
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(label, callback_data=data) for label, data in row] for row in rows if row]
+    )
+
+
+async def reply(update: Update, text: str, rows: Keyboard | None = None) -> Message | None:
+    """Answer in the chat the update came from (HTML, no link previews)."""
+    message = update.effective_message
+    if message is None:
+        return None
+    return await message.reply_text(
+        text, parse_mode=ParseMode.HTML, do_quote=False, reply_markup=markup(rows), link_preview_options=NO_PREVIEW
+    )
+
+
+async def edit(update: Update, text: str, rows: Keyboard | None = None) -> None:
+    """Replace the text and buttons of the message whose button was pressed."""
+    query = update.callback_query
+    if query is None:
+        return
+    try:
+        await query.edit_message_text(
+            text, parse_mode=ParseMode.HTML, reply_markup=markup(rows), link_preview_options=NO_PREVIEW
+        )
+    except BadRequest as exc:
+        # A double tap re-renders the same panel: Telegram says "message is not modified", which is fine.
+        if "not modified" not in str(exc).lower():
+            raise
+
+
+async def ensure_chat(update: Update, deps: BotDeps) -> ChatRecord | None:
+    """Make sure the chat is known (and active again) before it changes anything."""
+    chat = update.effective_chat
+    if chat is None:
+        return None
+    return await deps.store.chats.ensure(
+        chat.id, deps.clock(), kind=chat.type, title=chat.title, language=lang_of(update)
+    )
+
+
+async def is_group_admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    """True in private chats; in groups for administrators, the creator and anonymous admins."""
+    chat, user = update.effective_chat, update.effective_user
+    if chat is None:
+        return False
+    if chat.type == ChatType.PRIVATE:
+        return True
+    message = update.effective_message if update.callback_query is None else None
+    # Anonymous admins post as the group itself (sender_chat == chat, from = GroupAnonymousBot).
+    if message is not None and message.sender_chat is not None and message.sender_chat.id == chat.id:
+        return True
+    if user is None or user.id == ANONYMOUS_ADMIN_BOT:
+        return False
+    member = await context.bot.get_chat_member(chat.id, user.id)
+    return member.status in (ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER)
+
+
+async def may_change(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    """Whether this sender may change the chat's subscriptions and settings; refuse politely if not."""
+    if await is_group_admin(update, context):
+        return True
+    text = t(lang_of(update), "group_admins_only")
+    if update.callback_query is not None:
+        await update.callback_query.answer(text, show_alert=True)
+    else:
+        await reply(update, text)
+    return False
+
+
+def is_bot_admin(update: Update, deps: BotDeps) -> bool:
+    """Whether the sender (or this chat) is one of the operator's TENDERBOT_ADMIN_CHAT_IDS."""
+    user, chat = update.effective_user, update.effective_chat
+    return bool((user and user.id in deps.admin_ids) or (chat and chat.id in deps.admin_ids))
+
+
+def new_token() -> str:
+    """A short unguessable token for callback data and deep links (12 URL-safe characters)."""
+    return secrets.token_urlsafe(9)
+
+
+async def live_pending(deps: BotDeps, token: str, chat_id: int, kind: str) -> PendingAction | None:
+    """A pending action of this chat and kind that has not expired (expired ones are dropped)."""
+    action = await deps.store.chats.pending(token)
+    if action is None or action.chat_id != chat_id or action.kind != kind:
+        return None
+    if deps.clock() - action.created_at > PENDING_TTL:
+        await deps.store.chats.drop_pending(token)
+        return None
+    return action
+
+
+def parse_number(arg: str, count: int) -> int | None:
+    """A 1-based subscription number from a command argument, or None when it is not one of ``count``."""
+    arg = arg.strip().lstrip("#")
+    return int(arg) if arg.isdigit() and 1 <= int(arg) <= count else None
+
+
+def toast(text: str) -> str:
+    """A callback answer is plain text of at most 200 characters: drop our tags, unescape, clip."""
+    plain = html.unescape(re.sub(r"<[^>]+>", "", text))
+    return plain if len(plain) <= 200 else plain[:199] + "…"

@@ -1,0 +1,34 @@
+"""my_chat_member: the bot blocked, kicked or removed → the chat goes quiet; added back → active again."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.constants import ChatMemberStatus
+from telegram.ext import ContextTypes
+
+from tenderbot.bot.common import get_deps
+
+log = logging.getLogger(__name__)
+GONE = (ChatMemberStatus.BANNED, ChatMemberStatus.LEFT)
+PRESENT = (ChatMemberStatus.MEMBER, ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.RESTRICTED)
+
+
+async def on_my_chat_member(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Deactivate a chat that removed the bot (dropping its queue); reactivate one that added it back."""
+    deps = get_deps(context)
+    change, chat = update.my_chat_member, update.effective_chat
+    if change is None or chat is None:
+        return
+    status = change.new_chat_member.status
+    if status in GONE:
+        if await deps.store.chats.get(chat.id) is not None:
+            await deps.store.chats.update(chat.id, active=False)
+            dropped = await deps.store.outbox.cancel_pending(chat.id)
+            log.info("chat %d removed the bot (%s); deactivated, %d queued dropped", chat.id, status, dropped)
+        deps.index.invalidate()
+    elif status in PRESENT:
+        await deps.store.chats.ensure(chat.id, deps.clock(), kind=chat.type, title=chat.title)
+        deps.index.invalidate()
+        log.info("chat %d added the bot back (%s); active", chat.id, status)
