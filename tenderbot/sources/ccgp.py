@@ -20,7 +20,7 @@ from typing import Any, ClassVar
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from tenderbot.errors import FetchError, ParseError
+from tenderbot.errors import ConfigError, FetchError, ParseError
 from tenderbot.extract import extract_notice
 from tenderbot.models import Notice
 from tenderbot.sources.base import ListingSource, ListItem, ListPage, PageRequest
@@ -68,7 +68,7 @@ class CcgpSource(ListingSource):
         for key in ("keywords", "channels"):
             try:
                 option_list(options, key)
-            except Exception as exc:
+            except ConfigError as exc:
                 problems.append(str(exc))
         return problems
 

@@ -144,3 +144,13 @@ def rehost(url: str, host: str | None) -> str:
     target, parts = urlsplit(host), urlsplit(url)
     prefix = target.path.rstrip("/")
     return urlunsplit((target.scheme, target.netloc, prefix + parts.path, parts.query, parts.fragment))
+
+
+def positive_int_problems(options: Mapping[str, Any], *keys: str) -> list[str]:
+    """Problems with options that must be positive integers when present."""
+    problems = []
+    for key in keys:
+        value = options.get(key)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
+            problems.append(f"option {key!r} must be a positive integer, got {value!r}")
+    return problems

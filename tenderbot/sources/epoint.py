@@ -28,6 +28,7 @@ from tenderbot.sources.common import (
     clean_text,
     option_str,
     parse_listing_time,
+    positive_int_problems,
     province_short,
     time_key,
     window,
@@ -45,12 +46,13 @@ class EpointSource(ListingSource):
 
     @classmethod
     def option_problems(cls, options: Mapping[str, Any]) -> list[str]:
-        """``base_url`` is required."""
+        """``base_url`` is required; ``rows`` is a positive integer."""
+        problems = positive_int_problems(options, "rows")
         try:
             option_str(options, "base_url")
         except ConfigError as exc:
-            return [str(exc)]
-        return []
+            problems.append(str(exc))
+        return problems
 
     @property
     def base_url(self) -> str:

@@ -30,6 +30,7 @@ from tenderbot.sources.common import (
     option_list,
     option_str,
     parse_listing_time,
+    positive_int_problems,
     province_short,
 )
 from tenderbot.sources.fetch import Fetcher
@@ -52,6 +53,7 @@ class ZcySource(ListingSource):
                 problems.append("option 'category_codes' must list at least one category code")
         except ConfigError as exc:
             problems.append(str(exc))
+        problems.extend(positive_int_problems(options, "page_size"))
         extra = options.get("extra_body")
         if extra is not None and not isinstance(extra, Mapping):
             problems.append("option 'extra_body' must be a mapping of JSON fields")

@@ -43,6 +43,9 @@ def test_options_are_read_only() -> None:
         ("- {name: a, kind: zcy, options: {base_url: http://x}}", "category_codes"),
         ("- {name: a, kind: html_list, options: {list_url: u, item: 'li[['}}", "invalid CSS selector"),
         ("- {name: a, kind: epoint, options: {}}", "base_url"),
+        ("- {name: a, kind: epoint, options: {base_url: u, rows: 0}}", "'rows' must be a positive integer"),
+        ("- {name: a, kind: zcy, options: {base_url: u, category_codes: [c], page_size: x}}", "'page_size'"),
+        ("- {name: a, kind: ccgp, options: {keywords: {a: 1}}}", "'keywords' must be a list"),
         ("- {name: a, kind: feed, options: {url: u}}\n- {name: a, kind: feed, options: {url: v}}", "duplicate"),
     ],
 )
