@@ -251,9 +251,7 @@ class Sender:
             log.warning("chat %d: Telegram found a message too long; re-splitting shorter", chat.id)
             return await self._send_parts(channel, chat, composed, split_html(composed.text, RESPLIT_LEN))
 
-    async def _send_parts(
-        self, channel: Channel, chat: ChatRecord, composed: Composed, parts: list[str]
-    ) -> int | None:
+    async def _send_parts(self, channel: Channel, chat: ChatRecord, composed: Composed, parts: list[str]) -> int | None:
         first: int | None = None
         for index, part in enumerate(parts):
             await self._limiter.acquire(chat.id, is_group=chat.is_group)
