@@ -17,7 +17,6 @@ from datetime import datetime, timedelta
 from types import MappingProxyType
 from typing import Any, ClassVar
 from urllib.parse import urljoin
-from zoneinfo import ZoneInfo
 
 from tenderbot.errors import BlockedError, NotModified, TenderbotError
 from tenderbot.models import Notice, SourceState
@@ -25,7 +24,6 @@ from tenderbot.sources.fetch import Fetcher
 
 log = logging.getLogger(__name__)
 
-BEIJING = ZoneInfo("Asia/Shanghai")
 SEEN_LIMIT = 2000
 _MAX_BACKOFF = timedelta(hours=6)
 _MAX_BLOCKED_BACKOFF = timedelta(hours=24)

@@ -16,16 +16,16 @@ from tests.sources.conftest import FakeClock, fixture_bytes
 HTML = {"Content-Type": "text/html; charset=utf-8"}
 
 
-async def test_5xx_then_success_retries_with_exponential_backoff(
-    replay: ReplayServer, fetcher: Fetcher, clock: FakeClock
-) -> None:
+async def test_5xx_then_success_retries_with_exponential_backoff(replay: ReplayServer, clock: FakeClock) -> None:
     replay.add("GET", "/flaky", "down", status=502, times=2)
     replay.add("GET", "/flaky", "<html><body>fine</body></html>", headers=HTML)
-    page = await fetcher.get(replay.url + "/flaky")
+    async with httpx.AsyncClient() as client:
+        fetcher = Fetcher(client, user_agent="t", min_delay=0, retries=3, backoff_base=1.5, sleep=clock.sleep,
+                          clock=clock, jitter=lambda: 0.0)
+        page = await fetcher.get(replay.url + "/flaky")
     assert page.status == 200
     assert len(replay.hits("/flaky")) == 3
-    assert clock.sleeps[:1] == [1.0]
-    assert 2.0 in clock.sleeps  # second retry waits twice as long
+    assert clock.sleeps == [1.5, 3.0]  # backoff_base, then twice that
 
 
 async def test_5xx_gives_up_after_retries(replay: ReplayServer, fetcher: Fetcher) -> None:
