@@ -55,7 +55,8 @@ def find_place(text: str) -> Place:
         rest = text[end:]
         if rest.startswith(_ROAD_AFTER):
             continue
-        if province is None and name in PROVINCES:
+        city_suffixed = name in CITIES and re.match(_CITY_SUFFIX, rest) is not None
+        if province is None and name in PROVINCES and not city_suffixed:
             province = name
             continue
         if city is None and name in CITIES:
