@@ -15,7 +15,18 @@ Usage (socket server, for a real polling Application)::
 
 It answers like Telegram does (real HTTP status, ``{"ok": false, "error_code", "description",
 "parameters"}``), because python-telegram-bot maps errors from the HTTP status and never reads ``ok``.
-Where Telegram is lenient and a bug would hide (a bare ``&`` or ``>`` in HTML), it is stricter on purpose.
+Where Telegram is lenient and a bug would hide (a bare ``&`` or ``>`` in HTML, which tdlib keeps as
+text), it is stricter on purpose.
+
+Cheat sheet:
+
+* updates (built, not queued — pass them to ``push_update`` or ``Update.de_json``): ``command``,
+  ``message``, ``callback`` (a press on a button the bot really sent), ``my_chat_member`` ("kicked"/"left"
+  also makes sends to the chat answer 403), ``document_message``;
+* failures: ``fail_next``, ``block_chat``/``unblock_chat``, ``migrate_chat``, ``delay_next``; flood control
+  per ``FloodLimits`` (pass ``flood=None`` to switch it off, ``clock=`` to drive it by hand);
+* inspection: ``sent``, ``messages``, ``calls``, ``log`` (status and description of every call),
+  ``rejected_429``, ``file_bytes``, ``commands``, ``dropped_updates``, ``await wait_for(predicate)``.
 """
 
 from __future__ import annotations
