@@ -115,7 +115,7 @@ def province_short(name: str | None) -> str | None:
     """The short province name a place name starts with (广西壮族自治区百色市 → 广西), or None."""
     if not name:
         return None
-    text = name.strip().lstrip("中国").strip()
+    text = name.strip().removeprefix("中国").strip()
     for province in _PROVINCES:
         if text.startswith(province):
             return province
