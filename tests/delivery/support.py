@@ -100,7 +100,7 @@ def tender(
         tender_deadline=deadline,
         region=Region(province="江苏", city="南京"),
         award=award,
-        text=f"{title} 液相色谱仪",
+        text=title,
     )
 
 
