@@ -96,8 +96,10 @@ def first_value(text: str, labels: Iterable[str], *, strict: bool = True) -> Lab
 
 
 def _first_value(text: str, labels: Iterable[str], *, strict: bool) -> Labelled | None:
-    """``first_value`` for one guard setting."""
+    """``first_value`` for one guard setting (unguarded matches never come from table rows)."""
     for found in find_labelled(text, labels, strict=strict):
+        if not strict and " | " in line_at(text, found.start):
+            continue
         value = clean_cell(found.value)
         if value:
             return Labelled(found.start, value, found.unit, found.label)
@@ -162,6 +164,8 @@ KNOWN_LABELS = (
     "邮箱", "供应商名称", "供应商地址", "中标金额", "成交金额", "来源", "发布时间", "合同编号", "合同名称", "联系地址",
     "采购人信息", "采购代理机构信息", "项目联系方式", "招标编号", "招标人", "本项目", "项目概况", "获取招标文件",
     "采购预算", "数量", "简要规格描述", "合同金额", "验收日期", "主要标的信息", "评审专家名单", "代理服务收费标准",
+    "采购代理机构全称", "代理机构全称", "采购单位名称", "采购单位地址", "采购单位联系方式", "采购代理机构地址",
+    "采购代理机构联系方式", "代理机构地址", "代理机构联系方式", "招标人名称", "招标人地址", "招标人联系方式",
 )  # fmt: skip
 _CUT = re.compile(
     r"(?:" + "|".join(re.escape(label) for label in sorted(KNOWN_LABELS, key=len, reverse=True))
@@ -173,8 +177,10 @@ _CUT = re.compile(
 def cut_at_next_label(value: str) -> str:
     """A value up to the next known label or numbered heading on the same line."""
     for match in _CUT.finditer(value):
-        if match.start() > 0:
-            return value[: match.start()].rstrip()
+        before = value[: match.start()]
+        # "…10层(执行机构地址:广西南宁…)": a label inside brackets belongs to the value.
+        if match.start() > 0 and before.count("(") <= before.count(")"):
+            return before.rstrip()
     return value
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from tenderbot.extract.labels import clean_cell, first_value
+from tenderbot.extract.labels import clean_cell, find_labelled, first_value
 from tenderbot.extract.money import parse_money
 from tenderbot.extract.tables import Table, column, money_cell
 from tenderbot.models import Award, Money, Party
@@ -61,7 +61,7 @@ def _block(text: str, headings: tuple[str, ...]) -> str:
             after = position + len(heading)
             # "采购人信息" must be a heading (own line or followed by ':'), not a phrase inside a sentence.
             line_rest = text[after : text.find("\n", after) if "\n" in text[after:] else len(text)]
-            if len(line_rest.strip(" :|")) <= 1 or line_rest.lstrip().startswith((":", "|", "名称", "单位名称")):
+            if len(line_rest.strip(" :|")) <= 1 or line_rest.lstrip(" :|").startswith(("名称", "单位名称")):
                 end = _BLOCK_END.search(text, after + 1)
                 stop = end.start() if end else len(text)
                 return text[after : min(stop, after + 600)]
@@ -141,8 +141,51 @@ def buyer(text: str, summary: Mapping[str, str], hint: str | None = None) -> Par
     return party
 
 
+_PROJECT_CONTACT_LABELS = ("项目联系人", "联系人")
+_PROJECT_PHONE_LABELS = ("项目联系电话", "项目联系方式", "联系电话", "电话")
+
+
+def _project_contact(text: str, skip: tuple[int, int]) -> tuple[str | None, str | None]:
+    """项目联系人 / 联系电话 outside the buyer's block (the agency that publishes answers them)."""
+    contact = phone = None
+    for labels in (_PROJECT_CONTACT_LABELS, _PROJECT_PHONE_LABELS):
+        for found in find_labelled(text, labels):
+            if skip[0] <= found.start < skip[1] or not clean_cell(found.value):
+                continue
+            name, number = _split_contact(clean_cell(found.value))
+            if labels is _PROJECT_CONTACT_LABELS:
+                contact, phone = contact or name, phone or number
+            else:
+                phone = phone or number
+            break
+    return contact, phone
+
+
+def _block_span(text: str, headings: tuple[str, ...]) -> tuple[int, int]:
+    """Where the block after one of ``headings`` lies in ``text`` ((0, 0) when absent)."""
+    block = _block(text, headings)
+    if not block:
+        return (0, 0)
+    start = text.find(block)
+    return (start, start + len(block))
+
+
 def agency(text: str, summary: Mapping[str, str], hint: str | None = None) -> Party | None:
-    """采购代理机构: the contacts block, then labels, then the summary table, then ``X受Y委托``."""
+    """采购代理机构: the contacts block, then labels, then the summary table, then ``X受Y委托``.
+
+    Contact and phone fall back to the 项目联系人/联系电话 outside the buyer's block: on pages the
+    agency publishes, the project contact is the agency's.
+    """
+    party = _agency(text, summary, hint)
+    if party is None or (party.contact and party.phone):
+        return party
+    contact, phone = _project_contact(text, _block_span(text, _BUYER_HEADINGS))
+    return Party(name=party.name, address=party.address, contact=party.contact or contact,
+                 phone=party.phone or phone)
+
+
+def _agency(text: str, summary: Mapping[str, str], hint: str | None) -> Party | None:
+    """The agency from its block, labels, the summary table and ``X受Y委托``."""
     found = _party_from_block(_block(text, _AGENCY_HEADINGS), _NAME_LABELS)
     labelled = _labelled_party(text, _AGENCY_LABELS, _AGENCY_ADDRESS_LABELS, _AGENCY_PHONE_LABELS, summary,
                                "代理机构")
