@@ -43,7 +43,7 @@ async def test_amendment_and_termination_reply_to_the_alert_with_old_and_new(sto
         termination = tender("t-2", title="示例医院液相色谱仪采购项目终止公告", notice_type=NoticeType.TERMINATION)
         assert await pipeline.queue_for(await store.notices.upsert([termination], clock.now()), clock.now()) == 1
         await drain(sender)
-    alert_msg, amendment, terminated = fake.messages(USER)
+    _, amendment, terminated = fake.messages(USER)
     assert amendment["reply_to_message_id"] == alert["message_id"]
     assert terminated["reply_to_message_id"] == alert["message_id"]
     text = str(amendment["text"])
@@ -63,7 +63,8 @@ async def test_result_names_the_supplier_and_amount_in_reply(store: Store) -> No
         await pipeline.queue_for(await store.notices.upsert([original], clock.now()), clock.now())
         await drain(sender)
         award = Award(supplier="某某科技有限公司", amount=Money(Decimal("1180000")))
-        result = tender("t-3", title="示例医院液相色谱仪采购项目中标结果公告", notice_type=NoticeType.AWARD, award=award)
+        title = "示例医院液相色谱仪采购项目中标结果公告"
+        result = tender("t-3", title=title, notice_type=NoticeType.AWARD, award=award)
         await pipeline.queue_for(await store.notices.upsert([result], clock.now()), clock.now())
         await drain(sender)
     alert, reply = fake.messages(USER)

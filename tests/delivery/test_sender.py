@@ -131,7 +131,8 @@ async def test_too_long_message_is_split_at_item_boundaries(store: Store) -> Non
     clock = FakeClock(start_time())
     fake = FakeTelegram(flood=None)
     await store.chats.ensure(USER, clock.now())
-    items = [f'<b>第{n}项</b> <a href="https://example.gov.cn/{n}?a=1&amp;b=2">' + "仪" * 700 + "</a>" for n in range(12)]
+    link = '<a href="https://example.gov.cn/{n}?a=1&amp;b=2">'
+    items = [f"<b>第{n}项</b> " + link.format(n=n) + "仪" * 700 + "</a>" for n in range(12)]
     text = "\n\n".join(items)
     await store.outbox.enqueue([text_item(USER, "d:long", text)], clock.now())
     async with telegram_sender(store, fake, clock) as sender:
