@@ -225,9 +225,9 @@ def extract_notice(
     if kind is NoticeType.PREQUALIFICATION:
         # 资格预审公告 dates are for 申请文件, not bids (research/domain.md §1.3).
         deadline = opening = None
-    elif deadline is None and kind is NoticeType.TENDER:
-        # 招标 pages that only say 开标时间: bids close when the opening starts.
-        deadline = opening
+    elif kind is NoticeType.TENDER and (deadline is None or opening is None) and "开标" in scanned:
+        # In 招标 bids close when the opening starts: a page giving only one of the two gives both.
+        deadline, opening = deadline or opening, opening or deadline
     published = (published_at or _parse(page.published) or _parse(summary.get("公告时间"))
                  or _json_time(record.get("publishDate")) or found.published_at or _parse(hints.get("published_at")))
     buyer = _fallback_party(parties.buyer(text, summary, None),

@@ -88,15 +88,16 @@ def money_cell(cell: str, header_cell: str) -> Money | None:
 
 
 def lot_number(cell: str) -> str | None:
-    """The lot number of a cell (包01 → '1', 第二包 → '2'), or None when the cell is not one."""
+    """The lot number of a cell as written (包01 → '01', 第二包 → '二'), or None when it is not one."""
     match = _LOT_NUMBER.match(cell.replace(" ", ""))
     if match is None:
         return None
-    raw = match.group("a") or match.group("b") or match.group("c") or ""
-    if raw.isdigit():
-        return str(int(raw))
-    value = parse_cn_integer(raw)
-    return str(value) if value is not None else raw
+    return match.group("a") or match.group("b") or match.group("c") or None
+
+
+def lot_index(number: str) -> int | None:
+    """The integer of a lot number ('01' → 1, '二' → 2)."""
+    return int(number) if number.isdigit() else parse_cn_integer(number)
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,7 +127,12 @@ def lots_from_tables(tables: list[Table]) -> LotTable:
                 continue
             number = lot_number(row[number_col]) if number_col is not None and number_col < len(row) else None
             if number_col is not None and number is None:
-                continue  # a rowspan continuation row (高频手术系统 | 1): its cells are shifted
+                # A rowspan continuation row (高频手术系统 | 1): the lot above holds several items, so
+                # no single name describes it.
+                if lots and lots[-1].name is not None:
+                    last = lots[-1]
+                    lots[-1] = Lot(number=last.number, name=None, budget=last.budget, max_price=last.max_price)
+                continue
             budget = _cell_money(row, header, budget_col)
             if total is None and total_col is not None:
                 total = _cell_money(row, header, total_col)

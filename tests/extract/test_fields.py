@@ -13,7 +13,7 @@ from tenderbot.extract import extract_notice
 from tenderbot.extract.dates import TZ
 from tenderbot.extract.fields import clean_code, extract_fields, project_code, tender_deadline
 from tenderbot.extract.parties import agency, buyer, organisation_prefix
-from tenderbot.extract.tables import find_tables, lot_number
+from tenderbot.extract.tables import find_tables, lot_index, lot_number
 from tenderbot.extract.text import normalize
 from tenderbot.models import Money, NoticeType
 
@@ -106,13 +106,16 @@ def test_real_page_lots_wanyuan_header_and_total_label() -> None:
 def test_real_page_rowspan_lots_and_project_total() -> None:
     notice = extract_notice((FIXTURES / "medtext_lots_rowspan_project_total.html").read_bytes())
     assert [lot.number for lot in notice.lots] == ["1", "2", "3", "4"]
+    # Lots 1 and 2 span several devices (rowspan rows below them): no single name.
+    assert [lot.name for lot in notice.lots] == [None, None, "皮肤激光治疗仪", "牙科综合治疗台"]
     assert notice.budget == Money(Decimal("9337000"))  # 项目控制预算(单位:万元) 933.7
     assert notice.tender_deadline == at(2015, 5, 14, 9, 30)
 
 
 def test_lot_numbers() -> None:
     assert [lot_number(cell) for cell in ("包01", "第二包", "标段三", "采购包4", "12", "心电监护仪")] == [
-        "1", "2", "3", "4", "12", None]
+        "01", "二", "三", "4", "12", None]
+    assert [lot_index(number) for number in ("01", "二", "12")] == [1, 2, 12]
 
 
 def test_text_lots_without_table() -> None:
