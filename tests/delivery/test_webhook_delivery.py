@@ -1,0 +1,139 @@
+"""Subscriptions bound to team robots: matches go there too, in Markdown, signed, errcode checked, 20/min."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import timedelta
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import httpx
+
+from tenderbot.notify.ratelimit import RobotWindow
+from tenderbot.notify.sender import Sender
+from tenderbot.notify.webhooks import WebhookSender, dingtalk_sign
+from tenderbot.store.digests import DigestRepo
+from tenderbot.store.outbox import OutboxItem
+from tenderbot.store.repos import Store
+from tests.delivery.support import FakeClock, drain, start_time, telegram_sender, tender
+from tests.fake_telegram import FakeTelegram
+
+USER = 5005
+DINGTALK = "https://oapi.dingtalk.test/robot/send?access_token=tok"
+SECRET = "SECabc123"
+
+
+class Robot:
+    """A robot endpoint that records posts and answers with a configurable JSON code."""
+
+    def __init__(self) -> None:
+        self.posts: list[httpx.Request] = []
+        self.answers: list[dict[str, Any]] = []
+
+    def handle(self, request: httpx.Request) -> httpx.Response:
+        self.posts.append(request)
+        answer = self.answers.pop(0) if self.answers else {"errcode": 0, "errmsg": "ok"}
+        return httpx.Response(200, json=answer)
+
+    def bodies(self) -> list[dict[str, Any]]:
+        return [json.loads(r.content) for r in self.posts]
+
+
+@asynccontextmanager
+async def robot_sender(
+    store: Store, fake: FakeTelegram, clock: FakeClock, robot: Robot, **kw: Any
+) -> AsyncIterator[Sender]:
+    client = httpx.AsyncClient(transport=httpx.MockTransport(robot.handle))
+    hooks = WebhookSender(client, clock=clock.monotonic, sleep=clock.sleep, wall_clock=lambda: clock.now().timestamp())
+    async with telegram_sender(
+        store, fake, clock, webhooks=hooks, robots=RobotWindow(clock=clock.monotonic), **kw
+    ) as sender:
+        yield sender
+    await client.aclose()
+
+
+async def _bound_alerts(
+    store: Store, clock: FakeClock, count: int, kind: str = "dingtalk", url: str = DINGTALK
+) -> None:
+    await store.chats.ensure(USER, clock.now())
+    sub = await store.chats.add_subscription(USER, "液相色谱", clock.now(), name="液相")
+    assert await DigestRepo(store.engine).bind_webhook(USER, sub.id, kind, url, SECRET)
+    notices = [
+        tender(
+            f"t-{n}",
+            code=f"W-{n:03d}",
+            title=f"第{n}医院液相色谱仪采购*公告*",
+            deadline=clock.now() + timedelta(days=9),
+        )
+        for n in range(count)
+    ]
+    changes = await store.notices.upsert(notices, clock.now())
+    await store.outbox.enqueue(
+        [OutboxItem(USER, "alert", f"alert:{c.notice_id}", c.notice_id, (sub.id,), ("液相色谱",)) for c in changes],
+        clock.now(),
+    )
+
+
+async def test_bound_subscription_posts_signed_markdown_to_dingtalk(store: Store) -> None:
+    clock = FakeClock(start_time())
+    fake, robot = FakeTelegram(flood=None), Robot()
+    await _bound_alerts(store, clock, 1)
+    async with robot_sender(store, fake, clock, robot) as sender:
+        await drain(sender)
+    assert len(fake.messages(USER)) == 1
+    [post] = robot.posts
+    query = parse_qs(urlsplit(str(post.url)).query)
+    stamp = int(query["timestamp"][0])
+    assert query["sign"][0] == dingtalk_sign(SECRET, stamp) and query["access_token"] == ["tok"]
+    body = json.loads(post.content)
+    assert body["msgtype"] == "markdown"
+    text = body["markdown"]["text"]
+    assert "第0医院液相色谱仪采购＊公告＊" in text and "128.5万元" in text and "<b>" not in text
+    assert "[查看原文](https://example.gov.cn/notice/t-0.html)" in text
+    assert await store.outbox.counts(USER) == {"sent": 2}
+
+
+async def test_errcode_failure_is_retried_then_given_up(store: Store) -> None:
+    clock = FakeClock(start_time())
+    fake, robot = FakeTelegram(flood=None), Robot()
+    await _bound_alerts(store, clock, 1)
+    robot.answers = [{"errcode": 310000, "errmsg": "sign not match"}] * 3
+    async with robot_sender(store, fake, clock, robot, max_attempts=3) as sender:
+        await drain(sender)
+        [alert, hook] = await store.outbox.for_chat(USER)
+        assert alert.state == "sent"
+        assert hook.state == "pending" and "310000" in (hook.last_error or "") and "tok" not in hook.last_error
+        for _ in range(3):
+            clock.advance(700)
+            await drain(sender)
+    [_, hook] = await store.outbox.for_chat(USER)
+    assert (hook.state, hook.attempts, len(robot.posts)) == ("dead", 3, 3)
+
+
+async def test_robot_gone_code_stops_at_once(store: Store) -> None:
+    clock = FakeClock(start_time())
+    fake, robot = FakeTelegram(flood=None), Robot()
+    await _bound_alerts(store, clock, 1, "feishu", "https://open.feishu.test/open-apis/bot/v2/hook/x")
+    robot.answers = [{"code": 19001, "msg": "param invalid: incoming webhook access token invalid"}]
+    async with robot_sender(store, fake, clock, robot) as sender:
+        await drain(sender)
+    [_, hook] = await store.outbox.for_chat(USER)
+    assert hook.state == "dead" and len(robot.posts) == 1
+    assert robot.bodies()[0]["msg_type"] == "interactive" and "sign" in robot.bodies()[0]
+
+
+async def test_twenty_a_minute_per_robot(store: Store) -> None:
+    clock = FakeClock(start_time())
+    fake, robot = FakeTelegram(flood=None), Robot()
+    await _bound_alerts(store, clock, 23, "wecom", "https://qyapi.weixin.test/cgi-bin/webhook/send?key=k")
+    async with robot_sender(store, fake, clock, robot) as sender:
+        await drain(sender, rounds=60)
+        assert len(robot.posts) == 20
+        assert len(fake.messages(USER)) == 23  # Telegram did not wait for the robot
+        clock.advance(61)
+        await drain(sender, rounds=60)
+    assert len(robot.posts) == 23
+    assert all(b["msgtype"] == "markdown" for b in robot.bodies())
+    assert await store.outbox.counts(USER) == {"sent": 46}
