@@ -9,12 +9,12 @@ from tenderbot.notify.channels import TelegramChannel
 from tenderbot.notify.render import render_alert
 from tenderbot.notify.sender import alert_buttons
 from tenderbot.store.outbox import OutboxItem
-from tests.bot.conftest import NOW, USER, Harness, tender
+from tests.bot.conftest import JSON, NOW, USER, Harness, tender
 
 BJ = ZoneInfo("Asia/Shanghai")
 
 
-async def send_alert(harness: Harness, notice_id: int, why: tuple[str, ...], language: str = "zh") -> dict[str, object]:
+async def send_alert(harness: Harness, notice_id: int, why: tuple[str, ...], language: str = "zh") -> JSON:
     """Render and send one alert the way the sender does; return the message Telegram stored."""
     stored = await harness.store.notices.get(notice_id)
     assert stored is not None
@@ -90,10 +90,10 @@ async def test_stale_alert_buttons_answer_politely(harness: Harness) -> None:
     )
     message = await send_alert(harness, change.notice_id, ("液相色谱",))
     await harness.command(USER, "/unsub 1")
-    await harness.press(USER, f"b:{change.notice_id}", message_id=int(str(message["message_id"])))
+    await harness.press(USER, f"b:{change.notice_id}", message_id=message["message_id"])
     assert harness.answers()[-1] == "这个订阅已经删除了。"
-    await harness.press(USER, "f:99999", message_id=int(str(message["message_id"])), check_button=False)
+    await harness.press(USER, "f:99999", message_id=message["message_id"], check_button=False)
     assert harness.answers()[-1] == "这条公告已不在库中。"
-    await harness.press(USER, "b:x", message_id=int(str(message["message_id"])), check_button=False)
+    await harness.press(USER, "b:x", message_id=message["message_id"], check_button=False)
     assert "已失效" in harness.answers()[-1]
     assert await harness.store.chats.followers(change.project_id or 0) == []

@@ -28,7 +28,7 @@ async def test_group_admin_subscribes_for_the_group_and_a_member_is_refused(harn
     await harness.press(GROUP, f"s:d:{sub.id}:0", user=OTHER)
     assert harness.answers()[-1] == "只有本群管理员可以修改本群的订阅和设置。"
     await harness.press(GROUP, f"s:p:{sub.id}:0", user=USER)
-    assert not [s.active for s in await harness.store.chats.subscriptions(GROUP)][0]
+    assert [s.active for s in await harness.store.chats.subscriptions(GROUP)] == [False]
 
 
 async def test_group_creator_and_english_refusal(harness: Harness) -> None:
