@@ -38,7 +38,12 @@ class _Host:
 
 
 class Fetcher:
-    """The only way sources touch the network: one per process, shared by all sources."""
+    """The only way sources touch the network: one per process, shared by all sources.
+
+    Per host: requests start at least ``min_delay`` seconds apart (plus up to half that again as
+    jitter) and at most ``max_in_flight`` run at once. Timeouts, connection errors and 5xx are retried
+    ``retries`` times after the first attempt, waiting ``backoff_base * 2**n`` (plus jitter).
+    """
 
     def __init__(
         self,

@@ -51,11 +51,22 @@ class GgzySource(ListingSource):
         start, end = window(request.now, request.since)
         day_start, day_end = start.strftime("%Y-%m-%d"), end.strftime("%Y-%m-%d")
         form: dict[str, str] = {
-            "TIMEBEGIN_SHOW": day_start, "TIMEEND_SHOW": day_end, "TIMEBEGIN": day_start, "TIMEEND": day_end,
-            "SOURCE_TYPE": "1", "DEAL_TIME": "06", "DEAL_CLASSIFY": str(options.get("deal_classify", "02")),
-            "DEAL_STAGE": str(options.get("deal_stage", "0201")), "DEAL_PROVINCE": "0", "DEAL_CITY": "0",
-            "DEAL_PLATFORM": "0", "BID_PLATFORM": "0", "DEAL_TRADE": "0", "isShowAll": "1",
-            "PAGENUMBER": str(request.page_no + 1), "FINDTXT": str(options.get("keyword", "")),
+            "TIMEBEGIN_SHOW": day_start,
+            "TIMEEND_SHOW": day_end,
+            "TIMEBEGIN": day_start,
+            "TIMEEND": day_end,
+            "SOURCE_TYPE": "1",
+            "DEAL_TIME": str(options.get("deal_time", "02")),
+            "DEAL_CLASSIFY": str(options.get("deal_classify", "02")),
+            "DEAL_STAGE": str(options.get("deal_stage", "0201")),
+            "DEAL_PROVINCE": "0",
+            "DEAL_CITY": "0",
+            "DEAL_PLATFORM": "0",
+            "BID_PLATFORM": "0",
+            "DEAL_TRADE": "0",
+            "isShowAll": "1",
+            "PAGENUMBER": str(request.page_no + 1),
+            "FINDTXT": str(options.get("keyword", "")),
         }
         url = str(options.get("list_url", DEFAULT_LIST_URL))
         page = await fetcher.post(url, data=form, headers={
