@@ -1,9 +1,9 @@
 """Match notices against many subscriptions at once: one Aho-Corasick pass, then only the hit ones.
 
 Every keyword of every subscription (terms, plus taxonomy synonyms of ``~`` terms) lives in one
-automaton; a notice is scanned once, and only subscriptions with a hit keyword (or with no positive
-terms at all) are evaluated. Additions go to a small secondary automaton that is merged into the
-main one when it grows, so adding or removing a handful of subscriptions among 100,000 stays cheap.
+automaton (see automata.py for cheap incremental updates); a notice is scanned once. Subscriptions
+are filed under (keyword, province, notice type), so the candidates of a notice are those with a hit
+keyword *and* the right region and type; only their remaining conditions are evaluated in Python.
 """
 
 from __future__ import annotations
@@ -11,21 +11,22 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TypeVar
 
-import ahocorasick
-
-from tenderbot.matching.query import Query, Term, fold_term, is_short_latin, parse_query
+from tenderbot.extract.text import fold
+from tenderbot.matching.automata import KeywordScanner, is_whole_token
+from tenderbot.matching.query import Query, Term, fold_term, parse_query
 from tenderbot.models import Category, Notice, NoticeType
+
+__all__ = ["MatchResult", "Matcher", "SynonymSource", "is_whole_token", "notice_budget", "notice_text"]
 
 SynonymSource = Callable[[str], Iterable[str]]
 
-# The secondary automaton is folded into the main one once it holds this many keywords (or 5 % of
-# the main one); removed keywords stay in the main automaton as harmless tombstones until a quarter
-# of it is dead.
-_MIN_MERGE = 512
-_MIN_PURGE = 1024
-_ANY_PROVINCE = None
+# Postings are keyed by (keyword, province, notice type, category); None stands for "no such
+# filter", and the empty keyword (never a real one) holds the subscriptions without terms.
+_Key = tuple[str, str | None, NoticeType | None, Category | None]
+_NO_TERMS = ""
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,11 +45,23 @@ class _Compiled:
     all_groups: tuple[frozenset[str], ...]
     none_keywords: frozenset[str]
     report_order: tuple[str, ...]
+    report_set: frozenset[str]
     budget_min: Decimal | None
     budget_max: Decimal | None
     regions: frozenset[str]
     types: frozenset[NoticeType]
     categories: frozenset[Category]
+
+    @property
+    def simple(self) -> bool:
+        """Whether finding it through its postings (and no exclusion) is enough: no budget, no
+        required groups, and at most one keyword to report, so its MatchResult can be built once."""
+        return (
+            self.budget_min is None
+            and self.budget_max is None
+            and not self.all_groups
+            and len(self.report_order) <= 1
+        )
 
     @property
     def index_keywords(self) -> frozenset[str]:
@@ -61,12 +74,25 @@ class _Compiled:
             return self.any_keywords
         if self.all_groups:
             return max(self.all_groups, key=lambda group: min(len(word) for word in group))
-        return frozenset()
+        return frozenset({_NO_TERMS})
 
     @property
     def keywords(self) -> frozenset[str]:
         """Every keyword this subscription needs the automaton to find."""
         return self.any_keywords.union(*self.all_groups, self.none_keywords)
+
+    def posting_keys(self) -> list[_Key]:
+        """Where it is filed: every index keyword × allowed province × allowed type × allowed category."""
+        provinces: Iterable[str | None] = self.regions or (None,)
+        types: Iterable[NoticeType | None] = self.types or (None,)
+        categories: Iterable[Category | None] = self.categories or (None,)
+        return [
+            (word, province, kind, category)
+            for word in self.index_keywords
+            for province in provinces
+            for kind in types
+            for category in categories
+        ]
 
 
 def notice_text(notice: Notice) -> str:
@@ -75,7 +101,7 @@ def notice_text(notice: Notice) -> str:
     parts.extend(lot.name for lot in notice.lots if lot.name)
     if notice.buyer is not None and notice.buyer.name:
         parts.append(notice.buyer.name)
-    return fold_term("\n".join(parts))
+    return fold("\n".join(parts))
 
 
 def notice_budget(notice: Notice) -> Decimal | None:
@@ -84,30 +110,6 @@ def notice_budget(notice: Notice) -> Decimal | None:
         return notice.budget.amount
     amounts = [lot.budget.amount for lot in notice.lots if lot.budget is not None]
     return sum(amounts, Decimal(0)) if amounts else None
-
-
-def is_whole_token(text: str, start: int, end: int) -> bool:
-    """Whether ``text[start:end]`` is not glued to ASCII letters or digits (GDCT2024 no, 256排CT yes)."""
-    if start > 0:
-        before = text[start - 1]
-        if before.isascii() and before.isalnum():
-            return False
-    if end < len(text):
-        after = text[end]
-        if after.isascii() and after.isalnum():
-            return False
-    return True
-
-
-def _build_automaton(words: Iterable[str]) -> Any:
-    """An Aho-Corasick automaton over ``words``, or None when there are none."""
-    automaton = ahocorasick.Automaton()
-    for word in words:
-        automaton.add_word(word, (word, is_short_latin(word)))
-    if len(automaton) == 0:
-        return None
-    automaton.make_automaton()
-    return automaton
 
 
 class Matcher:
@@ -124,17 +126,12 @@ class Matcher:
         self._synonyms = synonyms
         self._synonym_cache: dict[str, tuple[str, ...]] = {}
         self._subscriptions: dict[int, _Compiled] = {}
-        self._postings: dict[str, set[int]] = {}
-        # Subscriptions without terms, by province (``_ANY_PROVINCE`` when they have no region filter).
-        self._unconditional: dict[str | None, set[int]] = {}
-        self._refcounts: dict[str, int] = {}
-        self._main: Any = None
-        self._main_words: frozenset[str] = frozenset()
-        self._main_stale = True
-        self._dead_in_main = 0
-        self._recent: Any = None
-        self._recent_words: set[str] = set()
-        self._recent_stale = False
+        self._postings: dict[_Key, set[int]] = {}
+        self._excluders: dict[str, set[int]] = {}
+        # The MatchResult of each simple subscription, built once; the others are evaluated per notice.
+        self._prebuilt: dict[int, MatchResult] = {}
+        self._last_results: dict[int, MatchResult] = {}
+        self._scanner = KeywordScanner()
 
     def __len__(self) -> int:
         """How many subscriptions are registered."""
@@ -144,111 +141,89 @@ class Matcher:
         """Register a subscription (a Query or query text), replacing one with the same id."""
         parsed = parse_query(query) if isinstance(query, str) else query
         compiled = self._compile(parsed)
-        if subscription_id in self._subscriptions:
-            self.remove(subscription_id)
+        self.remove(subscription_id)
         self._subscriptions[subscription_id] = compiled
-        index = compiled.index_keywords
-        if not index:
-            for province in compiled.regions or (_ANY_PROVINCE,):
-                self._unconditional.setdefault(province, set()).add(subscription_id)
-        for keyword in index:
-            self._postings.setdefault(keyword, set()).add(subscription_id)
+        for key in compiled.posting_keys():
+            self._postings.setdefault(key, set()).add(subscription_id)
+        for keyword in compiled.none_keywords:
+            self._excluders.setdefault(keyword, set()).add(subscription_id)
+        if compiled.simple:
+            self._prebuilt[subscription_id] = MatchResult(subscription_id, compiled.report_order)
         for keyword in compiled.keywords:
-            self._acquire(keyword)
+            self._scanner.acquire(keyword)
 
     def remove(self, subscription_id: int) -> None:
         """Forget a subscription; unknown ids are ignored."""
         compiled = self._subscriptions.pop(subscription_id, None)
         if compiled is None:
             return
-        index = compiled.index_keywords
-        if not index:
-            for province in compiled.regions or (_ANY_PROVINCE,):
-                bucket = self._unconditional[province]
-                bucket.discard(subscription_id)
-                if not bucket:
-                    del self._unconditional[province]
-        for keyword in index:
-            posting = self._postings[keyword]
-            posting.discard(subscription_id)
-            if not posting:
-                del self._postings[keyword]
+        for key in compiled.posting_keys():
+            _discard(self._postings, key, subscription_id)
+        for keyword in compiled.none_keywords:
+            _discard(self._excluders, keyword, subscription_id)
+        self._prebuilt.pop(subscription_id, None)
+        self._last_results.pop(subscription_id, None)
         for keyword in compiled.keywords:
-            self._release(keyword)
+            self._scanner.release(keyword)
 
     def compile(self) -> None:
         """Bring the automata up to date now (``match`` does this lazily)."""
-        live = len(self._refcounts)
-        if (
-            self._main_stale
-            or len(self._recent_words) > max(_MIN_MERGE, live // 20)
-            or self._dead_in_main > max(_MIN_PURGE, len(self._main_words) // 4)
-        ):
-            self._main_words = frozenset(self._refcounts)
-            self._main = _build_automaton(self._main_words)
-            self._main_stale = False
-            self._dead_in_main = 0
-            self._recent_words.clear()
-            self._recent = None
-            self._recent_stale = False
-        elif self._recent_stale:
-            self._recent = _build_automaton(self._recent_words)
-            self._recent_stale = False
+        self._scanner.compile()
 
     def match(self, notice: Notice) -> list[MatchResult]:
         """The subscriptions this notice satisfies, sorted by subscription id."""
-        self.compile()
-        text = notice_text(notice)
-        hits = self._scan(text)
+        hits = self._scanner.scan(notice_text(notice))
         province = notice.region.province if notice.region is not None else None
-        candidates = set(self._unconditional.get(_ANY_PROVINCE, ()))
-        if province is not None:
-            candidates |= self._unconditional.get(province, set())
+        places = [
+            (place, kind, category)
+            for place in dict.fromkeys((None, province))
+            for kind in (None, notice.notice_type)
+            for category in dict.fromkeys((None, *notice.categories))
+        ]
+        postings = self._postings
+        candidates: set[int] = set()
+        for keyword in (_NO_TERMS, *hits):
+            for place, kind, category in places:
+                posting = postings.get((keyword, place, kind, category))
+                if posting is not None:
+                    candidates |= posting
+        # Region, type, category and one index keyword hold already: that is how a candidate is found.
         for keyword in hits:
-            posting = self._postings.get(keyword)
-            if posting:
-                candidates |= posting
-        notice_type = notice.notice_type
-        categories = frozenset(notice.categories)
+            excluders = self._excluders.get(keyword)
+            if excluders is not None:
+                candidates -= excluders
         budget = notice_budget(notice)
+        prebuilt = self._prebuilt
+        last_results = self._last_results
+        subscriptions = self._subscriptions
         results: list[MatchResult] = []
-        for subscription_id in candidates:
-            sub = self._subscriptions[subscription_id]
-            if sub.regions and province not in sub.regions:
+        for subscription_id in sorted(candidates):
+            ready = prebuilt.get(subscription_id)
+            if ready is not None:
+                results.append(ready)
                 continue
-            if sub.types and notice_type not in sub.types:
-                continue
-            if sub.categories and sub.categories.isdisjoint(categories):
-                continue
+            sub = subscriptions[subscription_id]
             if budget is not None and (
                 (sub.budget_min is not None and budget < sub.budget_min)
                 or (sub.budget_max is not None and budget > sub.budget_max)
             ):
                 continue
-            if sub.none_keywords and not sub.none_keywords.isdisjoint(hits):
+            if sub.all_groups and any(group.isdisjoint(hits) for group in sub.all_groups):
                 continue
-            if sub.any_keywords and sub.any_keywords.isdisjoint(hits):
-                continue
-            if any(group.isdisjoint(hits) for group in sub.all_groups):
-                continue
-            fired = tuple(keyword for keyword in sub.report_order if keyword in hits)
-            results.append(MatchResult(subscription_id, fired))
-        results.sort(key=lambda result: result.subscription_id)
+            report = sub.report_order
+            if len(report) > 1:
+                fired = sub.report_set & hits
+                if len(fired) == 1:
+                    report = tuple(fired)
+                elif len(fired) < len(report):
+                    report = tuple(filter(fired.__contains__, report))
+            # Building a frozen dataclass costs more than the whole check above; a subscription
+            # mostly fires on the same words notice after notice, so its last result is reused.
+            last = last_results.get(subscription_id)
+            if last is None or last.terms != report:
+                last = last_results[subscription_id] = MatchResult(subscription_id, report)
+            results.append(last)
         return results
-
-    def _scan(self, text: str) -> set[str]:
-        """Every live keyword occurring in ``text`` (short Latin ones only as whole tokens)."""
-        hits: set[str] = set()
-        for automaton in (self._main, self._recent):
-            if automaton is None:
-                continue
-            for end, (keyword, whole_token) in automaton.iter(text):
-                if keyword in hits:
-                    continue
-                if whole_token and not is_whole_token(text, end + 1 - len(keyword), end + 1):
-                    continue
-                hits.add(keyword)
-        return hits
 
     def _keywords(self, term: Term) -> tuple[str, ...]:
         """The words a term matches: itself, plus its folded synonyms when widened."""
@@ -266,12 +241,13 @@ class Matcher:
         all_words = [self._keywords(term) for term in query.all_terms]
         any_words = [self._keywords(term) for term in query.any_terms]
         report = [word for words in (*all_words, *any_words) for word in words]
-        none_words = [word for term in query.none_terms for word in self._keywords(term)]
+        none_words = frozenset(word for term in query.none_terms for word in self._keywords(term))
         return _Compiled(
             any_keywords=frozenset(word for words in any_words for word in words),
             all_groups=tuple(frozenset(words) for words in all_words),
-            none_keywords=frozenset(none_words),
+            none_keywords=none_words,
             report_order=tuple(dict.fromkeys(report)),
+            report_set=frozenset(report),
             budget_min=query.budget_min,
             budget_max=query.budget_max,
             regions=query.regions,
@@ -279,27 +255,10 @@ class Matcher:
             categories=query.categories,
         )
 
-    def _acquire(self, keyword: str) -> None:
-        """Count one more use of a keyword, scheduling it for the automaton if it is new."""
-        count = self._refcounts.get(keyword, 0)
-        self._refcounts[keyword] = count + 1
-        if count:
-            return
-        if keyword in self._main_words:
-            self._dead_in_main -= 1
-        else:
-            self._recent_words.add(keyword)
-            self._recent_stale = True
 
-    def _release(self, keyword: str) -> None:
-        """Count one use fewer; an unused keyword becomes a tombstone (main) or leaves (recent)."""
-        count = self._refcounts[keyword] - 1
-        if count:
-            self._refcounts[keyword] = count
-            return
-        del self._refcounts[keyword]
-        if keyword in self._main_words:
-            self._dead_in_main += 1
-        else:
-            self._recent_words.discard(keyword)
-            self._recent_stale = True
+def _discard(index: dict[_T, set[int]], key: _T, subscription_id: int) -> None:
+    """Remove an id from one posting set, dropping the set when it empties."""
+    posting = index[key]
+    posting.discard(subscription_id)
+    if not posting:
+        del index[key]

@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable, Iterable
 from decimal import Decimal
 
+from tenderbot.extract.text import fold
 from tenderbot.matching.query import Query, Term, fold_term
 from tenderbot.models import Notice
 
@@ -16,7 +17,7 @@ def _text(notice: Notice) -> str:
     parts += [lot.name for lot in notice.lots if lot.name]
     if notice.buyer and notice.buyer.name:
         parts.append(notice.buyer.name)
-    return fold_term("\n".join(parts))
+    return fold("\n".join(parts))
 
 
 def _occurs(word: str, text: str) -> bool:
