@@ -108,8 +108,8 @@ def parse_source_config(entry: object) -> SourceConfig:
 
 
 def build_sources(configs: Iterable[SourceConfig]) -> list[Source]:
-    """Instantiate the enabled sources, in configuration order."""
-    return [source_class(config.kind)(config) for config in configs if config.enabled]
+    """Instantiate one source per config, in order; callers pick the enabled ones (a live check may not)."""
+    return [source_class(config.kind)(config) for config in configs]
 
 
 def _frozen(options: Mapping[str, Any]) -> Mapping[str, Any]:

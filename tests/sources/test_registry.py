@@ -20,8 +20,11 @@ def test_shipped_config_loads_and_builds() -> None:
     assert by_name["epoint-jiangxi"].enabled
     assert not by_name["ggzy-national"].enabled
     assert not by_name["example-hospital-list"].enabled and not by_name["example-feed"].enabled
-    sources = build_sources(configs)
-    assert {s.name for s in sources} == {c.name for c in configs if c.enabled}
+    sources = build_sources(c for c in configs if c.enabled)
+    assert {s.name for s in sources} == {"ccgp-search", "zcy-zhejiang", "zcy-guangxi", "epoint-jiangxi"}
+    everything = build_sources(configs)  # a disabled source can still be built for a live check
+    assert [s.name for s in everything] == [c.name for c in configs]
+    assert all(type(s).kind == c.kind for s, c in zip(everything, configs, strict=True))
     assert {c.kind for c in configs} == {cls.kind for cls in SOURCE_CLASSES}
 
 
