@@ -115,11 +115,12 @@ class KeywordScanner:
         """Every live keyword occurring in ``text`` (short Latin ones only as whole tokens)."""
         self.compile()
         hits: set[str] = set()
+        live = self._refcounts
         for automaton in (self._main, self._recent):
             if automaton is None:
                 continue
             for end, (word, whole_token) in automaton.iter(text):
-                if word in hits:
+                if word in hits or word not in live:
                     continue
                 if whole_token and not is_whole_token(text, end + 1 - len(word), end + 1):
                     continue
