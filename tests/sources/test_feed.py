@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import timedelta
 
 import pytest
@@ -137,3 +138,19 @@ async def test_real_ccgp_page_behind_feed_item(replay: ReplayServer, fetcher: Fe
     replay.add("GET", "/n/5.html", fixture_bytes("ccgp-detail-001.html"), headers=HTML)
     result = await make(replay.url).poll(fetcher, SourceState(name="feed-test"), now=NOW)
     assert result.ok and "江苏新煦光电科技有限公司" in result.notices[0].text
+
+
+async def test_backoff_doubles_per_failure_and_is_capped(replay: ReplayServer, fetcher: Fetcher) -> None:
+    replay.add("GET", "/feed.xml", "gone", status=404)
+    config = SourceConfig(name="f", kind="feed", interval_seconds=600, options={"url": replay.url + "/feed.xml"})
+    source = FeedSource(config)
+    state = SourceState(name="f")
+    waits = []
+    for _ in range(8):
+        result = await source.poll(fetcher, state, now=NOW)
+        assert result.state.backoff_until is not None
+        waits.append(result.state.backoff_until - NOW)
+        state = dataclasses.replace(result.state, backoff_until=None)  # pretend the wait has passed
+    assert waits[:4] == [timedelta(minutes=10), timedelta(minutes=20), timedelta(minutes=40), timedelta(minutes=80)]
+    assert max(waits) == timedelta(hours=6)
+    assert state.failures == 8
