@@ -200,3 +200,25 @@ async def test_empty_search_result_is_a_healthy_poll(replay: ReplayServer, fetch
     result = await search_source(replay).poll(fetcher, SourceState(name="ccgp", failures=2), now=NOW)
     assert result.ok and result.notices == () and result.state.failures == 0
     assert len(replay.hits("/bxsearch")) == 1
+
+
+def channel_html(ids: list[int]) -> str:
+    rows = "".join(f'<li><a href="./202611/t20261122_{i}.htm" title="医疗设备公告{i}">医疗设备公告{i}</a>'
+                   f"<em>2026-11-22 10:00</em><em>江苏</em><em>某医院</em></li>" for i in ids)
+    return f'<html><head><meta charset="utf-8"></head><body><ul class="c_list_bid">{rows}</ul></body></html>'
+
+
+async def test_channel_pages_index_then_index_1(replay: ReplayServer, fetcher: Fetcher) -> None:
+    first_page = list(range(26600040, 26600020, -1))  # a full page of 20
+    replay.add("GET", "/cggg/zygg/index.htm", channel_html(first_page), headers=HTML)
+    replay.add("GET", "/cggg/zygg/index_1.htm", channel_html([26600020, 26600019]), headers=HTML)
+    for number in [*first_page, 26600020, 26600019]:
+        replay.add("GET", f"/cggg/zygg/202611/t20261122_{number}.htm", fixture_bytes("ccgp-detail-001.html"),
+                   headers=HTML)
+    options = {"channels": [replay.url + "/cggg/zygg/index.htm"]}
+    source = CcgpSource(SourceConfig(name="ch", kind="ccgp", options=options))
+    result = await source.poll(fetcher, SourceState(name="ch"), now=NOW)
+    assert result.ok and len(result.notices) == 22
+    assert len(replay.hits("/cggg/zygg/index_1.htm")) == 1
+    assert replay.hits("/cggg/zygg/index_2.htm") == []
+    assert result.notices[0].source_id == "t20261122_26600019"
