@@ -27,7 +27,8 @@ _SKIP = frozenset({
     "input", "object", "embed", "canvas", "map", "head", "_comment", "-comment",
 })
 _CELL = frozenset({"td", "th"})
-_WS = re.compile(r"\s+")
+_WS = re.compile(r"[ \t\n\r\f\v\u00a0\u3000]+")
+_BREAK = "\x1e"  # marks a block boundary during the walk (never in pages; kept out of _WS)
 _HIDDEN = "[style*='display:none'], [style*='display: none']"
 # ccgp: the body div carries random extra classes (``vF_detail_content pzln52gui``); match the
 # class prefix. 政采云 bodies (incl. ccgp's zcy-template pages) sit in div#template-center-mark.
@@ -71,7 +72,7 @@ def _row_text(row: LexborNode) -> str:
         if child.tag in _CELL:
             buf: list[str] = []
             _render(child, buf)
-            cells.append(_squash("".join(buf)).strip())
+            cells.append(_squash("".join(buf).replace(_BREAK, " ")).strip())
         child = child.next
     while cells and not cells[-1]:
         cells.pop()
@@ -101,17 +102,17 @@ def _render(node: LexborNode, out: list[str]) -> None:
     while child is not None:
         tag = child.tag
         if tag == "-text":
-            out.append(_squash(child.text_content or ""))
+            out.append(child.text_content or "")
         elif tag in _SKIP:
             pass
         elif tag == "tr":
-            out.append("\n")
+            out.append(_BREAK)
             out.append(_row_text(child))
-            out.append("\n")
+            out.append(_BREAK)
         elif tag in _BLOCK:
-            out.append("\n")
+            out.append(_BREAK)
             _render(child, out)
-            out.append("\n")
+            out.append(_BREAK)
         else:
             _render(child, out)
         child = child.next
@@ -127,7 +128,8 @@ def node_text(node: LexborNode) -> str:
     except RecursionError:
         # A pathological page nested thousands deep: fall back to lexbor's own flat text.
         return str(node.text(separator="\n"))
-    return "".join(out)
+    # Newlines in the HTML source are plain whitespace; only block boundaries break lines.
+    return _squash("".join(out)).replace(_BREAK, "\n")
 
 
 def html_to_text(html: str) -> str:
@@ -159,8 +161,11 @@ def _summary_table(tree: LexborHTMLParser) -> dict[str, str]:
     if table is None:
         return {}
     summary: dict[str, str] = {}
-    for row in table.css("tr"):
-        cells = [normalize(_squash(cell.text(separator=" "))) for cell in row.css("td, th")]
+    rows = [[_squash(cell.text(separator=" ")).strip() for cell in row.css("td, th")] for row in table.css("tr")]
+    # One normalise call for the whole table (it is the costly step), split back into cells.
+    flat = normalize("\n".join("\x1f".join(cells) for cells in rows)).split("\n")
+    for line in flat:
+        cells = [cell.strip() for cell in line.split("\x1f")]
         for index in range(0, len(cells) - 1, 2):
             label, value = cells[index], cells[index + 1]
             if label and value and label not in summary:
