@@ -90,9 +90,13 @@ async def ensure_chat(update: Update, deps: BotDeps) -> ChatRecord | None:
     chat = update.effective_chat
     if chat is None:
         return None
-    return await deps.store.chats.ensure(
-        chat.id, deps.clock(), kind=chat.type, title=chat.title, language=lang_of(update)
-    )
+    lang = lang_of(update)
+    record = await deps.store.chats.ensure(chat.id, deps.clock(), kind=chat.type, title=chat.title, language=lang)
+    if chat.type == ChatType.PRIVATE and record.language != lang:
+        # Alerts are rendered in the chat's language: follow the user when their Telegram switches.
+        await deps.store.chats.update(chat.id, language=lang)
+        record = await deps.store.chats.get(chat.id) or record
+    return record
 
 
 async def is_group_admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:

@@ -197,6 +197,8 @@ async def on_wizard_text(update: Update, context: ContextTypes.DEFAULT_TYPE, act
     message = update.effective_message
     assert message is not None and message.text is not None
     lang = lang_of(update)
+    if not await may_change(update, context):
+        return
     payload = dict(action.payload)
     step = STEPS[int(payload["step"])]
     field = "words" if step == "words" else "exclude"
