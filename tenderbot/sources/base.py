@@ -183,6 +183,8 @@ class ListingSource(Source):
         failure = blocked or (listing.errors[0] if listing.errors else None)
         if failure is not None:
             message = errors[-1] if blocked is not None else listing_errors[0]
+            if notices:
+                state = dataclasses.replace(state, last_notice_at=now)
             return PollResult(tuple(notices), self._failed(state, now, message, failure), tuple(errors), False)
         return PollResult(tuple(notices), _succeeded(state, now, found=bool(notices)), tuple(errors), True)
 

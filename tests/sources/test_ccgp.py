@@ -190,7 +190,7 @@ async def test_one_broken_keyword_does_not_lose_the_others(replay: ReplayServer,
         "search_url": replay.url + "/bxsearch", "keywords": ["仪器", "医疗设备"], "detail_host": replay.url}))
     result = await source.poll(fetcher, SourceState(name="ccgp"), now=NOW)
     assert len(result.notices) == 4
-    assert not result.ok and result.state.failures == 1
+    assert not result.ok and result.state.failures == 1 and result.state.last_notice_at == NOW
     assert result.errors[0].startswith("listing: FetchError") and "500" in result.errors[0]
     assert set(result.state.seen) == {n.source_id for n in result.notices}
 
