@@ -47,8 +47,8 @@ def test_every_guided_combination_parses_to_its_choices(
 
 
 QUERIES = ["液相色谱", "彩超 地区:江苏", '"液相 色谱" -维修 预算:50万-', "+CT 类型:招标,更正 类别:医疗", "质谱 ~HPLC"]
-NAMES = st.text(st.characters(blacklist_categories=("Cs",)), max_size=100)
-BUYERS = st.lists(st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=30)
+NAMES = st.text(st.characters(codec="utf-8"), max_size=100)
+BUYERS = st.lists(st.text(st.characters(codec="utf-8"), min_size=1, max_size=30)
                   .map(str.strip).filter(bool), max_size=3).map(tuple)
 
 
