@@ -40,7 +40,7 @@ _WEEKDAY = r"(?:\s*\(?\s*(?:星期|周|礼拜)[一二三四五六日天]\s*\)?)?
 # `2015年11月3日 北京时间上午9:30` (a real 2015 Hebei notice) names the zone before the time.
 _ZONE_WORD = r"(?:\s*\(?\s*北京时间\s*\)?)?"
 _DATE = re.compile(
-    r"(?<![\d.])(?P<y>(?:19|20)\d{2})\s*(?P<sep1>[-/.年])\s*(?P<m>\d{1,2})\s*(?P<sep2>[-/.月])\s*"
+    r"(?<![\dA-Za-z.])(?P<y>(?:19|20)\d{2})\s*(?P<sep1>[-/.年])\s*(?P<m>\d{1,2})\s*(?P<sep2>[-/.月])\s*"
     r"(?P<d>\d{1,2})(?:\s*[日号])?"
     rf"{_WEEKDAY}(?:(?P<tsep>T|{_ZONE_WORD}\s*)(?:{_TIME}))?"
     r"(?P<tz>(?<=\d)(?:Z|[+-]\d{2}:?\d{2}))?"
@@ -143,6 +143,8 @@ def _numeric_dates(text: str, tz: tzinfo) -> list[_Found]:
         clock = _time_of(match)
         if match.group("tsep") == "T" and clock is None:
             continue
+        if clock is None and text[match.end("d") : match.end("d") + 1].isdigit():
+            continue  # 项目编号:2021-12-05022 is a code, not 5 December
         zone = tz
         if match.group("tz") and match.group("tsep") == "T":
             zone = _offset(match.group("tz")) or tz

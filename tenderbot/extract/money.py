@@ -9,6 +9,7 @@ counts (``2台``) and unit prices (``元/台``). See research/domain.md §2.1 fo
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation, localcontext
@@ -48,7 +49,7 @@ _PREFIX = r"(?:¥|RMB|CNY|人民币)\s*(?::\s*)?"
 _BRACKET_UNIT = r"\(\s*(?:单位\s*:?\s*)?(?:人民币)?\s*(?P<bunit>亿元|万元|元)\s*\)"
 _AMOUNT = re.compile(rf"(?P<prefix>{_PREFIX})?(?P<num>{_NUMBER})(?:\s*(?P<unit>{_UNIT})|\s*{_BRACKET_UNIT})?")
 _RANGE = re.compile(
-    rf"(?:{_PREFIX})?(?P<low>{_NUMBER})\s*(?P<lowunit>{_UNIT})?\s*(?:-|~|至|到)\s*(?:{_PREFIX})?"
+    rf"(?:{_PREFIX})?(?<![\d.])(?P<low>{_NUMBER})\s*(?P<lowunit>{_UNIT})?\s*(?:-|~|至|到)\s*(?:{_PREFIX})?"
     rf"(?P<high>{_NUMBER})\s*(?P<unit>{_UNIT})"
 )
 _CN_START = "".join(DIGITS) + "".join(SMALL_UNITS)
@@ -76,6 +77,7 @@ _MONEY_LABEL = re.compile(
 # A bare figure followed by one of these, even on the next line (`2015\n年\n10\n月` after HTML
 # flattening), is a year, a date, a count or a size.
 _COUNT_UNITS = "年月日号时分秒台套个件只支人份次项包批樘张本页天周岁米吨所家种条辆部把块组间层"
+_LEADING_SPACE = re.compile(r"\s*")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 # 元 starting a word (第十一元素, 一元件, 二元化) after a lowercase numeral is not the currency.
 _NOT_YUAN_WORD = re.compile(r"元[素件器旦宵首帅老气音化论次]")
@@ -99,9 +101,11 @@ def _prepare(text: str) -> str:
 
 def _clean(value: Decimal) -> Decimal:
     """Drop trailing zeros without scientific notation: 2.7E+6 → 2700000, 569800.50 → 569800.5."""
-    value = value.normalize()
-    if value.as_tuple().exponent > 0:  # type: ignore[operator]
-        value = value.quantize(Decimal(1))
+    with localcontext() as ctx:
+        ctx.prec = 60
+        value = value.normalize()
+        if value.as_tuple().exponent > 0:  # type: ignore[operator]
+            value = value.quantize(Decimal(1))
     return value
 
 
@@ -188,7 +192,9 @@ def _unitless_value(number: str, value: Decimal, hint: str | None, text: str, st
         return None
     if hint is None:
         label = _MONEY_LABEL.search(text, max(0, start - 40), start)
-        if label is None and text[:start].strip():
+        leading = _LEADING_SPACE.match(text)
+        opens_text = leading is not None and leading.end() >= start
+        if label is None and not opens_text:
             return None
         hint = label.group("unit") if label is not None else None
     if hint is not None:
@@ -202,11 +208,11 @@ def _unitless_value(number: str, value: Decimal, hint: str | None, text: str, st
     return None
 
 
-def _arabic_hits(text: str, hint: str | None, taken: list[tuple[int, int]]) -> Iterator[_Hit]:
+def _arabic_hits(text: str, hint: str | None, ranges: _Spans) -> Iterator[_Hit]:
     """Single Arabic-figure amounts not inside an already-found range."""
     for match in _AMOUNT.finditer(text):
         start, end = match.span()
-        if any(a <= start < b for a, b in taken):
+        if ranges.covers(start):
             continue
         num_start = match.start("num")
         unit = match.group("unit") or match.group("bunit")
@@ -278,27 +284,49 @@ def _is_twin(text: str, first: _Hit, second: _Hit) -> bool:
     return _TWIN_GAP.fullmatch(gap) is not None
 
 
+class _Spans:
+    """Sorted, non-overlapping spans with O(log n) look-ups (pages can hold thousands of amounts)."""
+
+    def __init__(self, hits: list[_Hit]) -> None:
+        self.hits = sorted(hits, key=lambda hit: hit.start)
+        self.starts = [hit.start for hit in self.hits]
+        self.ends = [hit.end for hit in self.hits]
+
+    def covers(self, position: int) -> bool:
+        """True when a span contains the position."""
+        index = bisect_right(self.starts, position) - 1
+        return index >= 0 and position < self.ends[index]
+
+    def next_after(self, position: int) -> _Hit | None:
+        """The first span starting at or after the position."""
+        index = bisect_left(self.starts, position)
+        return self.hits[index] if index < len(self.hits) else None
+
+    def last_before(self, position: int) -> _Hit | None:
+        """The last span ending at or before the position."""
+        index = bisect_right(self.ends, position) - 1
+        return self.hits[index] if index >= 0 else None
+
+
 def _scan(text: str, unit_hint: str | None) -> list[_Hit]:
     """Every amount in the text, in order, with the Arabic twin preferred over the uppercase one."""
     if not text:
         return []
     prepared = _prepare(text)
     hint = _normal_hint(unit_hint)
-    ranges = list(_range_hits(prepared))
-    taken = [(hit.start, hit.end) for hit in ranges]
-    arabic = [*ranges, *_arabic_hits(prepared, hint, taken)]
-    uppercase = [hit for hit in _uppercase_hits(prepared) if not any(a <= hit.start < b for a, b in taken)]
+    ranges = _Spans(list(_range_hits(prepared)))
+    arabic = _Spans([*ranges.hits, *_arabic_hits(prepared, hint, ranges)])
     kept_upper = []
-    for upper in uppercase:
-        twins = (
-            other
-            for other in arabic
-            if (other.start >= upper.end and _is_twin(prepared, upper, other))
-            or (other.end <= upper.start and _is_twin(prepared, other, upper))
-        )
-        if next(twins, None) is None:
-            kept_upper.append(upper)
-    return sorted([*arabic, *kept_upper], key=lambda hit: hit.start)
+    for upper in _uppercase_hits(prepared):
+        if ranges.covers(upper.start):
+            continue
+        after, before = arabic.next_after(upper.end), arabic.last_before(upper.start)
+        if after is not None and _is_twin(prepared, upper, after):
+            continue
+        if before is not None and _is_twin(prepared, before, upper):
+            continue
+        kept_upper.append(upper)
+    return sorted([*arabic.hits, *kept_upper], key=lambda hit: hit.start)
 
 
 def find_money(text: str, *, unit_hint: str | None = None) -> list[tuple[Decimal, int, int]]:

@@ -24,6 +24,8 @@ SMALL_UNITS: dict[str, int] = {"拾": 10, "十": 10, "佰": 100, "百": 100, "�
 BIG_UNITS: dict[str, int] = {"万": 10_000, "萬": 10_000, "亿": 100_000_000, "億": 100_000_000}
 NUMERAL_CHARS = "".join(DIGITS) + "".join(SMALL_UNITS) + "".join(BIG_UNITS)
 UPPERCASE_CHARS = "零壹贰貳叁參肆伍陆陸柒捌玖拾佰仟"
+# Far beyond any procurement budget; larger "amounts" are runs of numeral characters, not money.
+MAX_AMOUNT_YUAN = 10**15
 
 
 def parse_cn_integer(text: str) -> int | None:
@@ -68,8 +70,10 @@ def parse_cn_amount(text: str) -> Decimal | None:
     yuan_part, sep, rest = text.partition("元")
     if not sep:
         return None
+    if len(yuan_part) > 1 and all(ch in DIGITS for ch in yuan_part):
+        return None  # 一二元: digit-by-digit reading is for years, never for amounts
     yuan = parse_cn_integer(yuan_part) if yuan_part else 0
-    if yuan is None:
+    if yuan is None or yuan >= MAX_AMOUNT_YUAN:
         return None
     cents = 0
     rest = rest.lstrip("零〇")

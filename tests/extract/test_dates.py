@@ -84,6 +84,8 @@ def test_parse_datetime_forms(text: str, expected: datetime) -> None:
         "自本公告发布之日起5个工作日",
         "09:30",
         "2024年9月",
+        "项目编号：2021-12-05022",
+        "GXZC2021-12-05-GXZB",
         "",
     ],
 )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from decimal import Decimal
 from itertools import pairwise
 
@@ -368,3 +369,27 @@ def test_property_moneyish_text_never_raises(text: str) -> None:
 @given(st.decimals(allow_nan=False, allow_infinity=False, min_value=D("-1e15"), max_value=D("1e15")))
 def test_property_format_wan_never_raises(amount: Decimal) -> None:
     assert format_wan(amount).endswith("元")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "1" * 20_000,
+        "1," * 20_000,
+        "2024-" * 10_000,
+        "壹万元(¥10000)" * 2_000,
+        "50-100万元," * 2_000,
+        "壹" * 20_000 + "元",
+    ],
+)
+def test_long_inputs_take_linear_time(text: str) -> None:
+    # Quadratic scans once took 25 s on 4000 `壹万元(¥10000)` twins and 3 s on 4000 digits.
+    started = time.perf_counter()
+    find_money(text)
+    parse_money_range(text)
+    assert time.perf_counter() - started < 2.0
+
+
+def test_absurd_uppercase_runs_are_not_money() -> None:
+    assert parse_money("壹" * 40 + "元") is None  # once raised decimal.InvalidOperation
+    assert parse_money("一二元") is None
