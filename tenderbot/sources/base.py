@@ -172,7 +172,7 @@ class ListingSource(Source):
             if not _is_expected(exc):
                 log.exception("source %s: unexpected error while listing", self.name)
             message = f"listing: {type(exc).__name__}: {exc}"
-            log.warning("source %s: %s", self.name, message)
+            # No log line here: the pipeline reports a failed listing once, with the next retry time.
             return PollResult((), self._failed(state, now, message, exc), (message,), False)
         listing_errors = [f"listing: {type(exc).__name__}: {exc}" for exc in listing.errors]
         for message in listing_errors:

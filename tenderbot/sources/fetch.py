@@ -132,7 +132,7 @@ class Fetcher:
                 if attempt >= self._retries:
                     raise FetchError(f"{problem} (gave up after {attempt + 1} attempts)")
             wait = self._backoff_base * (2**attempt) * (1.0 + self._jitter())
-            log.info("retrying %s %s in %.1fs: %s", method, url, wait, problem)
+            log.debug("retrying %s %s in %.1fs: %s", method, url, wait, problem)
             attempt += 1
             await self._sleep(wait)
 
