@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import shutil
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -109,11 +111,25 @@ async def build_app(fake: FakeTelegram, store: Store, index: SubscriptionIndex, 
     return app
 
 
-@pytest.fixture
-async def harness(tmp_path: Path) -> AsyncIterator[Harness]:
-    """A fresh database, matcher, fake Telegram and bot."""
-    engine = make_engine(f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}")
+async def _migrate(path: Path) -> None:
+    engine = make_engine(f"sqlite+aiosqlite:///{path}")
     await upgrade(engine)
+    await engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def migrated_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One migrated SQLite file per session; each test works on a copy (Alembic once, not 40 times)."""
+    path = tmp_path_factory.mktemp("template") / "bot.db"
+    asyncio.run(_migrate(path))
+    return path
+
+
+@pytest.fixture
+async def harness(tmp_path: Path, migrated_db: Path) -> AsyncIterator[Harness]:
+    """A fresh database, matcher, fake Telegram and bot."""
+    shutil.copyfile(migrated_db, tmp_path / "bot.db")
+    engine = make_engine(f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}")
     store = Store.over(engine)
     index = SubscriptionIndex(store.chats)
     clock = Clock()
