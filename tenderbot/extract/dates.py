@@ -25,6 +25,10 @@ _PREPARE: dict[int, int] = {
     0x3000: ord(" "),
     0xA0: ord(" "),
     ord("〜"): ord("~"),
+    # Raw Traditional text: 時 點 號 (2024年9月29日9時30分) read like their Simplified forms.
+    ord("時"): ord("时"),
+    ord("點"): ord("点"),
+    ord("號"): ord("号"),
 }
 
 _AMPM = r"上午|下午|中午|晚上|早上|早晨|凌晨|傍晚|AM|PM|am|pm|a\.m\.|p\.m\."

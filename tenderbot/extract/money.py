@@ -38,7 +38,19 @@ _MULTIPLIERS: dict[str, Decimal] = {
 
 # One-to-one character mapping, so spans found in the prepared text are spans of the caller's text.
 _FULLWIDTH: dict[int, int] = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
-_EXTRA: dict[str, str] = {"￥": "¥", "\u3000": " ", "\xa0": " ", "〜": "~", "—": "-", "–": "-", "−": "-"}
+# Raw (un-normalised) Traditional text writes 萬 億 圓; mapping them keeps spans and skips OpenCC.
+_EXTRA: dict[str, str] = {
+    "￥": "¥",
+    "\u3000": " ",
+    "\xa0": " ",
+    "〜": "~",
+    "—": "-",
+    "–": "-",
+    "−": "-",
+    "萬": "万",
+    "億": "亿",
+    "圓": "圆",
+}
 _PREPARE: dict[int, int] = {**_FULLWIDTH, **{ord(key): ord(value) for key, value in _EXTRA.items()}}
 
 # `人民币250,0000.00元` (a real 2016 Yunnan notice) groups by 万, four digits at a time.
@@ -130,9 +142,8 @@ def _scale(value: Decimal, unit: str) -> Decimal:
 
 def _normal_hint(unit_hint: str | None) -> str | None:
     """Accept '元', '万元', '亿元' and the bare '万' / '亿'; anything else is no hint."""
-    if unit_hint in _MULTIPLIERS:
-        return unit_hint
-    return None
+    hint = _prepare(unit_hint.strip()) if unit_hint else None
+    return hint if hint in _MULTIPLIERS else None
 
 
 def _glued_before(text: str, start: int, *, bare: bool = True) -> bool:

@@ -47,6 +47,8 @@ D = Decimal
         ("合同金额：120000元（含税）", "120000"),
         ("１２０万元", "1200000"),
         ("１２０．５万元", "1205000"),
+        ("預算金額：１２０萬元", "1200000"),
+        ("人民幣壹億貳仟萬圓整", "120000000"),
         ("100万元/年", "1000000"),
         ("预算金额：400000（元）", "400000"),
         # No unit: 元 when ≥ 1000, 万元 when < 10000 with 3+ decimals (Sichuan 183.254).
@@ -150,6 +152,7 @@ def test_unit_hint_applies_to_bare_figures_only() -> None:
     assert parse_money("400", unit_hint="万元") == D(4_000_000)
     assert parse_money("64.4269", unit_hint="万元") == D(644_269)
     assert parse_money("1.5", unit_hint="亿元") == D(150_000_000)
+    assert parse_money("1.5", unit_hint=" 萬元") == D(15_000)
     assert parse_money("980", unit_hint="元") == D(980)
     assert parse_money("￥270.000000", unit_hint="万元") == D(2_700_000)
     assert parse_money("5万元", unit_hint="元") == D(50_000)  # the explicit unit wins
