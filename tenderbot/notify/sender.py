@@ -231,6 +231,10 @@ class Sender:
             return None
         if delivery.kind == "alert":
             await self._fan_out_to_robots(delivery)
+            if not chat.instant:
+                # A digest-only chat (/settings): its matches wait for the digest instead.
+                await self._store.outbox.mark_dead(delivery.id, "chat is digest-only")
+                return None
         try:
             message_id = await self._send(channel, chat, composed)
         except NotifyError as exc:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from tenderbot.store.outbox import OutboxItem
 from tenderbot.store.repos import Store
-from tests.delivery.support import FakeClock, drain, start_time, telegram_sender, text_item
+from tests.delivery.support import FakeClock, drain, start_time, telegram_sender, tender, text_item
 from tests.fake_telegram import FakeTelegram, parse_html
 
 USER = 4242
@@ -155,3 +156,17 @@ async def test_rejected_message_is_dead_and_the_chat_goes_on(store: Store) -> No
     rows = await store.outbox.for_chat(USER)
     assert [r.state for r in rows] == ["dead", "sent"]
     assert "parse entities" in (rows[0].last_error or "")
+
+
+async def test_digest_only_chat_gets_no_instant_alerts(store: Store) -> None:
+    clock = FakeClock(start_time())
+    fake = FakeTelegram(flood=None)
+    await store.chats.ensure(USER, clock.now())
+    await store.chats.update(USER, instant=False)
+    [change] = await store.notices.upsert([tender("t-1")], clock.now())
+    await store.outbox.enqueue([OutboxItem(USER, "alert", "alert:1", change.notice_id)], clock.now())
+    await store.outbox.enqueue([text_item(USER, "digest:1", "摘要")], clock.now())
+    async with telegram_sender(store, fake, clock) as sender:
+        await drain(sender)
+    assert [m["text"] for m in fake.messages(USER)] == ["摘要"]
+    assert [r.last_error for r in await store.outbox.for_chat(USER, ["alert"])] == ["chat is digest-only"]
