@@ -29,7 +29,7 @@ from tenderbot.bot.manage import (
     start_shared,
     unsub_command,
 )
-from tenderbot.bot.members import on_my_chat_member
+from tenderbot.bot.members import on_migrate, on_my_chat_member
 from tenderbot.bot.settings import digest_command, settings_command
 from tenderbot.bot.texts import t
 from tenderbot.bot.transfer import export_command, import_command, on_document
@@ -151,6 +151,7 @@ def install(application: Application, deps: BotDeps) -> None:  # type: ignore[ty
     }
     for name, callback in commands.items():
         application.add_handler(CommandHandler(name, callback))
+    application.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, on_migrate))
     application.add_handler(MessageHandler(filters.Document.ALL, on_document))
     application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, on_text))
     application.add_handler(CallbackQueryHandler(on_callback))

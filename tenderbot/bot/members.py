@@ -1,4 +1,4 @@
-"""my_chat_member: the bot blocked, kicked or removed → the chat goes quiet; added back → active again."""
+"""Chat membership: the bot removed → the chat goes quiet, added back → active; a group upgraded → it moves."""
 
 from __future__ import annotations
 
@@ -32,3 +32,14 @@ async def on_my_chat_member(update: Update, context: ContextTypes.DEFAULT_TYPE) 
         await deps.store.chats.ensure(chat.id, deps.clock(), kind=chat.type, title=chat.title)
         deps.index.invalidate()
         log.info("chat %d added the bot back (%s); active", chat.id, status)
+
+
+async def on_migrate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A group became a supergroup (new id): move its subscriptions and settings before the next alert."""
+    deps = get_deps(context)
+    message, chat = update.effective_message, update.effective_chat
+    if message is None or chat is None or message.migrate_to_chat_id is None:
+        return
+    await deps.store.chats.migrate(chat.id, message.migrate_to_chat_id, deps.clock())
+    deps.index.invalidate()
+    log.info("group %d became supergroup %d; its subscriptions moved", chat.id, message.migrate_to_chat_id)

@@ -91,3 +91,18 @@ async def test_user_who_blocked_the_bot_gets_no_alerts_until_they_come_back(harn
     assert chat is not None and chat.active
     await harness.index.refresh()
     assert len(harness.index.match(notice)) == 1
+
+
+async def test_group_upgraded_to_supergroup_keeps_its_subscriptions(harness: Harness) -> None:
+    small, big = -4001, -1004001
+    harness.fake.set_chat_admins(small, [USER])
+    await harness.command(small, "/sub 彩超", user=USER, chat_type="group")
+    update = harness.fake.message(small, USER, "x", chat_type="group")
+    message = update["message"]
+    del message["text"]
+    message["migrate_to_chat_id"] = big
+    await harness.send(update)
+    assert await harness.store.chats.get(small) is None
+    assert [s.query for s in await harness.store.chats.subscriptions(big)] == ["彩超"]
+    await harness.index.refresh()
+    assert [m.subscription.chat_id for m in harness.index.match(tender("彩超采购"))] == [big]
