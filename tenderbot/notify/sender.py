@@ -173,7 +173,7 @@ class Sender:
             if hold.until is None:
                 await self._store.outbox.mark_dead(row.id, hold.reason)
             else:
-                await self._store.outbox.mark_retry(row.id, hold.reason, hold.until)
+                await self._store.outbox.mark_retry(row.id, hold.reason, hold.until, count_attempt=False)
 
     async def run_forever(self, stop: asyncio.Event, idle_seconds: float = 2.0) -> None:
         """Keep draining until ``stop`` is set; an unexpected error is logged and the loop goes on."""
@@ -219,12 +219,12 @@ class Sender:
         if channel is None:
             # Console mode has no Telegram channel: keep Telegram rows for when a token is configured.
             until = self._clock() + timedelta(minutes=10)
-            await self._store.outbox.mark_retry(delivery.id, "no channel", until)
+            await self._store.outbox.mark_retry(delivery.id, "no channel", until, count_attempt=False)
             return Hold(until, "no channel")
         try:
             composed = await self._compose(delivery, chat)
         except Defer as wait:
-            await self._store.outbox.mark_retry(delivery.id, str(wait), wait.until)
+            await self._store.outbox.mark_retry(delivery.id, str(wait), wait.until, count_attempt=False)
             return Hold(wait.until, str(wait))
         except LookupError as exc:
             await self._store.outbox.mark_dead(delivery.id, str(exc))
@@ -345,7 +345,7 @@ class Sender:
         now = self._clock()
         if self._webhooks is None:
             until = now + timedelta(minutes=10)
-            await self._store.outbox.mark_retry(delivery.id, "no webhook sender configured", until)
+            await self._store.outbox.mark_retry(delivery.id, "no webhook sender", until, count_attempt=False)
             return None
         bound = await self._digests.webhook(delivery.subscription_ids[0]) if delivery.subscription_ids else None
         stored = await self._store.notices.get(delivery.notice_id) if delivery.notice_id is not None else None
@@ -360,7 +360,8 @@ class Sender:
         markdown = telegram_html_to_markdown(html_text.split("\n", 1)[1] if "\n" in html_text else html_text)
         wait = self._robots.reserve(target.url, len(self._webhooks.payloads(target, title, markdown)))
         if wait > 0:
-            await self._store.outbox.mark_retry(delivery.id, f"{target.kind} robot minute full", now + _secs(wait))
+            until = now + _secs(wait)
+            await self._store.outbox.mark_retry(delivery.id, f"{target.kind} robot busy", until, count_attempt=False)
             return None
         try:
             await self._webhooks.send(target, title, markdown)
@@ -392,12 +393,12 @@ class Sender:
         if isinstance(exc, RetryLater) and exc.retry_after is not None:
             self._limiter.pause(exc.retry_after)
             until = now + _secs(exc.retry_after)
-            await self._store.outbox.mark_retry(delivery.id, str(exc), until)
+            await self._store.outbox.mark_retry(delivery.id, str(exc), until, count_attempt=False)
             log.info("chat %d: flood control, retrying in %.0fs", chat.id, exc.retry_after)
             return Hold(until, "flood control")
         if isinstance(exc, ChatMoved):
             await self._store.chats.migrate(chat.id, exc.new_chat_id, now)
-            await self._store.outbox.mark_retry(delivery.id, str(exc), now)
+            await self._store.outbox.mark_retry(delivery.id, str(exc), now, count_attempt=False)
             log.info("chat %d became %d; its messages follow it", chat.id, exc.new_chat_id)
             return Hold(now, "chat moved")
         if isinstance(exc, ChatGone):

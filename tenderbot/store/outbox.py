@@ -187,13 +187,16 @@ class OutboxRepo:
                 values["payload"] = {**(payload or {}), "shown": shown}
             await conn.execute(deliveries.update().where(deliveries.c.id == delivery_id).values(**values))
 
-    async def mark_retry(self, delivery_id: int, error: str, not_before: datetime) -> None:
-        """Put a row back to be tried again later."""
+    async def mark_retry(
+        self, delivery_id: int, error: str, not_before: datetime, *, count_attempt: bool = True
+    ) -> None:
+        """Put a row back to be tried again later; a wait that was no failure of its own is not counted."""
+        values: dict[str, Any] = {"state": "pending", "last_error": error[:500], "not_before": not_before}
+        if not count_attempt:
+            values["attempts"] = deliveries.c.attempts - 1
         async with self._engine.begin() as conn:
             await conn.execute(
-                deliveries.update()
-                .where(deliveries.c.id == delivery_id)
-                .values(state="pending", last_error=error[:500], not_before=not_before, claimed_at=None)
+                deliveries.update().where(deliveries.c.id == delivery_id).values(claimed_at=None, **values)
             )
 
     async def mark_dead(self, delivery_id: int, error: str) -> None:

@@ -28,6 +28,8 @@ async def test_429_waits_retry_after_then_sends_once(store: Store) -> None:
         await drain(sender)
     assert await store.outbox.counts(USER) == {"sent": 2}
     assert [m["text"] for m in fake.messages(USER)] == ["一", "二"]
+    # Waiting out flood control is no failure: it does not bring a row closer to being given up.
+    assert [r.attempts for r in await store.outbox.for_chat(USER)] == [1, 1]
 
 
 async def test_server_errors_back_off_and_give_up_after_max_attempts(store: Store) -> None:
