@@ -43,14 +43,16 @@ _TIME = (
 _WEEKDAY = r"(?:\s*\(?\s*(?:星期|周|礼拜)[一二三四五六日天]\s*\)?)?"
 # `2015年11月3日 北京时间上午9:30` (a real 2015 Hebei notice) names the zone before the time.
 _ZONE_WORD = r"(?:\s*\(?\s*北京时间\s*\)?)?"
+# An ISO zone counts only after `T…`: in `2024-09-18 09:00-10:00` and `2015-08-17-2015-08-20` the
+# hyphen starts the end of a period, not an offset.
+_OFFSET = r"[+-](?:0\d|1[0-4]):?[0-5]\d(?![\d\-/.:])"
 _DATE = re.compile(
     r"(?<![\dA-Za-z.])(?P<y>(?:19|20)\d{2})\s*(?P<sep1>[-/.年])\s*(?P<m>\d{1,2})\s*(?P<sep2>[-/.月])\s*"
     r"(?P<d>\d{1,2})(?:\s*[日号])?"
     rf"{_WEEKDAY}(?:(?P<tsep>T|{_ZONE_WORD}\s*)(?:{_TIME}))?"
-    r"(?P<tz>(?<=\d)(?:Z|[+-]\d{2}:?\d{2}))?"
+    rf"(?P<tz>(?<=\d)(?:Z|{_OFFSET}))?"
 )
-_GLUED_DAY = re.compile(r"\d{1,2}")
-_CN_DIGIT = "〇零○O0一二三四五六七八九"
+_CN_DIGIT = "〇零○O一二三四五六七八九"
 _CN_DATE = re.compile(
     rf"(?P<y>[{_CN_DIGIT}]{{4}})\s*年\s*(?P<m>[一二三四五六七八九十]{{1,3}})\s*月"
     r"\s*(?P<d>[一二三四五六七八九十]{1,3})\s*[日号]"
@@ -149,13 +151,12 @@ def _numeric_dates(text: str, tz: tzinfo) -> list[_Found]:
             continue
         if clock is None and text[match.end("d") : match.end("d") + 1].isdigit():
             continue  # 项目编号:2021-12-05022 is a code, not 5 December
-        zone = tz
-        if match.group("tz") and match.group("tsep") == "T":
-            zone = _offset(match.group("tz")) or tz
-        end = match.end() if clock is not None else match.end("d")
+        iso_zone = match.group("tz") if match.group("tsep") == "T" else None
+        zone = (_offset(iso_zone) or tz) if iso_zone else tz
+        end = match.start("tz") if match.group("tz") and not iso_zone else match.end()
         if clock is None:
             # The day and any 日 / weekday, but not a time we could not read.
-            end = match.start("tsep") if match.group("tsep") is not None else match.end()
+            end = match.start("tsep") if match.group("tsep") is not None else end
         value = _combine(day, clock, zone)
         if zone is not tz:
             value = value.astimezone(tz)
@@ -167,7 +168,7 @@ def _chinese_dates(text: str, tz: tzinfo) -> list[_Found]:
     """Dates in Chinese numerals (二〇二四年十月二十一日), as found in signature blocks."""
     found: list[_Found] = []
     for match in _CN_DATE.finditer(text):
-        year = parse_cn_integer(match.group("y").replace("O", "〇").replace("0", "〇"))
+        year = parse_cn_integer(match.group("y").replace("O", "〇"))  # NFKC turns 二Ｏ二四 into 二O二四
         month = parse_cn_integer(match.group("m"))
         day_number = parse_cn_integer(match.group("d"))
         if year is None or month is None or day_number is None:

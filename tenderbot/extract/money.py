@@ -219,6 +219,30 @@ def _unitless_value(number: str, value: Decimal, hint: str | None, text: str, st
     return None
 
 
+class _Spans:
+    """Sorted, non-overlapping spans with O(log n) look-ups (pages can hold thousands of amounts)."""
+
+    def __init__(self, hits: list[_Hit]) -> None:
+        self.hits = sorted(hits, key=lambda hit: hit.start)
+        self.starts = [hit.start for hit in self.hits]
+        self.ends = [hit.end for hit in self.hits]
+
+    def covers(self, position: int) -> bool:
+        """True when a span contains the position."""
+        index = bisect_right(self.starts, position) - 1
+        return index >= 0 and position < self.ends[index]
+
+    def next_after(self, position: int) -> _Hit | None:
+        """The first span starting at or after the position."""
+        index = bisect_left(self.starts, position)
+        return self.hits[index] if index < len(self.hits) else None
+
+    def last_before(self, position: int) -> _Hit | None:
+        """The last span ending at or before the position."""
+        index = bisect_right(self.ends, position) - 1
+        return self.hits[index] if index >= 0 else None
+
+
 def _arabic_hits(text: str, hint: str | None, ranges: _Spans) -> Iterator[_Hit]:
     """Single Arabic-figure amounts not inside an already-found range."""
     for match in _AMOUNT.finditer(text):
@@ -295,30 +319,6 @@ def _is_twin(text: str, first: _Hit, second: _Hit) -> bool:
     return _TWIN_GAP.fullmatch(gap) is not None
 
 
-class _Spans:
-    """Sorted, non-overlapping spans with O(log n) look-ups (pages can hold thousands of amounts)."""
-
-    def __init__(self, hits: list[_Hit]) -> None:
-        self.hits = sorted(hits, key=lambda hit: hit.start)
-        self.starts = [hit.start for hit in self.hits]
-        self.ends = [hit.end for hit in self.hits]
-
-    def covers(self, position: int) -> bool:
-        """True when a span contains the position."""
-        index = bisect_right(self.starts, position) - 1
-        return index >= 0 and position < self.ends[index]
-
-    def next_after(self, position: int) -> _Hit | None:
-        """The first span starting at or after the position."""
-        index = bisect_left(self.starts, position)
-        return self.hits[index] if index < len(self.hits) else None
-
-    def last_before(self, position: int) -> _Hit | None:
-        """The last span ending at or before the position."""
-        index = bisect_right(self.ends, position) - 1
-        return self.hits[index] if index >= 0 else None
-
-
 def _scan(text: str, unit_hint: str | None) -> list[_Hit]:
     """Every amount in the text, in order, with the Arabic twin preferred over the uppercase one."""
     if not text:
@@ -372,26 +372,30 @@ def parse_money_range(text: str, *, unit_hint: str | None = None) -> AmountRange
     return AmountRange(first.value, first.value)
 
 
-_LABEL_UNIT = re.compile(r"(亿元|万元|亿|万|元)")
+# A unit word anywhere in a header (预算金额万元), but not 单元, 美元 or 港元, nor 万 inside a word.
+_LABEL_UNIT = re.compile(r"(?<![单美港欧日英韩澳加台])(亿元|万元|元)|(亿|万)(?![\u3400-\u9fff])")
+_BRACKETED_UNIT = re.compile(r"[(\[【]\s*(?:单位\s*:?\s*)?(?:人民币)?\s*(亿元|万元|亿|万|元)")
+_STATED_UNIT = re.compile(r"单位\s*:?\s*(?:人民币)?\s*(亿元|万元|亿|万|元)")
 
 
 def unit_from_label(label: str) -> str | None:
     """The unit a label or column header states: '预算金额(万元)' → '万元', '品目预算(元)' → '元'."""
     prepared = _prepare(label)
     # Prefer a bracketed or 单位: statement; 元/台 in 单价(元/台) still means the figures are in 元.
-    bracketed = re.search(r"[(\[【]\s*(?:单位\s*:?\s*)?(?:人民币)?\s*(亿元|万元|亿|万|元)", prepared)
-    if bracketed is None:
-        bracketed = re.search(r"单位\s*:?\s*(?:人民币)?\s*(亿元|万元|亿|万|元)", prepared)
-    found = bracketed or _LABEL_UNIT.search(prepared)
+    found = _BRACKETED_UNIT.search(prepared) or _STATED_UNIT.search(prepared) or _LABEL_UNIT.search(prepared)
     if found is None:
         return None
-    unit = found.group(1)
+    unit = found.group(1) or found.group(2)
     return {"万": "万元", "亿": "亿元"}.get(unit, unit)
 
 
 def format_wan(amount: Decimal) -> str:
     """Amount as people say it: 1200000 → '120万元', 1234567 → '123.46万元', 5000 → '5000元'."""
-    if abs(amount) >= 10_000:
-        wan = (amount / 10_000).quantize(Decimal("0.01"))
-        return f"{_clean(wan):f}万元"
-    return f"{_clean(amount.quantize(Decimal('0.01'))):f}元"
+    if not amount.is_finite():
+        return f"{amount}元"
+    with localcontext() as ctx:
+        ctx.prec = 60
+        if abs(amount) >= 10_000:
+            wan = (amount / 10_000).quantize(Decimal("0.01"))
+            return f"{_clean(wan):f}万元"
+        return f"{_clean(amount.quantize(Decimal('0.01'))):f}元"
