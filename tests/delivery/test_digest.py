@@ -101,8 +101,12 @@ async def test_big_digest_is_split_between_items_under_the_limit(store: Store) -
     await _new_york_chat(store, clock)
     await store.chats.update(CHAT, language="en")
     batch = [
-        tender(f"lc-{n}", title=f"第{n}医院液相色谱仪采购项目<&>" + "仪" * 60, code=f"L-{n:04d}",
-               deadline=clock.now() + timedelta(days=20))
+        tender(
+            f"lc-{n}",
+            title=f"第{n}医院液相色谱仪采购项目<&>" + "仪" * 60,
+            code=f"L-{n:04d}",
+            deadline=clock.now() + timedelta(days=20),
+        )
         for n in range(80)
     ]
     await store.notices.upsert(batch, clock.now())
