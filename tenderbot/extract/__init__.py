@@ -26,7 +26,7 @@ from tenderbot.extract.serialize import notice_to_dict
 from tenderbot.extract.tables import find_tables
 from tenderbot.extract.taxonomy import CategoryDecision, Taxonomy, load_taxonomy
 from tenderbot.extract.text import normalize
-from tenderbot.extract.titles import title_from_overview, title_from_text
+from tenderbot.extract.titles import title_from_about, title_from_overview, title_from_text
 from tenderbot.models import Award, Money, Notice, NoticeType, Party
 
 __all__ = ["extract_notice", "load_taxonomy", "notice_to_dict"]
@@ -202,7 +202,7 @@ def extract_notice(
     record_title = _str(record.get("title"))
     found_title = ((normalize(title) if title else None) or page.title
                    or (normalize(record_title) if record_title else None) or hints.get("title")
-                   or title_from_text(text))
+                   or title_from_text(text) or title_from_about(text))
     kind = classify.notice_type(found_title, text, url, hints)
     # Labels live in the first pages of an announcement; a runaway page must not cost seconds.
     scanned = text[:SCAN_CHARS]
@@ -250,8 +250,10 @@ def extract_notice(
     method = classify.procurement_method(found.method_text or hints.get("procurement_method"), found_title, text,
                                          kind)
     try:
-        decision = classify.categories(taxonomy or load_taxonomy(), found_title,
-                                       _subject(text, found, summary.get("品目") or found.item_text),
+        # An "other" notice (news, supplier notices) is categorised by its title alone: its body
+        # mentions devices without buying them.
+        subject = "" if kind is NoticeType.OTHER else _subject(text, found, summary.get("品目") or found.item_text)
+        decision = classify.categories(taxonomy or load_taxonomy(), found_title, subject,
                                        buyer.name if buyer else None)
     except Exception:
         log.exception("category classification failed for %s", url or "<content>")

@@ -51,6 +51,7 @@ _CHANGE_MARKER = re.compile(
 )
 _DEADLINE_WORDS = re.compile(r"截止|开标|递交|提交|开启")
 _SAME_AS_BUDGET = re.compile(r"^同预算")
+_PROSE_BUDGET = re.compile(r"(?:预算金额|项目预算|采购预算|预算资金|预算)(?:为|约为|约|是)?\s*(?=[¥\d])")
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,6 +167,12 @@ def budget(text: str, lots: tuple[Lot, ...], table_total: Money | None) -> Money
         return hits[0][1]
     if table_total is not None:
         return table_total
+    if not hits:
+        # Prose without a colon: "发布…竞争性谈判公告,预算金额298.48万元,包含…".
+        prose = _PROSE_BUDGET.search(text[:5000])
+        amount = parse_money(text[prose.end() : prose.end() + 24]) if prose else None
+        if amount is not None and amount > 0:
+            return Money(amount)
     if len(hits) > 1:
         # One 预算金额 per 标项 (政采云 template) and no total: the budget is their sum.
         return Money(sum((money.amount for _, money in hits), start=hits[0][1].amount * 0))

@@ -37,6 +37,15 @@ def title_from_text(text: str) -> str | None:
     return None
 
 
+_ABOUT = re.compile(r"关于[“\"](?P<name>[^”\"\n]{4,60})[”\"]的(?P<kind>[\u4e00-\u9fff]{2,10}?(?:公告|公示))")
+
+
+def title_from_about(text: str) -> str | None:
+    """The notice a news text reports on (``发布关于“X项目”的竞争性谈判公告`` → X项目竞争性谈判公告)."""
+    match = _ABOUT.search(text[:1000])
+    return match.group("name") + match.group("kind") if match else None
+
+
 def title_from_overview(text: str) -> str | None:
     """The project named in the 项目概况 sentence (``项目概况X招标项目的潜在投标人应在…``)."""
     match = _OVERVIEW.search(text[:3000])
