@@ -7,6 +7,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tenderbot.errors import ParseError
 from tenderbot.extract import extract_notice
@@ -244,3 +246,21 @@ def test_not_a_document_raises_parse_error(content: str | bytes) -> None:
 def test_garbage_gives_a_partial_notice(content: str | bytes) -> None:
     notice = extract_notice(content)
     assert notice.notice_type in NoticeType
+
+
+_PIECES = ["项目编号:", "预算金额:", "万元", "<p>", "</td><td>", "<tr>", " | ", "\n", "采购人信息", "名称:", "包1",
+           "2024年10月21日", "09:30", "投标截止时间", "变更为", "¥", "1,200", "(", ")", "CT", "维修", "医院", "省"]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.one_of(st.sampled_from(_PIECES), st.text(max_size=8)), max_size=40))
+def test_any_text_gives_a_notice_or_parse_error(pieces: list[str]) -> None:
+    content = "".join(pieces)
+    try:
+        notice = extract_notice(content)
+    except ParseError:
+        assert not content.strip() or any((ord(ch) < 32 and ch not in "\t\n\r") or ch == "\ufffd"
+                                          for ch in content)
+        return
+    assert notice.budget is None or notice.budget.amount > 0
+    assert notice.tender_deadline is None or notice.tender_deadline.tzinfo is not None
