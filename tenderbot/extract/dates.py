@@ -9,6 +9,7 @@ Impossible dates (month 13, 30 February) are skipped, never raised.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo
@@ -61,6 +62,7 @@ _MONTH_DAY = re.compile(
     r"(?<![\d年./\-])(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*[日号]" rf"{_WEEKDAY}(?:\s*(?:{_TIME}))?"
 )
 _TIME_ONLY = re.compile(_TIME)
+_DAY_ONLY = re.compile(r"(?P<d>\d{1,2})\s*[日号]")
 _PERIOD_JOIN = re.compile(r"\s*(?:起\s*)?(?:至|到|止|~|-|—|－)\s*")
 _PM = {"下午", "晚上", "傍晚", "PM", "pm", "p.m."}
 _AM = {"AM", "am", "a.m.", "凌晨", "上午", "早上", "早晨"}
@@ -189,18 +191,27 @@ def _nearest_year(month: int, day_number: int, reference: datetime) -> date | No
     return min(valid, key=lambda candidate: abs((candidate - anchor).days))
 
 
+def _month_day(match: re.Match[str], tz: tzinfo, reference: datetime) -> _Found | None:
+    """A date without a year (9月29日上午9:30), placed in the year nearest to `reference`."""
+    day = _nearest_year(int(match.group("m")), int(match.group("d")), reference)
+    if day is None:
+        return None
+    clock = _time_of(match)
+    end = match.end() if clock is not None else match.end("d") + 1
+    return _Found(_combine(day, clock, tz), match.start(), end, clock is not None)
+
+
 def _month_day_dates(text: str, tz: tzinfo, reference: datetime, taken: list[_Found]) -> list[_Found]:
-    """Dates without a year (9月29日上午9:30), placed in the year nearest to `reference`."""
+    """Dates without a year outside the spans of full dates already found (sorted by start)."""
+    starts = [hit.start for hit in taken]
     found: list[_Found] = []
     for match in _MONTH_DAY.finditer(text):
-        if any(hit.start <= match.start() < hit.end for hit in taken):
+        index = bisect_right(starts, match.start()) - 1
+        if index >= 0 and match.start() < taken[index].end:
             continue
-        day = _nearest_year(int(match.group("m")), int(match.group("d")), reference)
-        if day is None:
-            continue
-        clock = _time_of(match)
-        end = match.end() if clock is not None else match.end("d") + 1
-        found.append(_Found(_combine(day, clock, tz), match.start(), end, clock is not None))
+        hit = _month_day(match, tz, reference)
+        if hit is not None:
+            found.append(hit)
     return found
 
 
@@ -211,6 +222,7 @@ def _scan(text: str, tz: tzinfo, reference: datetime | None) -> list[_Found]:
     prepared = _prepare(text)
     found = _numeric_dates(prepared, tz) + _chinese_dates(prepared, tz)
     if reference is not None:
+        found.sort(key=lambda hit: hit.start)
         found += _month_day_dates(prepared, tz, reference, found)
     return sorted(found, key=lambda hit: hit.start)
 
@@ -270,13 +282,17 @@ def parse_period(text: str) -> tuple[datetime, datetime] | None:
 
 
 def _short_end(text: str, position: int, start: _Found) -> _Found | None:
-    """The end of a period written without its year (08月31日) or as a time only (17:00)."""
+    """The end of a period written without its year (08月31日), its month (31日) or as a time (17:00)."""
     month_day = _MONTH_DAY.match(text, position)
     if month_day is not None:
-        found = _month_day_dates(text[: month_day.end()], TZ, start.value, [])
-        later = [hit for hit in found if hit.start == position]
-        if later:
-            return later[0]
+        return _month_day(month_day, TZ, start.value)
+    # `2024年08月24日至31日`: the same month.
+    day_only = _DAY_ONLY.match(text, position)
+    if day_only is not None:
+        first = start.value.date()
+        day = _make_date(first.year, first.month, int(day_only.group("d")))
+        if day is not None:
+            return _Found(_combine(day, None, TZ), position, day_only.end(), False)
     clock_match = _TIME_ONLY.match(text, position)
     if start.has_time and clock_match is not None and clock_match.end() > position:
         clock = _time_of(clock_match)
