@@ -68,6 +68,8 @@ LABELS = {
         "awarded": "中标",
         "cancelled": "该项目已终止/废标",
         "code": "项目编号",
+        "sep": "：",
+        "and": "、",
     },
     "en": {
         "budget": "Budget",
@@ -88,6 +90,8 @@ LABELS = {
         "awarded": "Awarded",
         "cancelled": "This tender was cancelled",
         "code": "Project code",
+        "sep": ": ",
+        "and": ", ",
     },
 }
 
@@ -143,29 +147,30 @@ def render_alert(
     """One alert: title, budget, deadline, buyer, region, type and method, why it matched, link."""
     lang = _lang(language)
     labels = LABELS[lang]
+    sep = labels["sep"]
     type_name = TYPE_NAMES[lang][notice.notice_type]
     budget = notice.budget
     if budget is None and notice.lots and all(lot.budget for lot in notice.lots):
         budget = Money(sum((lot.budget.amount for lot in notice.lots if lot.budget), Decimal(0)))
     lines = [f"<b>【{esc(type_name)}】{esc(_clip(notice.title or labels['unknown'], 300))}</b>"]
-    budget_line = f"💰 {labels['budget']}：{money_text(budget, lang)}"
+    budget_line = f"💰 {labels['budget']}{sep}{money_text(budget, lang)}"
     if notice.max_price is not None and notice.max_price != budget:
-        budget_line += f"　{labels['max_price']}：{money_text(notice.max_price, lang)}"
+        budget_line += f"　{labels['max_price']}{sep}{money_text(notice.max_price, lang)}"
     lines.append(budget_line)
-    lines.append(f"⏰ {labels['deadline']}：{esc(deadline_text(notice.tender_deadline, now, tz, lang))}")
+    lines.append(f"⏰ {labels['deadline']}{sep}{esc(deadline_text(notice.tender_deadline, now, tz, lang))}")
     if notice.buyer and notice.buyer.name:
-        lines.append(f"🏢 {labels['buyer']}：{esc(_clip(notice.buyer.name, 120))}")
+        lines.append(f"🏢 {labels['buyer']}{sep}{esc(_clip(notice.buyer.name, 120))}")
     region = _region(notice)
     if region:
-        lines.append(f"📍 {labels['region']}：{esc(region)}")
+        lines.append(f"📍 {labels['region']}{sep}{esc(region)}")
     kind = type_name
     if notice.procurement_method is not None:
         kind = f"{METHOD_NAMES[lang][notice.procurement_method]} · {type_name}"
-    lines.append(f"📋 {labels['type']}：{esc(kind)}")
+    lines.append(f"📋 {labels['type']}{sep}{esc(kind)}")
     if notice.project_code:
-        lines.append(f"🔖 {labels['code']}：<code>{esc(_clip(notice.project_code, 80))}</code>")
+        lines.append(f"🔖 {labels['code']}{sep}<code>{esc(_clip(notice.project_code, 80))}</code>")
     if why:
-        lines.append(f"🔎 {labels['why']}：{esc(_clip('、'.join(why), 200))}")
+        lines.append(f"🔎 {labels['why']}{sep}{esc(_clip(labels['and'].join(why), 200))}")
     link = _link(notice.url, labels["link"])
     if link:
         lines.append(f"🔗 {link}")
@@ -184,11 +189,12 @@ def render_update(
     """A follow-up to an earlier alert: what changed (deadline, winner, cancellation)."""
     lang = _lang(language)
     labels = LABELS[lang]
+    sep = labels["sep"]
     title = esc(_clip(notice.title or labels["unknown"], 300))
     lines = [f"<b>【{esc(TYPE_NAMES[lang][notice.notice_type])}】{title}</b>"]
     if notice.notice_type is NoticeType.AWARD and notice.award is not None:
         amount = f"（{money_text(notice.award.amount, lang)}）" if notice.award.amount else ""
-        lines.append(f"🏆 {labels['awarded']}：{esc(notice.award.supplier or labels['unknown'])}{esc(amount)}")
+        lines.append(f"🏆 {labels['awarded']}{sep}{esc(notice.award.supplier or labels['unknown'])}{esc(amount)}")
     elif notice.notice_type is NoticeType.TERMINATION:
         lines.append(f"⛔ {labels['cancelled']}")
     old_deadline = previous.tender_deadline if previous else None
@@ -196,10 +202,10 @@ def render_update(
     if new_deadline is not None and new_deadline != old_deadline:
         old = deadline_text(old_deadline, now, tz, lang) if old_deadline else labels["unknown"]
         new = deadline_text(new_deadline, now, tz, lang)
-        lines.append(f"⏰ {labels['deadline']}：{esc(labels['old_new'].format(old=old, new=new))}")
+        lines.append(f"⏰ {labels['deadline']}{sep}{esc(labels['old_new'].format(old=old, new=new))}")
     if previous is not None and notice.budget is not None and notice.budget != previous.budget:
         change = labels["old_new"].format(old=money_text(previous.budget, lang), new=money_text(notice.budget, lang))
-        lines.append(f"💰 {labels['budget']}：{esc(change)}")
+        lines.append(f"💰 {labels['budget']}{sep}{esc(change)}")
     link = _link(notice.url, labels["link"])
     if link:
         lines.append(f"🔗 {link}")
