@@ -10,7 +10,12 @@ from tenderbot.extract.money import parse_money
 from tenderbot.extract.tables import Table, column, money_cell
 from tenderbot.models import Award, Money, Party
 
-PHONE = re.compile(r"(?<!\d)(?:0\d{2,3}-?\d{7,8}(?:-\d{1,5})?|1[3-9]\d{9}|400-?\d{3}-?\d{4})(?!\d)")
+PHONE = re.compile(
+    r"(?<!\d)(?:0\d{2,3}-?\d{7,8}(?:-\d{1,5})?|\(0\d{2,3}\)\s?\d{7,8}|1[3-9]\d{9}|400-?\d{3}-?\d{4})(?!\d)"
+)
+# A local number without area code (北京/上海 pages: "吕德华,85953808", "65766188-8013"); only in values
+# whose label says they are a phone number.
+_LOCAL_PHONE = re.compile(r"(?<![\d-])[2-9]\d{6,7}(?:-\d{1,5})?(?!\d)")
 _BUYER_HEADINGS = ("采购人信息", "采购人联系方式", "采购单位信息", "采购单位联系方式", "招标人信息", "招标人联系方式",
                    "采购人(甲方)信息")
 _AGENCY_HEADINGS = ("采购代理机构信息", "代理机构联系方式", "采购代理机构联系方式", "招标代理机构信息",
@@ -44,8 +49,8 @@ _AWARD_AMOUNT_LABELS = ("中标金额", "成交金额", "中标(成交)金额", 
 
 def _split_contact(value: str) -> tuple[str | None, str | None]:
     """``姜瑶 0531-82169509`` → (姜瑶, 0531-82169509); a bare number gives no contact."""
-    phones = PHONE.findall(value)
-    phone = "、".join(phones) if phones else None
+    phones = PHONE.findall(value) or _LOCAL_PHONE.findall(value)
+    phone = phones[0] if phones else None
     # The name comes first (连工0591-88216053, 卢敏、孙翠翠 电话:…); stop at the first digit or contact word.
     head = re.split(r"电话|手机|座机|传真|邮箱|e-?mail|\d", value, maxsplit=1, flags=re.IGNORECASE)[0]
     head = re.sub(r"\s+", " ", head).strip(" :-,、;/(")
@@ -120,6 +125,14 @@ def _labelled_party(text: str, names: tuple[str, ...], addresses: tuple[str, ...
     address = first_value(text, addresses)
     phone_found = first_value(text, phones)
     contact, phone = _split_contact(phone_found.value) if phone_found else (None, None)
+    if name is not None and (address is None or phone is None):
+        # "采购人(甲方):某部地址:解放西街1号 联系方式:131…": the party's own details follow its name.
+        window = text[name.start : name.start + 160]
+        near_address = first_value(window, ("地址",))
+        near_phone = first_value(window, ("联系方式", "联系电话", "电话"))
+        address = address or near_address
+        if phone is None and near_phone is not None:
+            contact, phone = _split_contact(near_phone.value)
     return Party(
         name=_name(name.value) if name else summary.get(f"{prefix}名称") or summary.get(prefix),
         address=address.value if address else summary.get(f"{prefix}地址"),
