@@ -354,6 +354,17 @@ def parse_money(text: str, *, unit_hint: str | None = None) -> Decimal | None:
     return hits[0].value if hits else None
 
 
+def _bound(prepared: str, hit: _Hit) -> str:
+    """'high' for 不超过80万元 / 80万元以内, 'low' for 不低于50万元 / 50万元以上, '' otherwise."""
+    before = prepared[max(0, hit.start - 10) : hit.start]
+    after = prepared[hit.end : hit.end + 8]
+    if _HIGH_BEFORE.search(before) or _HIGH_AFTER.match(after):
+        return "high"
+    if _LOW_BEFORE.search(before) or _LOW_AFTER.match(after):
+        return "low"
+    return ""
+
+
 def parse_money_range(text: str, *, unit_hint: str | None = None) -> AmountRange | None:
     """The first amount as a range: 50-100万元, 不超过80万元, 80万元以内; a plain amount gives low == high."""
     hits = _scan(text, unit_hint)
@@ -363,11 +374,19 @@ def parse_money_range(text: str, *, unit_hint: str | None = None) -> AmountRange
     if first.bound == "low" and len(hits) > 1 and hits[1].bound == "high":
         return AmountRange(first.value, hits[1].value)
     prepared = _prepare(text)
-    before = prepared[max(0, first.start - 10) : first.start]
-    after = prepared[first.end : first.end + 8]
-    if _HIGH_BEFORE.search(before) or _HIGH_AFTER.match(after):
+    kind = _bound(prepared, first)
+    if kind == "high":
         return AmountRange(None, first.value)
-    if _LOW_BEFORE.search(before) or _LOW_AFTER.match(after):
+    if kind == "low":
+        # 不低于50万元，不超过100万元: a close upper bound completes the range.
+        second = hits[1] if len(hits) > 1 else None
+        if (
+            second is not None
+            and second.start - first.end <= 8
+            and second.value >= first.value
+            and _bound(prepared, second) == "high"
+        ):
+            return AmountRange(first.value, second.value)
         return AmountRange(first.value, None)
     return AmountRange(first.value, first.value)
 
