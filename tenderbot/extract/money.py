@@ -89,7 +89,8 @@ _MONEY_LABEL = re.compile(
 # A bare figure followed by one of these, even on the next line (`2015\n年\n10\n月` after HTML
 # flattening), is a year, a date, a count or a size.
 _COUNT_UNITS = "年月日号时分秒台套个件只支人份次项包批樘张本页天周岁米吨所家种条辆部把块组间层"
-_LEADING_SPACE = re.compile(r"\s*")
+# What may come before a figure that opens a value cell: `：400000`, `_400000_`.
+_LEADING_SPACE = re.compile(r"[\s:_*]*")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 # 元 starting a word (第十一元素, 一元件, 二元化) after a lowercase numeral is not the currency.
 _NOT_YUAN_WORD = re.compile(r"元[素件器旦宵首帅老气音化论次]")

@@ -88,6 +88,7 @@ D = Decimal
         ("售价为50元人民币", "50"),
         # A bare figure opening the text is a value cell; a money word's bracketed unit applies.
         ("569800", "569800"),
+        ("：400000", "400000"),
         ("预算金额(万元): 50", "500000"),
         ("最高限价（单位：万元）：120.5", "1205000"),
     ],
