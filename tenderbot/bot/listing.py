@@ -173,7 +173,13 @@ async def on_edit_text(update: Update, context: ContextTypes.DEFAULT_TYPE, actio
     except QueryError as exc:
         await reply(update, t(lang, "not_saved", error=esc(str(exc))))
         return
-    await deps.store.chats.update_subscription(chat.id, subscription.id, query=query.canonical())
+    canonical = query.canonical()
+    others = await deps.store.chats.subscriptions(chat.id)
+    for number, other in enumerate(others, start=1):
+        if other.id != subscription.id and other.query == canonical:
+            await reply(update, t(lang, "sub_duplicate", n=number))
+            return
+    await deps.store.chats.update_subscription(chat.id, subscription.id, query=canonical)
     await deps.store.chats.drop_pending(action.token)
     updated = await deps.store.chats.subscription(subscription.id)
     if updated is not None and updated.active:

@@ -159,3 +159,16 @@ async def test_unsub_pause_resume_by_number_and_all(harness: Harness) -> None:
     assert "已删除 #1" in harness.last_text(USER)
     assert [s.query for s in await harness.store.chats.subscriptions(USER)] == ["彩超"]
     assert len(harness.index) == 1
+
+
+async def test_editing_into_an_existing_query_is_refused(harness: Harness) -> None:
+    await harness.command(USER, "/sub 液相色谱")
+    await harness.command(USER, "/sub 彩超")
+    sub1, _ = await harness.store.chats.subscriptions(USER)
+    await harness.command(USER, "/list", language_code="en")
+    await harness.press(USER, f"s:e:{sub1.id}:0", language_code="en")
+    prompt = harness.last(USER)
+    assert "Reply to this message with the new query for #1" in prompt["text"]
+    await harness.text(USER, "彩超", reply_to=prompt["message_id"])
+    assert harness.last_text(USER) == "这个订阅已经有了：#2。"
+    assert [s.query for s in await harness.store.chats.subscriptions(USER)] == ["液相色谱", "彩超"]
