@@ -16,7 +16,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from tenderbot.extract import classify, parties
-from tenderbot.extract.dates import TZ, parse_datetime
+from tenderbot.extract.dates import TZ, find_datetimes, parse_datetime
 from tenderbot.extract.detect import Document, Kind, detect
 from tenderbot.extract.fields import Fields, extract_fields
 from tenderbot.extract.html import MAX_TEXT_CHARS, PageParts, extract_page
@@ -229,7 +229,8 @@ def extract_notice(
         # In 招标 bids close when the opening starts: a page giving only one of the two gives both.
         deadline, opening = deadline or opening, opening or deadline
     published = (published_at or _parse(page.published) or _parse(summary.get("公告时间"))
-                 or _json_time(record.get("publishDate")) or found.published_at or _parse(hints.get("published_at")))
+                 or _json_time(record.get("publishDate")) or found.published_at or _parse(hints.get("published_at"))
+                 or _time_after_title(text, found_title))
     buyer = _fallback_party(parties.buyer(text, summary, None),
                             hints.get("buyer") or parties.organisation_prefix(found_title or ""))
     agency = _fallback_party(parties.agency(text, summary, None), hints.get("agency"))
@@ -281,6 +282,18 @@ def extract_notice(
         attachments=page.attachments,
         text=text,
     )
+
+
+def _time_after_title(text: str, title: str | None) -> datetime | None:
+    """The date-time printed right after the title on copied pages (``…磋商公告2023年07月04日 12:08 来源``)."""
+    if not title:
+        return None
+    position = text.find(title, 0, 2000)
+    if position < 0:
+        return None
+    end = position + len(title)
+    found = [item for item in find_datetimes(text[end : end + 40]) if item[3] and item[1] <= 3]
+    return found[0][0] if found else None
 
 
 def _str(value: Any) -> str | None:

@@ -291,7 +291,11 @@ def text_lots(text: str) -> tuple[Lot, ...]:
         chunk = text[match.start() : stop]
         budget_found = next(iter(find_labelled(chunk, BUDGET_LABELS)), None)
         max_found = next(iter(find_labelled(chunk, MAX_PRICE_LABELS)), None)
-        name = re.split(r"[,,;;]|预算|最高限价", match.group("rest"), maxsplit=1)[0].strip(" :") or None
+        name = re.split(r"[,;]|预算|最高限价", match.group("rest"), maxsplit=1)[0].strip(" :") or None
+        if name is None or name.startswith(("标项名称", "名称")):
+            # 政采云: "标项一" on its own line, then "标项名称:X".
+            named = first_value(chunk, ("标项名称", "包名称", "采购包名称", "名称"))
+            name = named.value if named else name
         lots.append(Lot(number=number, name=name,
                         budget=_money_value(budget_found) if budget_found else None,
                         max_price=_money_value(max_found) if max_found else None))

@@ -22,7 +22,9 @@ _LOT_NUMBER = re.compile(
 _NUMBER_HEADERS = ("包号", "包件号", "标段号", "标项号", "标包", "合同包", "采购包", "分包号", "包组", "标段",
                    "标项", "序号")
 _NAME_HEADERS = ("标项名称", "包名称", "标段名称", "采购包名称", "设备名称", "货物名称", "标的名称", "产品名称",
-                 "采购内容", "品目名称", "采购品目", "项目名称", "名称")
+                 "采购标的", "项目名称", "采购内容", "品目名称", "采购品目", "名称")
+# Headers that number lots (序号 numbers rows of any table, so it alone does not make a lot table).
+_LOT_HEADERS = ("包号", "包件号", "标段号", "标项号", "标包", "合同包", "采购包", "分包号", "包组", "标段", "标项")
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,7 +118,8 @@ def lots_from_tables(tables: list[Table]) -> LotTable:
                             avoid=("单价", "项目控制", "项目预算", "总预算", "中标", "成交", "报价", "合同"))
         total_col = column(header, "项目控制预算", "项目预算", "总预算", "合计")
         max_col = column(header, "最高限价", "最高投标限价", "拦标价")
-        if budget_col is None and max_col is None:
+        lot_col = column(header, *_LOT_HEADERS)
+        if budget_col is None and max_col is None and lot_col is None:
             continue
         number_col = column(header, *_NUMBER_HEADERS)
         name_col = column(header, *_NAME_HEADERS)
@@ -139,7 +142,7 @@ def lots_from_tables(tables: list[Table]) -> LotTable:
             name = row[name_col] if name_col is not None and name_col < len(row) else None
             lots.append(Lot(number=number, name=name or None, budget=budget,
                             max_price=_cell_money(row, header, max_col)))
-        if lots and any(lot.budget or lot.max_price for lot in lots):
+        if lots and (lot_col is not None or any(lot.budget or lot.max_price for lot in lots)):
             return LotTable(tuple(lots), total)
     return LotTable((), None)
 
