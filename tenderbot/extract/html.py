@@ -29,6 +29,7 @@ _SKIP = frozenset({
 _CELL = frozenset({"td", "th"})
 _WS = re.compile(r"[ \t\n\r\f\v\u00a0\u3000]+")
 _BREAK = "\x1e"  # marks a block boundary during the walk (never in pages; kept out of _WS)
+_SITE_SUFFIX = re.compile(r"_| \| | - | — ")
 _HIDDEN = "[style*='display:none'], [style*='display: none']"
 # ccgp: the body div carries random extra classes (``vF_detail_content pzln52gui``); match the
 # class prefix. 政采云 bodies (incl. ccgp's zcy-template pages) sit in div#template-center-mark.
@@ -210,6 +211,9 @@ def extract_page(html: str) -> PageParts:
     if title is None:
         heading = tree.css_first("div.vF_detail_header h2, h1, title")
         title = normalize(heading.text()) if heading is not None and heading.text().strip() else None
+        if title is not None and heading is not None and heading.tag == "title":
+            # <title> carries the site name: "某医院CT采购公告_中国政府采购网", "… - 某市公共资源交易中心".
+            title = _SITE_SUFFIX.split(title, maxsplit=1)[0].strip() or title
     else:
         title = normalize(title)
     scope = tree.root if tree.root is not None else body
