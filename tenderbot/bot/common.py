@@ -15,6 +15,7 @@ from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
 from tenderbot.bot.texts import t
+from tenderbot.notify.render import esc
 from tenderbot.store.chats import ChatRecord, PendingAction
 from tenderbot.store.repos import Store
 from tenderbot.subscriptions import SubscriptionIndex
@@ -160,3 +161,9 @@ def toast(text: str) -> str:
     """A callback answer is plain text of at most 200 characters: drop our tags, unescape, clip."""
     plain = html.unescape(re.sub(r"<[^>]+>", "", text))
     return plain if len(plain) <= 200 else plain[:199] + "…"
+
+
+def shown(text: str, limit: int = 300) -> str:
+    """Escaped text clipped before escaping (never inside an entity): a 2,000-character query × 5 would
+    overflow Telegram's 4,096 limit in /list."""
+    return esc(text if len(text) <= limit else text[: limit - 1] + "…")

@@ -13,7 +13,7 @@ from telegram import ForceReply, Update
 from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
-from tenderbot.bot.common import Keyboard, edit, get_deps, lang_of, may_change, new_token, reply, toast
+from tenderbot.bot.common import Keyboard, edit, get_deps, lang_of, may_change, new_token, reply, shown, toast
 from tenderbot.bot.subscribe import describe
 from tenderbot.bot.texts import t
 from tenderbot.errors import QueryError
@@ -37,7 +37,7 @@ def render_page(subscriptions: Sequence[Subscription], page: int, lang: str) -> 
     first = page * PAGE_SIZE
     for number, subscription in enumerate(subscriptions[first : first + PAGE_SIZE], start=first + 1):
         paused = "" if subscription.active else t(lang, "paused_mark")
-        lines.append(f"{number}. <code>{esc(subscription.query)}</code>{paused}")
+        lines.append(f"{number}. <code>{shown(subscription.query)}</code>{paused}")
         if subscription.excluded_buyers:
             lines.append("    " + esc(t(lang, "blocked_buyers", names="、".join(subscription.excluded_buyers))))
         toggle = "btn_pause" if subscription.active else "btn_resume"
@@ -108,7 +108,7 @@ async def on_subscription_button(update: Update, context: ContextTypes.DEFAULT_T
         await query.answer()
         confirm = (t(lang, "btn_confirm_delete", n=number), f"s:D:{sub_id}:{page}")
         confirm_rows: Keyboard = [[confirm, (t(lang, "btn_cancel"), f"s:c:{sub_id}:{page}")]]
-        await edit(update, t(lang, "confirm_delete", n=number, query=esc(subscription.query)), confirm_rows)
+        await edit(update, t(lang, "confirm_delete", n=number, query=shown(subscription.query)), confirm_rows)
         return
     if op == "D":
         await deps.store.chats.delete_subscription(chat.id, sub_id)
@@ -149,7 +149,7 @@ async def _ask_for_new_query(
     await deps.store.chats.put_pending(PendingAction(new_token(), chat.id, EDIT_KIND, payload, deps.clock()))
     await context.bot.send_message(
         chat.id,
-        t(lang_of(update), "edit_prompt", n=number, query=esc(subscription.query)),
+        t(lang_of(update), "edit_prompt", n=number, query=shown(subscription.query)),
         parse_mode=ParseMode.HTML,
         reply_markup=ForceReply(selective=True),
     )

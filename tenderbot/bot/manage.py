@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from tenderbot.bot.common import ensure_chat, get_deps, lang_of, may_change, new_token, parse_number, reply
+from tenderbot.bot.common import ensure_chat, get_deps, lang_of, may_change, new_token, parse_number, reply, shown
 from tenderbot.bot.listing import set_active
 from tenderbot.bot.subscribe import save_query
 from tenderbot.bot.texts import t
@@ -32,7 +32,7 @@ async def unsub_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     subscription = subscriptions[number - 1]
     await deps.store.chats.delete_subscription(chat.id, subscription.id)
     deps.index.drop(subscription.id)
-    await reply(update, t(lang, "deleted", n=number, query=esc(subscription.query)))
+    await reply(update, t(lang, "deleted", n=number, query=shown(subscription.query)))
 
 
 async def _pause_or_resume(update: Update, context: ContextTypes.DEFAULT_TYPE, active: bool) -> None:

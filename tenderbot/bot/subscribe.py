@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from tenderbot.bot.common import BotDeps, ensure_chat, get_deps, lang_of, may_change, reply, toast
+from tenderbot.bot.common import BotDeps, ensure_chat, get_deps, lang_of, may_change, reply, shown, toast
 from tenderbot.bot.preview import PREVIEW_DAYS, PreviewHit, render_preview
 from tenderbot.bot.texts import t
 from tenderbot.errors import QueryError
@@ -21,8 +21,8 @@ MAX_SUBSCRIPTIONS = 50
 
 def describe(query: Query, lang: str) -> str:
     """A subscription for humans: the canonical query, plus the Chinese summary for Chinese readers."""
-    code = f"<code>{esc(query.canonical())}</code>"
-    return code if lang == "en" else f"{code}\n{esc(query.describe())}"
+    code = f"<code>{shown(query.canonical(), 1200)}</code>"
+    return code if lang == "en" else f"{code}\n{shown(query.describe(), 1200)}"
 
 
 async def preview_text(deps: BotDeps, query: Query, lang: str, timezone: str = "Asia/Shanghai") -> str:

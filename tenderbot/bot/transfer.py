@@ -23,6 +23,7 @@ from tenderbot.bot.common import (
     may_change,
     new_token,
     reply,
+    shown,
 )
 from tenderbot.bot.subscribe import MAX_SUBSCRIPTIONS
 from tenderbot.bot.texts import t
@@ -206,8 +207,8 @@ async def _import_document(update: Update, context: ContextTypes.DEFAULT_TYPE, d
     }
     await deps.store.chats.drop_pending_kinds(chat.id, (KIND,))
     await deps.store.chats.put_pending(PendingAction(token, chat.id, KIND, payload, deps.clock()))
-    lines = [f"\n➕ <code>{esc(a.query)}</code>" for a in change.added[:_SHOWN]]
-    lines += [f"\n➖ <code>{esc(s.query)}</code>" for s in change.removed[:_SHOWN]]
+    lines = [f"\n➕ <code>{shown(a.query, 150)}</code>" for a in change.added[:_SHOWN]]
+    lines += [f"\n➖ <code>{shown(s.query, 150)}</code>" for s in change.removed[:_SHOWN]]
     text = t(
         lang,
         "import_diff",

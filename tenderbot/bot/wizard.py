@@ -23,6 +23,7 @@ from tenderbot.bot.common import (
     may_change,
     new_token,
     reply,
+    shown,
 )
 from tenderbot.bot.subscribe import save_query
 from tenderbot.bot.texts import t
@@ -85,7 +86,8 @@ def panel(token: str, payload: dict[str, Any], lang: str, error: str = "") -> tu
         except QueryError as exc:
             lines.append(t(lang, "not_saved", error=esc(str(exc))))
         else:
-            lines.append(t(lang, "wiz_review", query=esc(query.canonical()), desc=esc(query.describe())))
+            canonical, summary = shown(query.canonical(), 1200), shown(query.describe(), 1200)
+            lines.append(t(lang, "wiz_review", query=canonical, desc=summary))
             rows.append([(t(lang, "btn_confirm"), f"w:{token}:ok")])
     else:
         lines.append(t(lang, "wiz_so_far", query=esc(so_far)) if so_far else t(lang, "wiz_empty"))

@@ -172,3 +172,13 @@ async def test_editing_into_an_existing_query_is_refused(harness: Harness) -> No
     await harness.text(USER, "彩超", reply_to=prompt["message_id"])
     assert harness.last_text(USER) == "这个订阅已经有了：#2。"
     assert [s.query for s in await harness.store.chats.subscriptions(USER)] == ["液相色谱", "彩超"]
+
+
+async def test_longest_queries_still_fit_in_one_list_page(harness: Harness) -> None:
+    for n in range(5):
+        words = " ".join(f"{n}{i:02d}" + "仪" * 47 for i in range(30))  # 30 terms of 50 characters
+        await harness.command(USER, f"/sub {words}")
+        assert "已订阅" in harness.last_text(USER)
+    await harness.command(USER, "/list")
+    listing = harness.last(USER)
+    assert "第 1/1 页，共 5 个" in listing["text"] and "…" in listing["text"]
