@@ -77,6 +77,9 @@ def test_weak_generic_needs_a_purchaser_hint(taxonomy: Taxonomy) -> None:
     assert taxonomy.classify("实验室检测设备采购").categories == ()
     assert taxonomy.classify("实验室检测设备采购", buyer="某市疾病预防控制中心").categories == (INS,)
     assert taxonomy.classify("设备采购项目(二次)", buyer="六盘水市人民医院").categories == (MED,)
+    # A university lab (even a 医科大学 one) buying 设备 buys instruments.
+    assert taxonomy.classify("细胞药物GMP实验室生产核心系统设备采购项目", buyer="天津医科大学").categories == (INS,)
+    assert taxonomy.classify("办公设备采购项目").categories == ()
 
 
 def test_bundle_title_uses_the_subject(taxonomy: Taxonomy) -> None:
