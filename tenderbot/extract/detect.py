@@ -40,13 +40,21 @@ class Document:
 
 
 def decode_bytes(raw: bytes) -> str:
-    """Decode page bytes: BOM, then ``<meta charset>``, then strict UTF-8, then GB18030."""
+    """Decode page bytes: BOM, then strict UTF-8, then ``<meta charset>``, then GB18030.
+
+    Strict UTF-8 goes before the declared charset because GBK text practically never validates as
+    UTF-8, while pages that declare gb2312 but were re-saved as UTF-8 are common on mirrors.
+    """
     if not raw:
         return ""
     for bom, name in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"),
                       (codecs.BOM_UTF16_BE, "utf-16-be")):
         if raw.startswith(bom):
             return raw[len(bom):].decode(name, errors="replace")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
     declared = _META_CHARSET.search(raw[:4096])
     if declared:
         name = declared.group(1).decode("ascii", errors="ignore").lower()
@@ -57,10 +65,7 @@ def decode_bytes(raw: bytes) -> str:
             return raw.decode(name)
         except (LookupError, UnicodeDecodeError):
             pass
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        return raw.decode("gb18030", errors="replace")
+    return raw.decode("gb18030", errors="replace")
 
 
 def _looks_binary(text: str) -> bool:

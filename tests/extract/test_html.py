@@ -67,6 +67,11 @@ def test_decode_bytes_meta_charset_and_fallbacks() -> None:
     undeclared = "<p>采购人：某医院</p>".encode("gb18030")
     assert "采购人" in decode_bytes(undeclared)
     assert decode_bytes("\ufeff<p>项目</p>".encode()) == "<p>项目</p>"
+    # Declared gb2312 but saved as UTF-8 (mirrors do this): the bytes win.
+    mislabelled = "<meta charset=gb2312><p>预算金额：120万元</p>".encode()
+    assert "预算金额" in decode_bytes(mislabelled)
+    big5 = "<meta charset=big5><p>預算金額</p>".encode("big5")
+    assert "預算金額" in decode_bytes(big5)
 
 
 def test_detect_kinds_and_bad_input() -> None:
