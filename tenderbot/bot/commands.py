@@ -19,7 +19,7 @@ from telegram.ext import (
 
 from tenderbot.bot.admin import broadcast_command, sources_command, stats_command, status_command
 from tenderbot.bot.buttons import on_callback
-from tenderbot.bot.common import BotDeps, ensure_chat, get_deps, lang_of, live_pending, reply
+from tenderbot.bot.common import BotDeps, ensure_chat, get_deps, is_bot_admin, lang_of, live_pending, reply
 from tenderbot.bot.listing import EDIT_KIND, list_command, on_edit_text
 from tenderbot.bot.manage import (
     SHARE_PREFIX,
@@ -35,6 +35,7 @@ from tenderbot.bot.texts import t
 from tenderbot.bot.transfer import export_command, import_command, on_document
 from tenderbot.bot.wizard import KIND as WIZARD_KIND
 from tenderbot.bot.wizard import on_wizard_text, sub_command, wants_text
+from tenderbot.notify.render import esc
 
 log = logging.getLogger(__name__)
 
@@ -78,12 +79,23 @@ async def start_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     if payload.startswith(SHARE_PREFIX):
         await start_shared(update, context, payload.removeprefix(SHARE_PREFIX))
         return
-    await reply(update, t(lang_of(update), "help"))
+    await reply(update, help_text(update, deps))
+
+
+def help_text(update: Update, deps: BotDeps) -> str:
+    """The help text; operators also see their own commands."""
+    lang = lang_of(update)
+    text = t(lang, "help")
+    if is_bot_admin(update, deps):
+        own = [entry for entry in ADMIN_MENU if entry not in USER_MENU]
+        text += "\n\n<b>" + t(lang, "admin_help") + "</b>\n"
+        text += "\n".join(f"/{name} — {esc(en if lang == 'en' else zh)}" for name, zh, en in own)
+    return text
 
 
 async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Show the help text."""
-    await reply(update, t(lang_of(update), "help"))
+    await reply(update, help_text(update, get_deps(context)))
 
 
 async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

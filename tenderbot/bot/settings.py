@@ -1,4 +1,4 @@
-"""/digest and /settings: the chat's time zone, instant alerts or digest only, quiet hours, digest time.
+"""/digest and /settings: time zone, instant alerts or digest only, quiet hours, digest time, empty digests.
 
 Only the choices are stored here; the delivery job sends digests. Any change clears
 ``chats.next_digest_at`` so the digest tick recomputes it. Buttons: ``g:<setting>:<choice index>``.
@@ -55,6 +55,7 @@ def render_settings(chat: ChatRecord, lang: str) -> tuple[str, Keyboard]:
         mode=t(lang, "mode_instant" if chat.instant else "mode_digest"),
         digest=esc(chat.digest_time or off),
         quiet=esc(chat.quiet_hours or off),
+        always=t(lang, "always_on" if chat.digest_always else "always_off"),
     )
     mark = "✓ "
     zones = [((mark if z == chat.timezone else "") + z, f"g:tz:{i}") for i, z in enumerate(TIMEZONES)]
@@ -70,6 +71,8 @@ def render_settings(chat: ChatRecord, lang: str) -> tuple[str, Keyboard]:
         for i, q in enumerate(QUIET_PRESETS)
     ]
     rows.append(quiet)
+    always = ("✓ " if chat.digest_always else "") + t(lang, "btn_always")
+    rows.append([(always, f"g:a:{0 if chat.digest_always else 1}")])
     return text, rows
 
 
@@ -138,7 +141,7 @@ async def _apply_text_setting(chats: ChatRepo, chat_id: int, args: list[str], la
 
 
 async def on_settings_button(update: Update, context: ContextTypes.DEFAULT_TYPE, parts: list[str]) -> None:
-    """A settings button: time zone, instant/digest-only, or quiet hours preset."""
+    """A settings button: time zone, instant/digest-only, empty digests, or a quiet hours preset."""
     deps = get_deps(context)
     query, chat = update.callback_query, update.effective_chat
     assert query is not None and chat is not None
@@ -158,6 +161,8 @@ async def on_settings_button(update: Update, context: ContextTypes.DEFAULT_TYPE,
         if not choice and record.digest_time is None:
             values["digest_time"] = DEFAULT_DIGEST_TIME  # digest only needs a digest to receive
         await deps.store.chats.update(chat.id, **values)
+    elif key == "a" and choice in (0, 1):
+        await deps.store.chats.update(chat.id, digest_always=bool(choice), next_digest_at=None)
     elif key == "q" and choice < len(QUIET_PRESETS):
         await deps.store.chats.update(chat.id, quiet_hours=QUIET_PRESETS[choice] or None, next_digest_at=None)
     else:

@@ -45,6 +45,7 @@ HELP_EN = (
 _TEXTS: dict[str, tuple[str, str]] = {
     "help": (HELP_ZH, HELP_EN),
     "group_admins_only": ("只有本群管理员可以修改本群的订阅和设置。", "Only this group's admins can change its subscriptions and settings."),
+    "admin_help": ("管理员命令", "Operator commands"),
     "admins_only": ("抱歉，这个命令只对机器人管理员开放。", "Sorry, this command is only for the bot's operators."),
     "not_saved": ("❌ 未保存：{error}", "❌ Not saved: {error}"),
     "sub_limit": ("❌ 最多 {limit} 个订阅，请先用 /unsub 删除。", "❌ At most {limit} subscriptions; delete one with /unsub first."),
@@ -88,9 +89,9 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "digest_set": ("🗓 每天 {time}（{tz}）发送摘要。", "🗓 Daily digest at {time} ({tz})."),
     "digest_off": ("已关闭每日摘要。", "Daily digest turned off."),
     "settings": (
-        "<b>设置</b>\n时区：{tz}\n提醒方式：{mode}\n每日摘要：{digest}\n免打扰：{quiet}\n\n"
+        "<b>设置</b>\n时区：{tz}\n提醒方式：{mode}\n每日摘要：{digest}（{always}）\n免打扰：{quiet}\n\n"
         "也可以写：<code>/settings tz Asia/Shanghai</code>、<code>/settings quiet 22:00-08:00</code>",
-        "<b>Settings</b>\nTime zone: {tz}\nAlerts: {mode}\nDaily digest: {digest}\nQuiet hours: {quiet}\n\n"
+        "<b>Settings</b>\nTime zone: {tz}\nAlerts: {mode}\nDaily digest: {digest} ({always})\nQuiet hours: {quiet}\n\n"
         "Or write: <code>/settings tz Asia/Shanghai</code>, <code>/settings quiet 22:00-08:00</code>",
     ),
     "mode_instant": ("即时提醒", "instant"),
@@ -98,6 +99,9 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "off": ("关闭", "off"),
     "btn_instant": ("即时提醒", "Instant alerts"),
     "btn_digest_only": ("只要摘要", "Digest only"),
+    "always_on": ("没有新公告也发", "sent even when empty"),
+    "always_off": ("有新公告才发", "only when there is news"),
+    "btn_always": ("空摘要也发", "Send empty digests"),
     "btn_quiet_off": ("免打扰：关", "Quiet hours: off"),
     "settings_usage": ("看不懂这个设置：{error}", "Cannot use that setting: {error}"),
     "bad_timezone": ("不认识的时区“{value}”，请写如 Asia/Shanghai", "Unknown time zone “{value}”; write e.g. Asia/Shanghai"),

@@ -80,3 +80,10 @@ async def test_share_link_subscribes_whoever_opens_it(harness: Harness) -> None:
     assert harness.last_text(OTHER) == "这个分享链接无效或已失效。"
     await harness.command(USER, "/share 9")
     assert "/share 编号（1–1）" in harness.last_text(USER)
+
+
+async def test_help_lists_operator_commands_to_operators_only(harness: Harness) -> None:
+    await harness.command(ADMIN, "/help")
+    assert "管理员命令" in harness.last_text(ADMIN) and "/broadcast — 群发" in harness.last_text(ADMIN)
+    await harness.command(USER, "/help")
+    assert "/broadcast" not in harness.last_text(USER) and "/sub" in harness.last_text(USER)

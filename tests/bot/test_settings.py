@@ -34,6 +34,10 @@ async def test_settings_panel_buttons_and_text_forms(harness: Harness) -> None:
     await harness.press(USER, f"g:q:{QUIET_PRESETS.index('22:00-08:00')}")
     chat = await harness.store.chats.get(USER)
     assert chat is not None and chat.quiet_hours == "22:00-08:00"
+    await harness.press(USER, "g:a:1")
+    chat = await harness.store.chats.get(USER)
+    assert chat is not None and chat.digest_always and "没有新公告也发" in harness.last_text(USER)
+    assert "g:a:0" in harness.buttons(USER)
     await harness.press(USER, "g:q:0")
     chat = await harness.store.chats.get(USER)
     assert chat is not None and chat.quiet_hours is None
