@@ -123,6 +123,7 @@ class Sender:
         self._max_attempts = max_attempts
         self._deactivate_after = deactivate_after
         self.wakeup = asyncio.Event()
+        self._notices: dict[int, StoredNotice | None] = {}
 
     @property
     def store(self) -> Store:
@@ -134,6 +135,8 @@ class Sender:
         batch = await self._store.outbox.claim(self._clock(), limit=limit or self._claim_limit)
         if not batch:
             return 0
+        # One announcement usually goes to many chats: decode it once per batch.
+        self._notices = {}
         lanes: dict[tuple[str, int], list[Delivery]] = defaultdict(list)
         for delivery in batch:
             # Team robots have their own limits: their rows never wait behind the chat's Telegram rows.
@@ -239,7 +242,9 @@ class Sender:
             message_id = await self._send(channel, chat, composed)
         except NotifyError as exc:
             return await self._failed(delivery, chat, exc)
-        await self._store.outbox.mark_sent(delivery.id, self._clock(), message_id, shown=composed.shown)
+        await self._store.outbox.mark_sent(
+            delivery.id, self._clock(), message_id, shown=composed.shown, payload=delivery.payload
+        )
         if chat.send_failures:
             await self._store.chats.record_send_success(chat.id)
         return None
@@ -277,7 +282,7 @@ class Sender:
             return Composed(str(payload["text"]), reply_to=delivery.reply_to_message_id)
         if delivery.notice_id is None:
             raise LookupError(f"delivery {delivery.id} has neither a notice nor a text")
-        stored = await self._store.notices.get(delivery.notice_id)
+        stored = await self._notice(delivery.notice_id)
         if stored is None:
             raise LookupError(f"notice {delivery.notice_id} is gone")
         if delivery.kind == "alert":
@@ -292,6 +297,12 @@ class Sender:
         previous = await self._previous(chat.id, stored)
         text = render_update(stored.notice, previous, now=now, tz=tz, language=chat.language)
         return Composed(text, None, reply_to, shown_of(stored.notice))
+
+    async def _notice(self, notice_id: int) -> StoredNotice | None:
+        """A stored notice, read once per batch."""
+        if notice_id not in self._notices:
+            self._notices[notice_id] = await self._store.notices.get(notice_id)
+        return self._notices[notice_id]
 
     async def _reminder(
         self, delivery: Delivery, stored: StoredNotice, chat: ChatRecord, reply_to: int | None

@@ -175,16 +175,21 @@ class OutboxRepo:
         return int(result.rowcount)
 
     async def mark_sent(
-        self, delivery_id: int, now: datetime, message_id: int | None, shown: dict[str, Any] | None = None
+        self,
+        delivery_id: int,
+        now: datetime,
+        message_id: int | None,
+        shown: dict[str, Any] | None = None,
+        payload: dict[str, Any] | None = None,
     ) -> None:
-        """Record a delivered message, its Telegram message id and what it told the chat (``shown``)."""
+        """Record a delivered message, its Telegram message id and what it told the chat (``shown``).
+
+        ``payload`` is the row's payload as claimed; ``shown`` is merged into it.
+        """
         values: dict[str, Any] = {"state": "sent", "sent_at": now, "message_id": message_id, "last_error": None}
+        if shown is not None:
+            values["payload"] = {**(payload or {}), "shown": shown}
         async with self._engine.begin() as conn:
-            if shown is not None:
-                payload = (
-                    await conn.execute(select(deliveries.c.payload).where(deliveries.c.id == delivery_id))
-                ).scalar()
-                values["payload"] = {**(payload or {}), "shown": shown}
             await conn.execute(deliveries.update().where(deliveries.c.id == delivery_id).values(**values))
 
     async def mark_retry(
