@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -194,6 +194,9 @@ def extract_notice(
     hints = dict(hints or {})
     source = _read_source(detect(content))
     page, record = source.page, source.json_facts
+    # 釆 (U+91C6) stands for 采 in many hand-typed pages ("2.釆购代理机构信息").
+    if "釆" in page.text:
+        page = replace(page, text=page.text.replace("釆", "采"))
     for key, value in _record_hints(record).items():
         hints.setdefault(key, value)
     url = url or hints.get("url", "")
@@ -232,7 +235,8 @@ def extract_notice(
                  or _json_time(record.get("publishDate")) or found.published_at or _parse(hints.get("published_at"))
                  or _time_after_title(text, found_title))
     buyer = _fallback_party(parties.buyer(text, summary, None),
-                            hints.get("buyer") or parties.organisation_prefix(found_title or ""))
+                            hints.get("buyer") or parties.organisation_prefix(found_title or "")
+                            or parties.signature(text))
     agency = _fallback_party(parties.agency(text, summary, None), hints.get("agency"))
     award: Award | None = None
     if kind in (NoticeType.AWARD, NoticeType.CONTRACT):

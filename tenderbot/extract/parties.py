@@ -272,3 +272,27 @@ def organisation_prefix(title: str) -> str | None:
     if len(name) < 4 or "*" in name or re.search(r"关于|采购|根据|咨询|招标|代理|项目管理", name):
         return None
     return name
+
+
+_DATE_LINE = re.compile(r"^(?:\d{4}[-年./]\s*\d{1,2}[-月./]\s*\d{1,2}日?|[〇○零一二三四五六七八九]{4}年.{1,6}日)\s*$")
+_AGENCY_WORDS = re.compile(r"招标|代理|咨询|项目管理|工程管理|采购中心|交易中心")
+
+
+def signature(text: str) -> str | None:
+    """The organisation that signs the notice: a name line right above the closing date line.
+
+    Hospitals' own notices name the buyer only there ("…择期重新招标。\n深圳市盐田区人民医院\n2023年8月24日");
+    agencies sign theirs the same way, so names that read like an agency are not returned.
+    """
+    lines = [line.strip() for line in text[-1500:].split("\n") if line.strip()]
+    for index in range(len(lines) - 1, 0, -1):
+        if _DATE_LINE.match(lines[index]):
+            name = lines[index - 1]
+            if (4 <= len(name) <= 30 and ":" not in name and _STRONG_ORG.search(name)
+                    and _STRONG_ORG_END.search(name) and not _AGENCY_WORDS.search(name)):
+                return name
+            return None
+    return None
+
+
+_STRONG_ORG_END = re.compile(r"(?:医院|卫生院|大学|学院|学校|研究所|研究院|局|委员会|公司|政府|中心|站|所|院)$")

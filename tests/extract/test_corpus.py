@@ -25,7 +25,7 @@ THRESHOLDS = {
     "notice_type": 0.95,
     "procurement_method": 0.90,
     "project_code": 0.90,
-    "buyer.name": 0.80,
+    "buyer.name": 0.85,
     "budget": 0.93,
     "tender_deadline": 0.95,
     "region.province": 0.90,

@@ -14,7 +14,7 @@ from tenderbot.errors import ParseError
 from tenderbot.extract import extract_notice
 from tenderbot.extract.dates import TZ
 from tenderbot.extract.fields import clean_code, extract_fields, project_code, tender_deadline
-from tenderbot.extract.parties import agency, buyer, organisation_prefix
+from tenderbot.extract.parties import agency, buyer, organisation_prefix, signature
 from tenderbot.extract.tables import find_tables, lot_index, lot_number
 from tenderbot.extract.text import normalize
 from tenderbot.models import Money, NoticeType
@@ -264,3 +264,19 @@ def test_any_text_gives_a_notice_or_parse_error(pieces: list[str]) -> None:
         return
     assert notice.budget is None or notice.budget.amount > 0
     assert notice.tender_deadline is None or notice.tender_deadline.tzinfo is not None
+
+
+def test_signature_names_the_buyer_of_a_hospital_notice() -> None:
+    text = normalize("废标公告\n我院于2023年8月11日组织了“棉织品”的公开招标活动。\n深圳市盐田区人民医院\n2023年8月24日")
+    assert signature(text) == "深圳市盐田区人民医院"
+    agency_signed = normalize("…其他内容不变。\n内蒙古金晨建设项目管理有限公司\n2022年03月23日\n相关附件:\n图纸.zip")
+    assert signature(agency_signed) is None
+    notice = extract_notice("废标公告\n我院组织的公开招标活动作废标处理。\n深圳市盐田区人民医院\n2023年8月24日")
+    assert notice.buyer is not None and notice.buyer.name == "深圳市盐田区人民医院"
+    assert notice.notice_type is NoticeType.TERMINATION
+
+
+def test_variant_cai_character_in_labels() -> None:
+    notice = extract_notice("1.釆购人信息\n名称:某县人民医院\n2.釆购代理机构信息\n名称:某招标有限公司\n联系方式:0471-1234567")
+    assert notice.buyer is not None and notice.buyer.name == "某县人民医院"
+    assert notice.agency is not None and notice.agency.phone == "0471-1234567"
