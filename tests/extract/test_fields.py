@@ -277,6 +277,7 @@ def test_signature_names_the_buyer_of_a_hospital_notice() -> None:
 
 
 def test_variant_cai_character_in_labels() -> None:
-    notice = extract_notice("1.釆购人信息\n名称:某县人民医院\n2.釆购代理机构信息\n名称:某招标有限公司\n联系方式:0471-1234567")
+    notice = extract_notice("1.釆购人信息\n名称:某县人民医院\n2.釆购代理机构信息\n名称:某招标有限公司\n"
+                            "联系方式:0471-1234567")
     assert notice.buyer is not None and notice.buyer.name == "某县人民医院"
     assert notice.agency is not None and notice.agency.phone == "0471-1234567"
