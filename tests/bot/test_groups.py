@@ -69,6 +69,9 @@ async def test_kicked_from_group_deactivates_and_readding_reactivates(harness: H
     assert chat is not None and chat.active
     await harness.index.refresh()
     assert [m.subscription.chat_id for m in harness.index.match(notice)] == [GROUP]
+    await harness.send(harness.fake.my_chat_member(GROUP, "left", USER))
+    chat = await harness.store.chats.get(GROUP)
+    assert chat is not None and not chat.active
 
 
 async def test_user_who_blocked_the_bot_gets_no_alerts_until_they_come_back(harness: Harness) -> None:
