@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from tenderbot.extract.text import fold
 from tenderbot.matching.automata import KeywordScanner, is_whole_token
@@ -22,9 +22,10 @@ __all__ = ["MatchResult", "Matcher", "SynonymSource", "is_whole_token", "notice_
 
 SynonymSource = Callable[[str], Iterable[str]]
 
-# Postings are keyed by (keyword, province, notice type, category); None stands for "no such
-# filter", and the empty keyword (never a real one) holds the subscriptions without terms.
-_Key = tuple[str, str | None, NoticeType | None, Category | None]
+# Postings are keyed by (keyword, province, notice type value, category value); None stands for
+# "no such filter", and the empty keyword (never a real one) holds the subscriptions without terms.
+# Plain strings, not enum members, so the garbage collector can untrack the many key tuples.
+_Key = tuple[str, str | None, str | None, str | None]
 _NO_TERMS = ""
 _T = TypeVar("_T")
 
@@ -43,6 +44,9 @@ class _Compiled:
 
     any_keywords: frozenset[str]
     all_groups: tuple[frozenset[str], ...]
+    # The required terms split for speed: single words (checked with one subset test) and widened groups.
+    required: frozenset[str]
+    required_groups: tuple[frozenset[str], ...]
     none_keywords: frozenset[str]
     report_order: tuple[str, ...]
     report_set: frozenset[str]
@@ -84,8 +88,8 @@ class _Compiled:
     def posting_keys(self) -> list[_Key]:
         """Where it is filed: every index keyword × allowed province × allowed type × allowed category."""
         provinces: Iterable[str | None] = self.regions or (None,)
-        types: Iterable[NoticeType | None] = self.types or (None,)
-        categories: Iterable[Category | None] = self.categories or (None,)
+        types: Iterable[str | None] = [kind.value for kind in self.types] or (None,)
+        categories: Iterable[str | None] = [category.value for category in self.categories] or (None,)
         return [
             (word, province, kind, category)
             for word in self.index_keywords
@@ -120,11 +124,17 @@ class Matcher:
     ``notice.region.province`` in the set and a category filter an overlap with
     ``notice.categories``: a notice with unknown province or no category fails those filters.
     ``synonyms`` (term → words) widens ``~`` terms; its answers are cached for the matcher's life.
+    ``MatchResult.terms`` are folded keywords (``ct``, ``hplc``): required terms first, then the
+    others, in query order, a widened term by the synonyms that actually occurred.
+    Not thread-safe: one matcher per event loop or process (the bot and the pipeline share one).
     """
 
     def __init__(self, synonyms: SynonymSource | None = None) -> None:
         self._synonyms = synonyms
         self._synonym_cache: dict[str, tuple[str, ...]] = {}
+        # One shared object per distinct set: 100,000 subscriptions repeat the same few regions,
+        # types and words, and a frozenset costs 200 bytes or more.
+        self._interned: dict[frozenset[Any], frozenset[Any]] = {}
         self._subscriptions: dict[int, _Compiled] = {}
         self._postings: dict[_Key, set[int]] = {}
         self._excluders: dict[str, set[int]] = {}
@@ -177,8 +187,8 @@ class Matcher:
         places = [
             (place, kind, category)
             for place in dict.fromkeys((None, province))
-            for kind in (None, notice.notice_type)
-            for category in dict.fromkeys((None, *notice.categories))
+            for kind in (None, notice.notice_type.value)
+            for category in dict.fromkeys((None, *(category.value for category in notice.categories)))
         ]
         postings = self._postings
         candidates: set[int] = set()
@@ -191,7 +201,8 @@ class Matcher:
         for keyword in hits:
             excluders = self._excluders.get(keyword)
             if excluders is not None:
-                candidates -= excluders
+                # Not ``-=``: that walks all 7,000 subscriptions excluding 维修, this walks the candidates.
+                candidates = candidates - excluders
         budget = notice_budget(notice)
         prebuilt = self._prebuilt
         last_results = self._last_results
@@ -208,7 +219,9 @@ class Matcher:
                 or (sub.budget_max is not None and budget > sub.budget_max)
             ):
                 continue
-            if sub.all_groups and any(group.isdisjoint(hits) for group in sub.all_groups):
+            if sub.required and not sub.required <= hits:
+                continue
+            if sub.required_groups and any(group.isdisjoint(hits) for group in sub.required_groups):
                 continue
             report = sub.report_order
             if len(report) > 1:
@@ -238,22 +251,28 @@ class Matcher:
 
     def _compile(self, query: Query) -> _Compiled:
         """Flatten a query into keyword sets and filter sets."""
+        intern = self._intern
         all_words = [self._keywords(term) for term in query.all_terms]
         any_words = [self._keywords(term) for term in query.any_terms]
-        report = [word for words in (*all_words, *any_words) for word in words]
-        none_words = frozenset(word for term in query.none_terms for word in self._keywords(term))
+        report = tuple(dict.fromkeys(word for words in (*all_words, *any_words) for word in words))
         return _Compiled(
-            any_keywords=frozenset(word for words in any_words for word in words),
-            all_groups=tuple(frozenset(words) for words in all_words),
-            none_keywords=none_words,
-            report_order=tuple(dict.fromkeys(report)),
-            report_set=frozenset(report),
+            any_keywords=intern(frozenset(word for words in any_words for word in words)),
+            all_groups=tuple(intern(frozenset(words)) for words in all_words),
+            required=intern(frozenset(words[0] for words in all_words if len(words) == 1)),
+            required_groups=tuple(intern(frozenset(words)) for words in all_words if len(words) > 1),
+            none_keywords=intern(frozenset(word for term in query.none_terms for word in self._keywords(term))),
+            report_order=report,
+            report_set=intern(frozenset(report)),
             budget_min=query.budget_min,
             budget_max=query.budget_max,
-            regions=query.regions,
-            types=query.types,
-            categories=query.categories,
+            regions=intern(query.regions),
+            types=intern(query.types),
+            categories=intern(query.categories),
         )
+
+    def _intern(self, items: frozenset[_T]) -> frozenset[_T]:
+        """The shared copy of an equal frozenset."""
+        return self._interned.setdefault(items, items)
 
 
 def _discard(index: dict[_T, set[int]], key: _T, subscription_id: int) -> None:
