@@ -8,6 +8,8 @@ from email.utils import format_datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from pydantic import SecretStr
+
 from tenderbot.settings import Settings
 from tests.replay_server import Hit, ReplayServer
 
@@ -69,7 +71,7 @@ def settings_for(tmp: Path, sources_file: Path, api_url: str | None) -> Settings
     """Settings for a test run: its own database, the test sources, the fake Bot API (or console mode)."""
     return Settings(
         _env_file=None,  # type: ignore[call-arg]
-        telegram_token=TOKEN if api_url else "",
+        telegram_token=SecretStr(TOKEN if api_url else ""),
         telegram_api_url=api_url or "https://api.telegram.invalid",
         database_url=f"sqlite+aiosqlite:///{tmp / 'tenderbot.db'}",
         sources_file=sources_file,
