@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, TypeVar
 
+from tenderbot.errors import QueryError
 from tenderbot.extract.text import fold
 from tenderbot.matching.automata import KeywordScanner, is_whole_token
 from tenderbot.matching.query import Query, Term, fold_term, parse_query
@@ -239,19 +240,26 @@ class Matcher:
         return results
 
     def _keywords(self, term: Term) -> tuple[str, ...]:
-        """The words a term matches: itself, plus its folded synonyms when widened."""
+        """The words a term matches: itself, plus its folded synonyms when widened.
+
+        Folded again (cheap, cached) so a hand-built ``Term("CT")`` behaves like a parsed one.
+        """
+        text = fold_term(term.text)
         if not term.widen or self._synonyms is None:
-            return (term.text,)
-        cached = self._synonym_cache.get(term.text)
+            return (text,) if text else ()
+        cached = self._synonym_cache.get(text)
         if cached is None:
-            words = [term.text, *(fold_term(word) for word in self._synonyms(term.text))]
+            words = [text, *(fold_term(word) for word in self._synonyms(text))]
             cached = tuple(dict.fromkeys(word for word in words if word))
-            self._synonym_cache[term.text] = cached
+            self._synonym_cache[text] = cached
         return cached
 
     def _compile(self, query: Query) -> _Compiled:
         """Flatten a query into keyword sets and filter sets."""
         intern = self._intern
+        for term in (*query.any_terms, *query.all_terms, *query.none_terms):
+            if not fold_term(term.text):
+                raise QueryError(f"关键词“{term.text}”是空的：请写上要找的词")
         all_words = [self._keywords(term) for term in query.all_terms]
         any_words = [self._keywords(term) for term in query.any_terms]
         report = tuple(dict.fromkeys(word for words in (*all_words, *any_words) for word in words))
@@ -259,7 +267,7 @@ class Matcher:
             any_keywords=intern(frozenset(word for words in any_words for word in words)),
             all_groups=tuple(intern(frozenset(words)) for words in all_words),
             required=intern(frozenset(words[0] for words in all_words if len(words) == 1)),
-            required_groups=tuple(intern(frozenset(words)) for words in all_words if len(words) > 1),
+            required_groups=tuple(intern(frozenset(words)) for words in all_words if len(words) != 1),
             none_keywords=intern(frozenset(word for term in query.none_terms for word in self._keywords(term))),
             report_order=report,
             report_set=intern(frozenset(report)),

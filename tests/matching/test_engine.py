@@ -10,7 +10,7 @@ import pytest
 
 from tenderbot.errors import QueryError
 from tenderbot.matching.engine import Matcher, MatchResult, notice_budget
-from tenderbot.matching.query import parse_query
+from tenderbot.matching.query import Query, Term, parse_query
 from tenderbot.models import Category, Lot, Money, Notice, NoticeType, Party, Region
 from tests.matching.reference import naive_match
 
@@ -296,3 +296,16 @@ def test_real_announcement_text() -> None:
         MatchResult(5, ("gk",)),
         MatchResult(6, ("监护仪",)),
     ]
+
+
+def test_hand_built_query_terms_are_folded() -> None:
+    matcher = Matcher()
+    matcher.add(1, Query(any_terms=(Term("CT"),), all_terms=(Term("醫院"),)))
+    assert ids(matcher, notice("某医院 64排CT")) == [1]
+
+
+def test_hand_built_query_with_an_empty_term_is_refused() -> None:
+    matcher = Matcher()
+    with pytest.raises(QueryError):
+        matcher.add(1, Query(any_terms=(Term(" "),)))
+    assert len(matcher) == 0
