@@ -67,7 +67,8 @@ class TenderBot:
         """Open the database (migrating it), the HTTP client, the sources and the channels."""
         settings = self.settings
         configs = load_source_configs(settings.sources_file)
-        self.sources: list[Source] = build_sources(c for c in configs if c.enabled)
+        taxonomy = load_taxonomy(settings.taxonomy_file)
+        self.sources: list[Source] = build_sources((c for c in configs if c.enabled), taxonomy=taxonomy)
         self.engine = make_engine(settings.database_url)
         self._stack.push_async_callback(self.engine.dispose)
         await upgrade(self.engine)
@@ -77,7 +78,6 @@ class TenderBot:
         self.fetcher = Fetcher(
             self.http, user_agent=settings.user_agent, min_delay=self._fetch_min_delay, backoff_base=self._fetch_backoff
         )
-        taxonomy = load_taxonomy(settings.taxonomy_file)
         self.index = SubscriptionIndex(self.store.chats, taxonomy.synonyms)
         admins = settings.admin_ids
         now = self.clock()

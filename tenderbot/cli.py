@@ -78,11 +78,6 @@ def build_parser() -> argparse.ArgumentParser:
     digest_mode = digest.add_mutually_exclusive_group(required=True)
     digest_mode.add_argument("--now", action="store_true", help="send it now")
     digest_mode.add_argument("--dry-run", action="store_true", help="print it instead of sending it")
-    digest = commands.add_parser("digest", help="one chat's digest of the last 24 hours, now")
-    digest.add_argument("--chat", type=int, required=True, metavar="ID", help="the chat id")
-    digest_mode = digest.add_mutually_exclusive_group(required=True)
-    digest_mode.add_argument("--now", action="store_true", help="send it now")
-    digest_mode.add_argument("--dry-run", action="store_true", help="print it instead of sending it")
     return parser
 
 
@@ -97,7 +92,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     configure_logging(settings.log_level, [settings.telegram_token.get_secret_value()])
     try:
         if args.command == "parse":
-            return _parse(args.path, args.url)
+            return _parse(args.path, args.url, settings.taxonomy_file)
         return asyncio.run(_dispatch(args, settings))
     except ConfigError as exc:
         print(f"tenderbot: configuration error: {exc}", file=sys.stderr)
@@ -135,22 +130,22 @@ async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
             return 0
         if args.command == "digest":
             return await _digest(app, args.chat, dry_run=args.dry_run)
-        if args.command == "digest":
-            return await _digest(app, args.chat, dry_run=args.dry_run)
     raise TenderbotError(f"unknown command {args.command}")
 
 
-def _parse(path: str, url: str) -> int:
+def _parse(path: str, url: str, taxonomy_file: Path) -> int:
     """``tenderbot parse``: print one JSON object, or a clear error."""
     from tenderbot.extract import extract_notice, notice_to_dict
+    from tenderbot.extract.taxonomy import load_taxonomy
 
+    taxonomy = load_taxonomy(taxonomy_file)
     try:
         data = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
     except OSError as exc:
         print(f"tenderbot: cannot read {path}: {exc.strerror}", file=sys.stderr)
         return 2
     try:
-        notice = extract_notice(data, url=url)
+        notice = extract_notice(data, url=url, taxonomy=taxonomy)
     except ParseError as exc:
         print(f"tenderbot: {exc}", file=sys.stderr)
         return 2
@@ -194,17 +189,6 @@ async def _check(app: object, name: str | None) -> int:
             print(f"   {line}")
         ok = ok and report.ok
     return 0 if ok else 1
-
-
-async def _digest(app: object, chat_id: int, *, dry_run: bool) -> int:
-    """``tenderbot digest --chat ID --now | --dry-run``: one chat's digest, sent or printed."""
-    from tenderbot.app import TenderBot
-    from tenderbot.delivery.commands import digest_command
-
-    assert isinstance(app, TenderBot)
-    return await digest_command(
-        app.store, app.index, chat_id, now=app.clock(), dry_run=dry_run, drain=app.drain, out=sys.stdout
-    )
 
 
 async def _digest(app: object, chat_id: int, *, dry_run: bool) -> int:

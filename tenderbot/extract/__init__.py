@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -194,18 +194,20 @@ def extract_notice(
     hints = dict(hints or {})
     source = _read_source(detect(content))
     page, record = source.page, source.json_facts
-    # 釆 (U+91C6) stands for 采 in many hand-typed pages ("2.釆购代理机构信息").
-    if "釆" in page.text:
-        page = replace(page, text=page.text.replace("釆", "采"))
     for key, value in _record_hints(record).items():
         hints.setdefault(key, value)
     url = url or hints.get("url", "")
     text = page.text
     codes = page.codes
     record_title = _str(record.get("title"))
-    found_title = ((normalize(title) if title else None) or page.title
-                   or (normalize(record_title) if record_title else None) or hints.get("title")
-                   or title_from_text(text) or title_from_about(text))
+    found_title = (
+        (normalize(title) if title else None)
+        or page.title
+        or (normalize(record_title) if record_title else None)
+        or hints.get("title")
+        or title_from_text(text)
+        or title_from_about(text)
+    )
     kind = classify.notice_type(found_title, text, url, hints)
     # Labels live in the first pages of an announcement; a runaway page must not cost seconds.
     scanned = text[:SCAN_CHARS]
@@ -215,15 +217,22 @@ def extract_notice(
     except Exception:  # one odd page must not stop a poll; the partial notice still carries the text
         log.exception("field extraction failed for %s", url or "<content>")
         tables, found = [], Fields()
-    found_title = (found_title or found.project_name or _first(codes, "code-projectName")
-                   or title_from_overview(text))
+    found_title = found_title or found.project_name or _first(codes, "code-projectName") or title_from_overview(text)
     summary = page.summary
-    budget = (_code_money(codes.get("code-budgetPrice")) or found.budget
-              or _loose(summary.get("预算金额")) or _hint_money(hints.get("budget_yuan")))
+    budget = (
+        _code_money(codes.get("code-budgetPrice"))
+        or found.budget
+        or _loose(summary.get("预算金额"))
+        or _hint_money(hints.get("budget_yuan"))
+    )
     max_price = _code_money(codes.get("code-priceCeiling")) or found.max_price
     deadline = found.tender_deadline if kind is NoticeType.AMENDMENT else None
-    deadline = deadline or _parse(_first(codes, "code-submitEndDate")) or found.tender_deadline or _parse(
-        hints.get("tender_deadline"))
+    deadline = (
+        deadline
+        or _parse(_first(codes, "code-submitEndDate"))
+        or found.tender_deadline
+        or _parse(hints.get("tender_deadline"))
+    )
     opening = _parse(_first(codes, "code-bidOpeningTime")) or found.opening_time
     if kind is NoticeType.PREQUALIFICATION:
         # 资格预审公告 dates are for 申请文件, not bids (research/domain.md §1.3).
@@ -231,12 +240,19 @@ def extract_notice(
     elif kind is NoticeType.TENDER and (deadline is None or opening is None) and "开标" in scanned:
         # In 招标 bids close when the opening starts: a page giving only one of the two gives both.
         deadline, opening = deadline or opening, opening or deadline
-    published = (published_at or _parse(page.published) or _parse(summary.get("公告时间"))
-                 or _json_time(record.get("publishDate")) or found.published_at or _parse(hints.get("published_at"))
-                 or _time_after_title(text, found_title))
-    buyer = _fallback_party(parties.buyer(text, summary, None),
-                            hints.get("buyer") or parties.organisation_prefix(found_title or "")
-                            or parties.signature(text))
+    published = (
+        published_at
+        or _parse(page.published)
+        or _parse(summary.get("公告时间"))
+        or _json_time(record.get("publishDate"))
+        or found.published_at
+        or _parse(hints.get("published_at"))
+        or _time_after_title(text, found_title)
+    )
+    buyer = _fallback_party(
+        parties.buyer(text, summary, None),
+        hints.get("buyer") or parties.organisation_prefix(found_title or "") or parties.signature(text),
+    )
     agency = _fallback_party(parties.agency(text, summary, None), hints.get("agency"))
     award: Award | None = None
     if kind in (NoticeType.AWARD, NoticeType.CONTRACT):
@@ -252,14 +268,12 @@ def extract_notice(
         # Last resorts: the agency's address, then the first place the text names.
         extra=((agency.address or "",) if agency else ()) + (text[:3000],),
     )
-    method = classify.procurement_method(found.method_text or hints.get("procurement_method"), found_title, text,
-                                         kind)
+    method = classify.procurement_method(found.method_text or hints.get("procurement_method"), found_title, text, kind)
     try:
         # An "other" notice (news, supplier notices) is categorised by its title alone: its body
         # mentions devices without buying them.
         subject = "" if kind is NoticeType.OTHER else _subject(text, found, summary.get("品目") or found.item_text)
-        decision = classify.categories(taxonomy or load_taxonomy(), found_title, subject,
-                                       buyer.name if buyer else None)
+        decision = classify.categories(taxonomy or load_taxonomy(), found_title, subject, buyer.name if buyer else None)
     except Exception:
         log.exception("category classification failed for %s", url or "<content>")
         decision = CategoryDecision()
@@ -268,8 +282,11 @@ def extract_notice(
         title=found_title,
         notice_type=kind,
         procurement_method=method,
-        project_code=_first(codes, "code-projectCode") or found.project_code or _str(record.get("projectCode"))
-        or hints.get("project_code") or found.original_project_code,
+        project_code=_first(codes, "code-projectCode")
+        or found.project_code
+        or _str(record.get("projectCode"))
+        or hints.get("project_code")
+        or found.original_project_code,
         original_project_code=found.original_project_code,
         buyer=buyer,
         agency=agency,

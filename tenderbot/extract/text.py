@@ -14,11 +14,12 @@ from typing import Any
 # A parenthesised pinyin syllable with a tone mark (or ü) glued to a CJK character, as left by the
 # converters of some re-posting sites: 預(yù)算金額, 時(shí)間 (see research/domain.md §2.3).
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ"
-_PINYIN_ARTEFACT = re.compile(
-    rf"(?<=[\u3400-\u9fff])[(（]\s*[a-z{_TONED}]*[{_TONED}][a-z{_TONED}]*\s*[)）]"
-)
+_PINYIN_ARTEFACT = re.compile(rf"(?<=[\u3400-\u9fff])[(（]\s*[a-z{_TONED}]*[{_TONED}][a-z{_TONED}]*\s*[)）]")
 # Spaces between two CJK characters carry no meaning (名 称, 地　址) and break label matching.
 _SPACE_BETWEEN_CJK = re.compile(r"(?<=[\u3400-\u9fff:：])[ \t]+(?=[\u3400-\u9fff:：])")
+# Variant characters that hand-typed pages use for common label characters: 釆 (U+91C6) for 采
+# ("2.釆购代理机构信息", seen in the Inner Mongolia corpus pages).
+_VARIANTS = str.maketrans({"釆": "采"})
 _HSPACE = re.compile(r"[ \t\u00a0\u2000-\u200b\u3000\ufeff]+")
 _BLANK_LINES = re.compile(r"\n\s*\n+")
 
@@ -49,7 +50,7 @@ def normalize(text: str) -> str:
     text = strip_pinyin_artefacts(text)
     text = unicodedata.normalize("NFKC", text)
     text = strip_pinyin_artefacts(text)
-    text = to_simplified(text)
+    text = to_simplified(text).translate(_VARIANTS)
     text = _HSPACE.sub(" ", text)
     text = _SPACE_BETWEEN_CJK.sub("", text)
     lines = (line.strip() for line in text.split("\n"))

@@ -58,15 +58,12 @@ class _Compiled:
     categories: frozenset[Category]
 
     @property
-    def simple(self) -> bool:
-        """Whether finding it through its postings (and no exclusion) is enough: no budget, no
-        required groups, and at most one keyword to report, so its MatchResult can be built once."""
-        return (
-            self.budget_min is None
-            and self.budget_max is None
-            and not self.all_groups
-            and len(self.report_order) <= 1
-        )
+    def plain(self) -> bool:
+        """Whether being filed under a hit keyword (and not excluded) is enough for a match.
+
+        True without budget and required terms: region, type and category are in the posting key.
+        """
+        return self.budget_min is None and self.budget_max is None and not self.all_groups
 
     @property
     def index_keywords(self) -> frozenset[str]:
@@ -137,10 +134,11 @@ class Matcher:
         # types and words, and a frozenset costs 200 bytes or more.
         self._interned: dict[frozenset[Any], frozenset[Any]] = {}
         self._subscriptions: dict[int, _Compiled] = {}
+        # Plain subscriptions (see _Compiled.plain) with their result for that one keyword, built once,
+        # so most matches are gathered by dict.update in C; the others are evaluated per notice.
+        self._plain: dict[_Key, dict[int, MatchResult]] = {}
         self._postings: dict[_Key, set[int]] = {}
         self._excluders: dict[str, set[int]] = {}
-        # The MatchResult of each simple subscription, built once; the others are evaluated per notice.
-        self._prebuilt: dict[int, MatchResult] = {}
         self._last_results: dict[int, MatchResult] = {}
         self._scanner = KeywordScanner()
 
@@ -154,12 +152,18 @@ class Matcher:
         compiled = self._compile(parsed)
         self.remove(subscription_id)
         self._subscriptions[subscription_id] = compiled
-        for key in compiled.posting_keys():
-            self._postings.setdefault(key, set()).add(subscription_id)
+        if compiled.plain:
+            results: dict[str, MatchResult] = {}
+            for key in compiled.posting_keys():
+                word = key[0]
+                if word not in results:
+                    results[word] = MatchResult(subscription_id, (word,) if word else ())
+                self._plain.setdefault(key, {})[subscription_id] = results[word]
+        else:
+            for key in compiled.posting_keys():
+                self._postings.setdefault(key, set()).add(subscription_id)
         for keyword in compiled.none_keywords:
             self._excluders.setdefault(keyword, set()).add(subscription_id)
-        if compiled.simple:
-            self._prebuilt[subscription_id] = MatchResult(subscription_id, compiled.report_order)
         for keyword in compiled.keywords:
             self._scanner.acquire(keyword)
 
@@ -169,10 +173,12 @@ class Matcher:
         if compiled is None:
             return
         for key in compiled.posting_keys():
-            _discard(self._postings, key, subscription_id)
+            if compiled.plain:
+                _discard_result(self._plain, key, subscription_id)
+            else:
+                _discard(self._postings, key, subscription_id)
         for keyword in compiled.none_keywords:
             _discard(self._excluders, keyword, subscription_id)
-        self._prebuilt.pop(subscription_id, None)
         self._last_results.pop(subscription_id, None)
         for keyword in compiled.keywords:
             self._scanner.release(keyword)
@@ -191,30 +197,39 @@ class Matcher:
             for kind in (None, notice.notice_type.value)
             for category in dict.fromkeys((None, *(category.value for category in notice.categories)))
         ]
-        postings = self._postings
+        # Region, type, category and one index keyword hold for everything gathered here: that is
+        # how it was filed.
+        found: dict[int, MatchResult] = {}
+        seen: set[int] = set()
+        repeated: set[int] = set()
         candidates: set[int] = set()
         for keyword in (_NO_TERMS, *hits):
+            keyword_ids: set[int] = set()
             for place, kind, category in places:
-                posting = postings.get((keyword, place, kind, category))
+                key = (keyword, place, kind, category)
+                ready = self._plain.get(key)
+                if ready is not None:
+                    found.update(ready)
+                    keyword_ids.update(ready)
+                posting = self._postings.get(key)
                 if posting is not None:
                     candidates |= posting
-        # Region, type, category and one index keyword hold already: that is how a candidate is found.
+            if keyword_ids:
+                repeated |= seen & keyword_ids
+                seen |= keyword_ids
         for keyword in hits:
             excluders = self._excluders.get(keyword)
             if excluders is not None:
                 # Not ``-=``: that walks all 7,000 subscriptions excluding 维修, this walks the candidates.
                 candidates = candidates - excluders
+                for subscription_id in excluders.intersection(found):
+                    del found[subscription_id]
+        # A plain subscription hit through two keywords reports both, in query order.
+        for subscription_id in repeated.intersection(found):
+            found[subscription_id] = self._result(subscription_id, self._subscriptions[subscription_id], hits)
         budget = notice_budget(notice)
-        prebuilt = self._prebuilt
-        last_results = self._last_results
-        subscriptions = self._subscriptions
-        results: list[MatchResult] = []
-        for subscription_id in sorted(candidates):
-            ready = prebuilt.get(subscription_id)
-            if ready is not None:
-                results.append(ready)
-                continue
-            sub = subscriptions[subscription_id]
+        for subscription_id in candidates:
+            sub = self._subscriptions[subscription_id]
             if budget is not None and (
                 (sub.budget_min is not None and budget < sub.budget_min)
                 or (sub.budget_max is not None and budget > sub.budget_max)
@@ -224,20 +239,24 @@ class Matcher:
                 continue
             if sub.required_groups and any(group.isdisjoint(hits) for group in sub.required_groups):
                 continue
-            report = sub.report_order
-            if len(report) > 1:
-                fired = sub.report_set & hits
-                if len(fired) == 1:
-                    report = tuple(fired)
-                elif len(fired) < len(report):
-                    report = tuple(filter(fired.__contains__, report))
-            # Building a frozen dataclass costs more than the whole check above; a subscription
-            # mostly fires on the same words notice after notice, so its last result is reused.
-            last = last_results.get(subscription_id)
-            if last is None or last.terms != report:
-                last = last_results[subscription_id] = MatchResult(subscription_id, report)
-            results.append(last)
-        return results
+            found[subscription_id] = self._result(subscription_id, sub, hits)
+        return [found[subscription_id] for subscription_id in sorted(found)]
+
+    def _result(self, subscription_id: int, sub: _Compiled, hits: set[str]) -> MatchResult:
+        """The MatchResult of a matching subscription: the words of its query that occurred."""
+        report = sub.report_order
+        if len(report) > 1:
+            fired = sub.report_set & hits
+            if len(fired) == 1:
+                report = tuple(fired)
+            elif len(fired) < len(report):
+                report = tuple(filter(fired.__contains__, report))
+        # Building a frozen dataclass costs more than the checks; a subscription mostly fires on
+        # the same words notice after notice, so its last result is reused.
+        last = self._last_results.get(subscription_id)
+        if last is None or last.terms != report:
+            last = self._last_results[subscription_id] = MatchResult(subscription_id, report)
+        return last
 
     def _keywords(self, term: Term) -> tuple[str, ...]:
         """The words a term matches: itself, plus its folded synonyms when widened.
@@ -287,5 +306,13 @@ def _discard(index: dict[_T, set[int]], key: _T, subscription_id: int) -> None:
     """Remove an id from one posting set, dropping the set when it empties."""
     posting = index[key]
     posting.discard(subscription_id)
+    if not posting:
+        del index[key]
+
+
+def _discard_result(index: dict[_Key, dict[int, MatchResult]], key: _Key, subscription_id: int) -> None:
+    """Remove a prebuilt result from one plain posting, dropping the posting when it empties."""
+    posting = index[key]
+    posting.pop(subscription_id, None)
     if not posting:
         del index[key]

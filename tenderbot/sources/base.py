@@ -19,6 +19,8 @@ from typing import Any, ClassVar
 from urllib.parse import urljoin
 
 from tenderbot.errors import BlockedError, NotModified, TenderbotError
+from tenderbot.extract import extract_notice
+from tenderbot.extract.taxonomy import Taxonomy
 from tenderbot.models import Notice, SourceState
 from tenderbot.sources.fetch import Fetcher
 
@@ -119,8 +121,23 @@ class Source(ABC):
 
     kind: ClassVar[str]
 
-    def __init__(self, config: SourceConfig) -> None:
+    def __init__(self, config: SourceConfig, taxonomy: Taxonomy | None = None) -> None:
         self.config = config
+        self.taxonomy = taxonomy
+
+    def extract(
+        self,
+        content: str | bytes,
+        *,
+        url: str,
+        title: str | None = None,
+        published_at: datetime | None = None,
+        hints: Mapping[str, str] | None = None,
+    ) -> Notice:
+        """Extract an announcement with the operator's taxonomy (``TENDERBOT_TAXONOMY_FILE``)."""
+        return extract_notice(
+            content, url=url, title=title, published_at=published_at, hints=hints, taxonomy=self.taxonomy
+        )
 
     @property
     def name(self) -> str:
@@ -208,8 +225,9 @@ class ListingSource(Source):
             lines.append(f"detail FAILED: {item.url}: {type(exc).__name__}: {exc}")
             return CheckReport(tuple(lines), False)
         budget = notice.budget.amount if notice.budget else None
-        lines.append(f"detail: {notice.url} type={notice.notice_type.value} budget={budget} "
-                     f"text={len(notice.text)} chars")
+        lines.append(
+            f"detail: {notice.url} type={notice.notice_type.value} budget={budget} text={len(notice.text)} chars"
+        )
         return CheckReport(tuple(lines), True)
 
     def _since(self, state: SourceState, now: datetime) -> datetime:
@@ -266,8 +284,13 @@ class ListingSource(Source):
         for page_no in range(self.config.max_pages):
             conditional = self.conditional and stream_no == 0 and page_no == 0
             request = PageRequest(
-                stream, page_no, now, since, token,
-                state.etag if conditional else None, state.last_modified if conditional else None,
+                stream,
+                page_no,
+                now,
+                since,
+                token,
+                state.etag if conditional else None,
+                state.last_modified if conditional else None,
             )
             page = await self.fetch_page(fetcher, request)
             if stream_no == 0 and page_no == 0:
@@ -358,9 +381,7 @@ class ListingSource(Source):
             delay = min(max(delay * 4, _BLOCKED_FLOOR), _MAX_BLOCKED_BACKOFF)
         else:
             delay = min(delay, _MAX_BACKOFF)
-        return dataclasses.replace(
-            state, failures=failures, last_error=message[:500], backoff_until=now + delay
-        )
+        return dataclasses.replace(state, failures=failures, last_error=message[:500], backoff_until=now + delay)
 
 
 def _succeeded(state: SourceState, now: datetime, *, found: bool) -> SourceState:

@@ -21,7 +21,6 @@ from typing import Any, ClassVar
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from tenderbot.errors import ConfigError, FetchError, ParseError
-from tenderbot.extract import extract_notice
 from tenderbot.models import Notice
 from tenderbot.sources.base import ListingSource, ListItem, ListPage, PageRequest
 from tenderbot.sources.common import (
@@ -132,7 +131,7 @@ class CcgpSource(ListingSource):
         hints = {**item.hints, **summary_hints(tree)}
         title = _meta(tree, "ArticleTitle") or _text(tree.css_first("div.vF_detail_header h2, .vT_detail_header h2"))
         published = parse_listing_time(_meta(tree, "PubDate")) or item.published_at
-        notice = extract_notice(html, url=item.url, title=title or item.title, published_at=published, hints=hints)
+        notice = self.extract(html, url=item.url, title=title or item.title, published_at=published, hints=hints)
         if not notice.attachments:
             notice = _with_attachments(notice, tree, item.url)
         return notice

@@ -19,7 +19,6 @@ from typing import Any, ClassVar
 from selectolax.lexbor import LexborHTMLParser
 
 from tenderbot.errors import ConfigError, ParseError
-from tenderbot.extract import extract_notice
 from tenderbot.models import Notice
 from tenderbot.sources.base import ListingSource, ListItem, ListPage, PageRequest
 from tenderbot.sources.common import (
@@ -124,7 +123,7 @@ class EpointSource(ListingSource):
         selector = str(self.config.options.get("body_selector", "div.ewb-detail-box, div.article-info"))
         body = LexborHTMLParser(html).css_first(selector)
         content = body.html if body is not None and body.html else html
-        return extract_notice(content, url=item.url, title=item.title, published_at=item.published_at,
+        return self.extract(content, url=item.url, title=item.title, published_at=item.published_at,
                               hints=item.hints)
 
 

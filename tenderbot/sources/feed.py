@@ -18,7 +18,6 @@ from email.utils import parsedate_to_datetime
 from typing import Any, ClassVar
 
 from tenderbot.errors import ConfigError, ParseError
-from tenderbot.extract import extract_notice
 from tenderbot.models import Notice
 from tenderbot.sources.base import ListingSource, ListItem, ListPage, PageRequest
 from tenderbot.sources.common import (
@@ -69,7 +68,7 @@ class FeedSource(ListingSource):
             content = fetcher.text(page)
         else:
             content = str(item.extra.get("description") or item.title or "")
-        return extract_notice(content, url=item.url, title=item.title, published_at=item.published_at,
+        return self.extract(content, url=item.url, title=item.title, published_at=item.published_at,
                               hints=hints)
 
 

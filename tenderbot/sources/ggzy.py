@@ -21,7 +21,6 @@ from urllib.parse import urlsplit
 from selectolax.lexbor import LexborHTMLParser
 
 from tenderbot.errors import FetchError, ParseError
-from tenderbot.extract import extract_notice
 from tenderbot.models import Notice
 from tenderbot.sources.base import ListingSource, ListItem, ListPage, PageRequest
 from tenderbot.sources.common import (
@@ -120,7 +119,7 @@ class GgzySource(ListingSource):
             text = span.text()
             if "发布时间" in text:
                 published = parse_listing_time(text) or published
-        return extract_notice(body.html or "", url=item.url, title=title, published_at=published,
+        return self.extract(body.html or "", url=item.url, title=title, published_at=published,
                               hints=item.hints)
 
 

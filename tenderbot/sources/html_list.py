@@ -14,7 +14,6 @@ from typing import Any, ClassVar
 from selectolax.lexbor import LexborHTMLParser
 
 from tenderbot.errors import ConfigError, ParseError
-from tenderbot.extract import extract_notice
 from tenderbot.models import Notice
 from tenderbot.sources.base import ListingSource, ListItem, ListPage, PageRequest
 from tenderbot.sources.common import absolute, clean_hints, clean_text, option_str, parse_listing_time, time_key
@@ -100,6 +99,6 @@ class HtmlListSource(ListingSource):
         province = self.config.options.get("province")
         if isinstance(province, str):
             hints["province"] = province
-        return extract_notice(content, url=item.url, title=item.title, published_at=item.published_at,
+        return self.extract(content, url=item.url, title=item.title, published_at=item.published_at,
                               hints=hints)
 

@@ -10,6 +10,7 @@ from typing import Any
 import yaml
 
 from tenderbot.errors import ConfigError
+from tenderbot.extract.taxonomy import Taxonomy
 from tenderbot.sources.base import Source, SourceConfig
 from tenderbot.sources.ccgp import CcgpSource
 from tenderbot.sources.epoint import EpointSource
@@ -107,9 +108,9 @@ def parse_source_config(entry: object) -> SourceConfig:
     return SourceConfig(name=name.strip(), kind=kind, enabled=enabled, options=_frozen(options), **numbers)
 
 
-def build_sources(configs: Iterable[SourceConfig]) -> list[Source]:
+def build_sources(configs: Iterable[SourceConfig], *, taxonomy: Taxonomy | None = None) -> list[Source]:
     """Instantiate one source per config, in order; callers pick the enabled ones (a live check may not)."""
-    return [source_class(config.kind)(config) for config in configs]
+    return [source_class(config.kind)(config, taxonomy) for config in configs]
 
 
 def _frozen(options: Mapping[str, Any]) -> Mapping[str, Any]:

@@ -20,7 +20,6 @@ from typing import Any, ClassVar
 from urllib.parse import quote
 
 from tenderbot.errors import ConfigError, FetchError, ParseError
-from tenderbot.extract import extract_notice
 from tenderbot.models import Notice, RawPage
 from tenderbot.sources.base import ListingSource, ListItem, ListPage, PageRequest
 from tenderbot.sources.common import (
@@ -126,7 +125,7 @@ class ZcySource(ListingSource):
             raise ParseError(f"{page.url}: detail has no content")
         published = parse_listing_time(data.get("publishDate")) or item.published_at
         hints = {**item.hints, **clean_hints(project_code=data.get("projectCode"))}
-        notice = extract_notice(content, url=item.url, title=clean_text(data.get("title")) or item.title,
+        notice = self.extract(content, url=item.url, title=clean_text(data.get("title")) or item.title,
                                 published_at=published, hints=hints)
         links = tuple(
             str(link["articleId"])
