@@ -24,7 +24,7 @@ from pathlib import Path
 import yaml
 
 from tenderbot.extract.text import fold
-from tenderbot.matching.engine import Matcher, notice_budget, notice_text
+from tenderbot.matching.engine import Matcher, MatchResult, notice_budget, notice_text
 from tenderbot.matching.query import Query, Term, is_short_latin, parse_query
 from tenderbot.matching.vocab import PROVINCE_ORDER
 from tenderbot.models import Category, Lot, Money, Notice, NoticeType, Party, Region
@@ -304,6 +304,12 @@ def main(argv: list[str] | None = None) -> None:
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     rows.append(("matcher memory (tracemalloc peak of a build)", f"{peak / 2**20:.0f} MiB of Python objects"))
+
+    # How fast this machine runs CPython right now, to compare runs made under different load.
+    with Stopwatch() as calibration:
+        for index in range(200_000):
+            MatchResult(index, ("ct",))
+    rows.append(("calibration: one frozen-dataclass construction", f"{calibration.cpu / 200_000 * 1e6:.2f} µs CPU"))
 
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(f"bench_match: python {sys.version.split()[0]}, one core, seed {args.seed}, load average {load:.1f}")
