@@ -108,7 +108,7 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     # In groups only replies to the bot count (with privacy mode off the bot would see all chatter).
     if chat.type != ChatType.PRIVATE and (replied is None or replied.from_user is None or not replied.from_user.is_bot):
         return
-    latest = await deps.store.chats.latest_pending(chat.id, (EDIT_KIND, WIZARD_KIND))
+    latest = await deps.store.pending.latest(chat.id, (EDIT_KIND, WIZARD_KIND))
     action = await live_pending(deps, latest.token, chat.id, latest.kind) if latest is not None else None
     if action is None:
         return

@@ -16,7 +16,8 @@ from telegram.ext import ContextTypes
 
 from tenderbot.bot.texts import t
 from tenderbot.notify.render import esc
-from tenderbot.store.chats import ChatRecord, PendingAction
+from tenderbot.store.chats import ChatRecord
+from tenderbot.store.pending import PendingAction
 from tenderbot.store.repos import Store
 from tenderbot.subscriptions import SubscriptionIndex
 
@@ -142,11 +143,11 @@ def new_token() -> str:
 
 async def live_pending(deps: BotDeps, token: str, chat_id: int, kind: str) -> PendingAction | None:
     """A pending action of this chat and kind that has not expired (expired ones are dropped)."""
-    action = await deps.store.chats.pending(token)
+    action = await deps.store.pending.get(token)
     if action is None or action.chat_id != chat_id or action.kind != kind:
         return None
     if deps.clock() - action.created_at > PENDING_TTL:
-        await deps.store.chats.drop_pending(token)
+        await deps.store.pending.drop(token)
         return None
     return action
 

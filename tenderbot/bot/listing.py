@@ -20,7 +20,7 @@ from tenderbot.errors import QueryError
 from tenderbot.matching.query import parse_query
 from tenderbot.models import Subscription
 from tenderbot.notify.render import esc
-from tenderbot.store.chats import PendingAction
+from tenderbot.store.pending import PendingAction
 
 PAGE_SIZE = 5
 EDIT_KIND = "edit"
@@ -144,9 +144,9 @@ async def _ask_for_new_query(
     deps = get_deps(context)
     chat = update.effective_chat
     assert chat is not None
-    await deps.store.chats.drop_pending_kinds(chat.id, (EDIT_KIND,))
+    await deps.store.pending.drop_kinds(chat.id, (EDIT_KIND,))
     payload = {"sub_id": subscription.id, "number": number}
-    await deps.store.chats.put_pending(PendingAction(new_token(), chat.id, EDIT_KIND, payload, deps.clock()))
+    await deps.store.pending.put(PendingAction(new_token(), chat.id, EDIT_KIND, payload, deps.clock()))
     await context.bot.send_message(
         chat.id,
         t(lang_of(update), "edit_prompt", n=number, query=shown(subscription.query)),
@@ -165,7 +165,7 @@ async def on_edit_text(update: Update, context: ContextTypes.DEFAULT_TYPE, actio
         return
     subscription = await deps.store.chats.subscription(int(action.payload["sub_id"]))
     if subscription is None or subscription.chat_id != chat.id:
-        await deps.store.chats.drop_pending(action.token)
+        await deps.store.pending.drop(action.token)
         await reply(update, t(lang, "sub_gone"))
         return
     try:
@@ -180,7 +180,7 @@ async def on_edit_text(update: Update, context: ContextTypes.DEFAULT_TYPE, actio
             await reply(update, t(lang, "sub_duplicate", n=number))
             return
     await deps.store.chats.update_subscription(chat.id, subscription.id, query=canonical)
-    await deps.store.chats.drop_pending(action.token)
+    await deps.store.pending.drop(action.token)
     updated = await deps.store.chats.subscription(subscription.id)
     if updated is not None and updated.active:
         deps.index.put(updated)

@@ -88,7 +88,7 @@ async def share_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         return
     token = new_token()
     creator = user.id if user is not None else chat.id
-    await deps.store.chats.create_share(token, subscriptions[number - 1].query, creator, deps.clock())
+    await deps.store.pending.create_share(token, subscriptions[number - 1].query, creator, deps.clock())
     link = f"https://t.me/{context.bot.username}?start={SHARE_PREFIX}{token}"
     await reply(update, t(lang, "share_link", n=number, link=esc(link)))
 
@@ -97,7 +97,7 @@ async def start_shared(update: Update, context: ContextTypes.DEFAULT_TYPE, token
     """/start s_<token>: subscribe this chat to the shared query (with the usual preview)."""
     deps = get_deps(context)
     await ensure_chat(update, deps)
-    shared = await deps.store.chats.share(token)
+    shared = await deps.store.pending.share(token)
     if shared is None:
         await reply(update, t(lang_of(update), "share_unknown"))
         return

@@ -31,7 +31,8 @@ from tenderbot.errors import QueryError
 from tenderbot.matching.query import parse_query
 from tenderbot.models import Subscription
 from tenderbot.notify.render import esc
-from tenderbot.store.chats import NewSubscription, PendingAction
+from tenderbot.store.chats import NewSubscription
+from tenderbot.store.pending import PendingAction
 
 FORMAT = "tenderbot-subscriptions"
 VERSION = 1
@@ -205,8 +206,8 @@ async def _import_document(update: Update, context: ContextTypes.DEFAULT_TYPE, d
         ],
         "remove": [s.id for s in change.removed],
     }
-    await deps.store.chats.drop_pending_kinds(chat.id, (KIND,))
-    await deps.store.chats.put_pending(PendingAction(token, chat.id, KIND, payload, deps.clock()))
+    await deps.store.pending.drop_kinds(chat.id, (KIND,))
+    await deps.store.pending.put(PendingAction(token, chat.id, KIND, payload, deps.clock()))
     lines = [f"\n➕ <code>{shown(a.query, 150)}</code>" for a in change.added[:_SHOWN]]
     lines += [f"\n➖ <code>{shown(s.query, 150)}</code>" for s in change.removed[:_SHOWN]]
     text = t(
@@ -233,7 +234,7 @@ async def on_import_button(update: Update, context: ContextTypes.DEFAULT_TYPE, p
         return
     if not await may_change(update, context):
         return
-    await deps.store.chats.drop_pending(action.token)
+    await deps.store.pending.drop(action.token)
     await query.answer()
     if parts[2] != "y":
         await edit(update, t(lang, "cancelled"))

@@ -37,7 +37,7 @@ from tenderbot.matching.vocab import (
     PROVINCE_ORDER,
 )
 from tenderbot.notify.render import esc
-from tenderbot.store.chats import PendingAction
+from tenderbot.store.pending import PendingAction
 
 KIND = "wizard"
 STEPS = ("words", "exclude", "categories", "regions", "budget", "types", "review")
@@ -125,11 +125,11 @@ async def start_wizard(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         return
     chat = await ensure_chat(update, deps)
     assert chat is not None
-    await deps.store.chats.drop_pending_kinds(chat.id, (KIND,))
+    await deps.store.pending.drop_kinds(chat.id, (KIND,))
     token = new_token()
     payload = fresh_payload()
     text, rows = panel(token, payload, lang_of(update))
-    await deps.store.chats.put_pending(PendingAction(token, chat.id, KIND, payload, deps.clock()))
+    await deps.store.pending.put(PendingAction(token, chat.id, KIND, payload, deps.clock()))
     await reply(update, text, rows)
 
 
@@ -160,7 +160,7 @@ async def on_wizard_button(update: Update, context: ContextTypes.DEFAULT_TYPE, p
     payload = dict(action.payload)
     step = STEPS[int(payload["step"])]
     if op == "x":
-        await deps.store.chats.drop_pending(token)
+        await deps.store.pending.drop(token)
         await query.answer()
         await edit(update, t(lang, "cancelled"))
         return
@@ -168,7 +168,7 @@ async def on_wizard_button(update: Update, context: ContextTypes.DEFAULT_TYPE, p
         saved = await save_query(update, context, compose(payload), checked=True)
         if saved is None:
             return
-        await deps.store.chats.drop_pending(token)
+        await deps.store.pending.drop(token)
         await query.answer()
         await edit(update, saved[1])
         return
@@ -187,7 +187,7 @@ async def on_wizard_button(update: Update, context: ContextTypes.DEFAULT_TYPE, p
     else:
         await query.answer(t(lang, "stale_button"), show_alert=True)
         return
-    await deps.store.chats.update_pending(token, payload)
+    await deps.store.pending.update(token, payload)
     await query.answer()
     text, rows = panel(token, payload, lang)
     await edit(update, text, rows)
@@ -213,7 +213,7 @@ async def on_wizard_text(update: Update, context: ContextTypes.DEFAULT_TYPE, act
         error = esc(str(exc))
     else:
         payload = dict(trial, step=int(payload["step"]) + 1)
-        await deps.store.chats.update_pending(action.token, payload)
+        await deps.store.pending.update(action.token, payload)
     text, rows = panel(action.token, payload, lang, error)
     await reply(update, text, rows)
 

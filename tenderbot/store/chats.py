@@ -1,4 +1,4 @@
-"""Chats, their settings, subscriptions, followed and hidden projects, shares and pending actions."""
+"""Chats, their settings, subscriptions, followed and hidden projects."""
 
 from __future__ import annotations
 
@@ -17,8 +17,6 @@ from tenderbot.store.tables import (
     follows,
     hidden_notices,
     new_id,
-    pending_actions,
-    shares,
     subscriptions,
 )
 
@@ -47,17 +45,6 @@ class ChatRecord:
 
 
 _CHAT_FIELDS = tuple(f.name for f in fields(ChatRecord))
-
-
-@dataclass(frozen=True, slots=True)
-class PendingAction:
-    """A multi-step chat interaction (guided /sub, edit, import confirmation) that survives restarts."""
-
-    token: str
-    chat_id: int
-    kind: str
-    payload: dict[str, Any]
-    created_at: datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -345,9 +332,7 @@ class ChatRepo:
         async with self._engine.begin() as conn:
             if remove_ids:
                 await conn.execute(
-                    delete(subscriptions).where(
-                        subscriptions.c.chat_id == chat_id, subscriptions.c.id.in_(remove_ids)
-                    )
+                    delete(subscriptions).where(subscriptions.c.chat_id == chat_id, subscriptions.c.id.in_(remove_ids))
                 )
             for item in add:
                 result = await conn.execute(
@@ -372,76 +357,3 @@ class ChatRepo:
                     )
                 )
         return created
-
-    # --- shares (deep links) -------------------------------------------------------------------------
-
-    async def create_share(self, token: str, query: str, created_by: int, now: datetime) -> None:
-        """Remember a shared query under a deep-link token."""
-        async with self._engine.begin() as conn:
-            await conn.execute(shares.insert().values(token=token, query=query, created_by=created_by, created_at=now))
-
-    async def share(self, token: str) -> str | None:
-        """The query shared under a token, or None."""
-        async with self._engine.connect() as conn:
-            return (await conn.execute(select(shares.c.query).where(shares.c.token == token))).scalar()
-
-    # --- pending actions -------------------------------------------------------------------------------
-
-    async def put_pending(self, action: PendingAction) -> None:
-        """Create or overwrite a pending action."""
-        async with self._engine.begin() as conn:
-            await conn.execute(delete(pending_actions).where(pending_actions.c.token == action.token))
-            await conn.execute(
-                pending_actions.insert().values(
-                    token=action.token,
-                    chat_id=action.chat_id,
-                    kind=action.kind,
-                    payload=action.payload,
-                    created_at=action.created_at,
-                )
-            )
-
-    async def pending(self, token: str) -> PendingAction | None:
-        """One pending action by token."""
-        async with self._engine.connect() as conn:
-            row = (
-                await conn.execute(select(pending_actions).where(pending_actions.c.token == token))
-            ).one_or_none()
-        return None if row is None else _pending(row)
-
-    async def latest_pending(self, chat_id: int, kinds: tuple[str, ...]) -> PendingAction | None:
-        """The newest pending action of some kinds in a chat (the one a typed reply is meant for)."""
-        query = (
-            select(pending_actions)
-            .where(pending_actions.c.chat_id == chat_id, pending_actions.c.kind.in_(kinds))
-            .order_by(pending_actions.c.created_at.desc())
-            .limit(1)
-        )
-        async with self._engine.connect() as conn:
-            row = (await conn.execute(query)).one_or_none()
-        return None if row is None else _pending(row)
-
-    async def update_pending(self, token: str, payload: dict[str, Any]) -> None:
-        """Replace a pending action's payload."""
-        async with self._engine.begin() as conn:
-            await conn.execute(
-                pending_actions.update().where(pending_actions.c.token == token).values(payload=payload)
-            )
-
-    async def drop_pending(self, token: str) -> None:
-        """Forget a pending action (done, cancelled or expired)."""
-        async with self._engine.begin() as conn:
-            await conn.execute(delete(pending_actions).where(pending_actions.c.token == token))
-
-    async def drop_pending_kinds(self, chat_id: int, kinds: tuple[str, ...]) -> None:
-        """Forget a chat's pending actions of some kinds (a new one replaces them)."""
-        async with self._engine.begin() as conn:
-            await conn.execute(
-                delete(pending_actions).where(pending_actions.c.chat_id == chat_id, pending_actions.c.kind.in_(kinds))
-            )
-
-
-def _pending(row: Row[Any]) -> PendingAction:
-    return PendingAction(
-        token=row.token, chat_id=int(row.chat_id), kind=row.kind, payload=dict(row.payload), created_at=row.created_at
-    )

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from tenderbot.store.chats import ChatRepo
 from tenderbot.store.notices import NoticeRepo
 from tenderbot.store.outbox import OutboxRepo
+from tenderbot.store.pending import PendingRepo
 from tenderbot.store.sources import SourceStateRepo
 
 
@@ -21,8 +22,16 @@ class Store:
     chats: ChatRepo
     outbox: OutboxRepo
     sources: SourceStateRepo
+    pending: PendingRepo
 
     @classmethod
     def over(cls, engine: AsyncEngine) -> Store:
         """Build the repositories over an engine."""
-        return cls(engine, NoticeRepo(engine), ChatRepo(engine), OutboxRepo(engine), SourceStateRepo(engine))
+        return cls(
+            engine,
+            NoticeRepo(engine),
+            ChatRepo(engine),
+            OutboxRepo(engine),
+            SourceStateRepo(engine),
+            PendingRepo(engine),
+        )

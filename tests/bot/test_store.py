@@ -4,31 +4,36 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from tenderbot.store.chats import NewSubscription, PendingAction
+from tenderbot.store.chats import NewSubscription
 from tenderbot.store.outbox import OutboxItem
+from tenderbot.store.pending import PendingAction
 from tenderbot.store.repos import Store
 from tests.bot.conftest import NOW, tender
 
 
 async def test_shares_and_pending_actions(store: Store) -> None:
-    chats = store.chats
-    await chats.ensure(1, NOW)
-    await chats.create_share("tok", "液相色谱", 1, NOW)
-    assert await chats.share("tok") == "液相色谱" and await chats.share("nope") is None
+    await store.chats.ensure(1, NOW)
+    pending = store.pending
+    await pending.create_share("tok", "液相色谱", 1, NOW)
+    assert await pending.share("tok") == "液相色谱" and await pending.share("nope") is None
     first = PendingAction("a", 1, "wizard", {"step": 0, "regions": ["江苏"]}, NOW)
     second = PendingAction("b", 1, "edit", {"sub_id": 3}, NOW + timedelta(minutes=1))
-    await chats.put_pending(first)
-    await chats.put_pending(second)
-    assert await chats.pending("a") == first
-    latest = await chats.latest_pending(1, ("wizard", "edit"))
+    await pending.put(first)
+    await pending.put(second)
+    assert await pending.get("a") == first
+    latest = await pending.latest(1, ("wizard", "edit"))
     assert latest is not None and latest.token == "b"
-    await chats.update_pending("a", {"step": 2})
-    updated = await chats.pending("a")
+    await pending.update("a", {"step": 2})
+    updated = await pending.get("a")
     assert updated is not None and updated.payload == {"step": 2}
-    await chats.drop_pending_kinds(1, ("edit",))
-    assert await chats.pending("b") is None
-    await chats.drop_pending("a")
-    assert await chats.latest_pending(1, ("wizard", "edit")) is None
+    await pending.drop_kinds(1, ("edit",))
+    assert await pending.get("b") is None
+    await pending.drop("a")
+    assert await pending.latest(1, ("wizard", "edit")) is None
+    await pending.put(first)
+    assert await pending.purge(NOW) == 0
+    assert await pending.purge(NOW + timedelta(seconds=1)) == 1
+    assert await pending.get("a") is None
 
 
 async def test_replace_subscriptions_and_alert_bookkeeping(store: Store) -> None:
@@ -36,9 +41,7 @@ async def test_replace_subscriptions_and_alert_bookkeeping(store: Store) -> None
     await chats.ensure(1, NOW)
     keep = await chats.add_subscription(1, "彩超", NOW)
     drop = await chats.add_subscription(1, "CT", NOW)
-    created = await chats.replace_subscriptions(
-        1, [NewSubscription("质谱", "ms", False, ("某医院",))], [drop.id], NOW
-    )
+    created = await chats.replace_subscriptions(1, [NewSubscription("质谱", "ms", False, ("某医院",))], [drop.id], NOW)
     subs = await chats.subscriptions(1)
     assert [(s.query, s.active, s.excluded_buyers) for s in subs] == [("彩超", True, ()), ("质谱", False, ("某医院",))]
     assert created[0].id == subs[1].id and subs[0].id == keep.id
