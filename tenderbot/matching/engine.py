@@ -2,8 +2,10 @@
 
 Every keyword of every subscription (terms, plus taxonomy synonyms of ``~`` terms) lives in one
 automaton (see automata.py for cheap incremental updates); a notice is scanned once. Subscriptions
-are filed under (keyword, province, notice type), so the candidates of a notice are those with a hit
-keyword *and* the right region and type; only their remaining conditions are evaluated in Python.
+are filed under (keyword, province, notice type, category), so what a notice gathers already has a
+hit keyword and the right region, type and category. Exclusions are removed with set operations.
+"Plain" subscriptions (no budget, no required terms) are filed with a prebuilt MatchResult and need
+no Python per match; only the others, and plain ones hit by two keywords, are evaluated one by one.
 """
 
 from __future__ import annotations
