@@ -29,6 +29,10 @@ class SendLimiter:
         self._next_chat: dict[int, float] = {}
         self._group_sends: dict[int, deque[float]] = {}
         self._paused_until = 0.0
+        # Sends actually released in the last second. Slots are booked ahead, but a busy event loop can
+        # wake several late sleepers at once; this window keeps even that burst under the overall limit.
+        self._released: deque[float] = deque()
+        self._per_window = max(1, int(overall_per_second))
 
     def pause(self, seconds: float) -> None:
         """Hold every send for a while (after a 429: Telegram's flood wait is per bot)."""
@@ -43,7 +47,8 @@ class SendLimiter:
             while window and window[0] <= at - 60.0:
                 window.popleft()
             if len(window) >= self._group_per_minute:
-                at = max(at, window[len(window) - self._group_per_minute] + 60.0)
+                # A hair past the minute: a window edge that lands exactly on a float is counted either way.
+                at = max(at, window[len(window) - self._group_per_minute] + 60.05)
             window.append(at)
         self._next_overall = at + self._interval
         self._next_chat[chat_id] = at + self._per_chat
@@ -60,6 +65,14 @@ class SendLimiter:
         # A 429 may have paused everyone while we waited.
         while self._paused_until > self._clock():
             await self._sleep(self._paused_until - self._clock())
+        while True:
+            now = self._clock()
+            while self._released and self._released[0] <= now - 1.0:
+                self._released.popleft()
+            if len(self._released) < self._per_window:
+                self._released.append(now)
+                return
+            await self._sleep(self._released[0] + 1.0 - now)
 
 
 class RobotWindow:
