@@ -36,22 +36,32 @@ class DigestService:
         """Schedule new digest chats, then queue every digest that is due; returns digests queued."""
         now = self._clock()
         for chat in await self._repo.digest_chats(unscheduled_only=True):
-            first = next_digest_at(chat.digest_time, ZoneInfo(chat.timezone), now)
+            try:
+                first = next_digest_at(chat.digest_time, ZoneInfo(chat.timezone), now)
+            except (ValueError, KeyError) as exc:  # a hand-edited time or zone must not stop everyone's digest
+                log.warning("chat %d: cannot schedule its digest (%s)", chat.id, exc)
+                continue
             await self._repo.advance_digest(chat.id, None, first)
         queued = 0
         for chat in await self._repo.digest_chats(due_at=now):
-            assert chat.next_digest_at is not None
-            following = next_digest_at(chat.digest_time, ZoneInfo(chat.timezone), now)
-            # The atomic move is the claim: of several processes, exactly one gets to send this digest.
-            if not await self._repo.advance_digest(chat.id, chat.next_digest_at, following):
-                continue
-            if now - chat.next_digest_at > LATE_LIMIT:
-                log.info("chat %d: digest due %s skipped (too late)", chat.id, chat.next_digest_at)
-                continue
-            since = chat.next_digest_at - timedelta(days=1)
-            if await self.queue(chat.id, since=since, now=now, key=f"{chat.next_digest_at:%Y%m%dT%H%M}"):
-                queued += 1
+            try:
+                queued += await self._due(chat, now)
+            except Exception:
+                log.exception("chat %d: digest failed; the next one is scheduled", chat.id)
         return queued
+
+    async def _due(self, chat: DigestChat, now: datetime) -> int:
+        """Claim one due digest by moving its schedule on, then build and queue it; 1 when queued."""
+        assert chat.next_digest_at is not None
+        following = next_digest_at(chat.digest_time, ZoneInfo(chat.timezone), now)
+        # The atomic move is the claim: of several processes, exactly one gets to send this digest.
+        if not await self._repo.advance_digest(chat.id, chat.next_digest_at, following):
+            return 0
+        if now - chat.next_digest_at > LATE_LIMIT:
+            log.info("chat %d: digest due %s skipped (too late)", chat.id, chat.next_digest_at)
+            return 0
+        since = chat.next_digest_at - timedelta(days=1)
+        return 1 if await self.queue(chat.id, since=since, now=now, key=f"{chat.next_digest_at:%Y%m%dT%H%M}") else 0
 
     async def queue(self, chat_id: int, *, since: datetime, now: datetime, key: str, force: bool = False) -> int:
         """Build one chat's digest and queue its parts; returns parts queued (0: empty or already queued)."""

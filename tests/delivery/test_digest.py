@@ -144,3 +144,16 @@ async def test_digest_command_dry_run_prints_and_now_sends(store: Store) -> None
 
 async def _nothing() -> int:
     return 0
+
+
+async def test_a_broken_chat_setting_does_not_stop_other_digests(store: Store) -> None:
+    clock = FakeClock(datetime(2026, 3, 7, 11, 30, tzinfo=UTC))
+    await _new_york_chat(store, clock)
+    await store.chats.ensure(66, clock.now())
+    await store.chats.update(66, timezone="Mars/Olympus", digest_time="07:00", digest_always=True)
+    await store.chats.update(CHAT, digest_always=True)
+    service = DigestService(store, SubscriptionIndex(store.chats), clock=clock.now)
+    await service.tick()
+    clock.advance(3600)
+    assert await service.tick() == 1
+    assert len(await store.outbox.for_chat(CHAT)) == 1 and await store.outbox.for_chat(66) == []
