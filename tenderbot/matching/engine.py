@@ -25,10 +25,18 @@ __all__ = ["MatchResult", "Matcher", "SynonymSource", "is_whole_token", "notice_
 
 SynonymSource = Callable[[str], Iterable[str]]
 
-# Postings are keyed by (keyword, province, notice type value, category value); None stands for
-# "no such filter", and the empty keyword (never a real one) holds the subscriptions without terms.
-# Plain strings, not enum members, so the garbage collector can untrack the many key tuples.
-_Key = tuple[str, str | None, str | None, str | None]
+# Subscriptions are filed by keyword, then by place: (province, notice type value, category value).
+# None stands for "no such filter", and the empty keyword (never a real one) holds the subscriptions
+# without terms. Plain strings, not enum members, so the garbage collector can untrack the tuples.
+_Place = tuple[str | None, str | None, str | None]
+
+
+@dataclass(slots=True)
+class _Posting:
+    """The subscriptions filed under one keyword and place: plain ones with their result, others."""
+
+    plain: dict[int, MatchResult]
+    others: set[int]
 _NO_TERMS = ""
 _T = TypeVar("_T")
 
@@ -85,13 +93,13 @@ class _Compiled:
         """Every keyword this subscription needs the automaton to find."""
         return self.any_keywords.union(*self.all_groups, self.none_keywords)
 
-    def posting_keys(self) -> list[_Key]:
+    def posting_keys(self) -> list[tuple[str, _Place]]:
         """Where it is filed: every index keyword × allowed province × allowed type × allowed category."""
         provinces: Iterable[str | None] = self.regions or (None,)
         types: Iterable[str | None] = [kind.value for kind in self.types] or (None,)
         categories: Iterable[str | None] = [category.value for category in self.categories] or (None,)
         return [
-            (word, province, kind, category)
+            (word, (province, kind, category))
             for word in self.index_keywords
             for province in provinces
             for kind in types
@@ -138,8 +146,9 @@ class Matcher:
         self._subscriptions: dict[int, _Compiled] = {}
         # Plain subscriptions (see _Compiled.plain) with their result for that one keyword, built once,
         # so most matches are gathered by dict.update in C; the others are evaluated per notice.
-        self._plain: dict[_Key, dict[int, MatchResult]] = {}
-        self._postings: dict[_Key, set[int]] = {}
+        # keyword → (province, type, category) → posting; the place tuples of a notice are built
+        # once per notice and reused for every hit keyword.
+        self._filed: dict[str, dict[_Place, _Posting]] = {}
         self._excluders: dict[str, set[int]] = {}
         self._last_results: dict[int, MatchResult] = {}
         self._scanner = KeywordScanner()
@@ -156,14 +165,13 @@ class Matcher:
         self._subscriptions[subscription_id] = compiled
         if compiled.plain:
             results: dict[str, MatchResult] = {}
-            for key in compiled.posting_keys():
-                word = key[0]
+            for word, place in compiled.posting_keys():
                 if word not in results:
                     results[word] = MatchResult(subscription_id, (word,) if word else ())
-                self._plain.setdefault(key, {})[subscription_id] = results[word]
+                self._posting(word, place).plain[subscription_id] = results[word]
         else:
-            for key in compiled.posting_keys():
-                self._postings.setdefault(key, set()).add(subscription_id)
+            for word, place in compiled.posting_keys():
+                self._posting(word, place).others.add(subscription_id)
         for keyword in compiled.none_keywords:
             self._excluders.setdefault(keyword, set()).add(subscription_id)
         for keyword in compiled.keywords:
@@ -174,16 +182,28 @@ class Matcher:
         compiled = self._subscriptions.pop(subscription_id, None)
         if compiled is None:
             return
-        for key in compiled.posting_keys():
-            if compiled.plain:
-                _discard_result(self._plain, key, subscription_id)
-            else:
-                _discard(self._postings, key, subscription_id)
+        for word, place in compiled.posting_keys():
+            places = self._filed[word]
+            posting = places[place]
+            posting.plain.pop(subscription_id, None)
+            posting.others.discard(subscription_id)
+            if not posting.plain and not posting.others:
+                del places[place]
+                if not places:
+                    del self._filed[word]
         for keyword in compiled.none_keywords:
             _discard(self._excluders, keyword, subscription_id)
         self._last_results.pop(subscription_id, None)
         for keyword in compiled.keywords:
             self._scanner.release(keyword)
+
+    def _posting(self, word: str, place: _Place) -> _Posting:
+        """The posting for a keyword and place, created when missing."""
+        places = self._filed.setdefault(word, {})
+        posting = places.get(place)
+        if posting is None:
+            posting = places[place] = _Posting({}, set())
+        return posting
 
     def compile(self) -> None:
         """Bring the automata up to date now (``match`` does this lazily)."""
@@ -206,16 +226,16 @@ class Matcher:
         repeated: set[int] = set()
         candidates: set[int] = set()
         for keyword in (_NO_TERMS, *hits):
+            filed = self._filed.get(keyword)
+            if filed is None:
+                continue
             keyword_ids: set[int] = set()
-            for place, kind, category in places:
-                key = (keyword, place, kind, category)
-                ready = self._plain.get(key)
-                if ready is not None:
-                    found.update(ready)
-                    keyword_ids.update(ready)
-                posting = self._postings.get(key)
+            for place in places:
+                posting = filed.get(place)
                 if posting is not None:
-                    candidates |= posting
+                    found.update(posting.plain)
+                    keyword_ids.update(posting.plain)
+                    candidates |= posting.others
             if keyword_ids:
                 repeated |= seen & keyword_ids
                 seen |= keyword_ids
@@ -312,9 +332,3 @@ def _discard(index: dict[_T, set[int]], key: _T, subscription_id: int) -> None:
         del index[key]
 
 
-def _discard_result(index: dict[_Key, dict[int, MatchResult]], key: _Key, subscription_id: int) -> None:
-    """Remove a prebuilt result from one plain posting, dropping the posting when it empties."""
-    posting = index[key]
-    posting.pop(subscription_id, None)
-    if not posting:
-        del index[key]
