@@ -8,6 +8,7 @@ stored folded (Simplified, half-width, lower case) so they compare directly with
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -46,6 +47,8 @@ _SIGNS = "+-!"
 _PREFIX_CHARS = "+-!~"
 # Outside quotes these separate nothing: “液相色谱,质谱” is almost always meant as two words.
 _TERM_SEPARATORS = ",、;"
+_TERM_SEPARATOR_SET = frozenset(_TERM_SEPARATORS)
+_NON_SPACE = re.compile(r"\S+")  # \s is str.isspace() for str patterns
 _VALUE_SEPARATORS = ",、;|/"
 _FILTER_HELP = "可用的筛选条件：预算: 地区: 类型: 类别:"
 
@@ -177,7 +180,7 @@ def _tokens(text: str) -> Iterator[_Token]:
                     f"如 {opening}液相 色谱{closing}"
                 )
             body = text[index + 1 : end]
-            if any(char in _QUOTE_CHARS for char in body):
+            if not _QUOTE_CHARS.isdisjoint(body):
                 raise QueryError(f"短语 {opening}{body}{closing} 里又有引号；短语里不能再用引号，请去掉内层引号")
             index = end + 1
             if index < length and not text[index].isspace():
@@ -188,9 +191,8 @@ def _tokens(text: str) -> Iterator[_Token]:
                 )
             yield _Token(prefix, body, quoted=True)
         else:
-            end = index
-            while end < length and not text[end].isspace():
-                end += 1
+            found = _NON_SPACE.match(text, index)
+            end = found.end() if found is not None else index
             yield _Token(prefix, text[index:end], quoted=False)
             index = end
 
@@ -241,9 +243,9 @@ class _Builder:
             )
         written = token.prefix + (f'"{token.body}"' if token.quoted else token.body)
         if not token.quoted:
-            if any(char in _QUOTE_CHARS for char in token.body):
+            if not _QUOTE_CHARS.isdisjoint(token.body):
                 raise QueryError(f"“{written}”中的引号不成对：引号要放在整个短语两边，如 \"液相 色谱\"")
-            if any(char in _TERM_SEPARATORS for char in token.body):
+            if not _TERM_SEPARATOR_SET.isdisjoint(token.body):
                 fixed = token.body
                 for separator in _TERM_SEPARATORS:
                     fixed = fixed.replace(separator, " ")
@@ -252,7 +254,7 @@ class _Builder:
         if not text:
             hint = f"请在“{token.prefix}”后面写上词" if token.prefix else "请去掉空引号"
             raise QueryError(f"“{written}”里没有词：{hint}")
-        if any(char in _QUOTE_CHARS for char in text):
+        if not _QUOTE_CHARS.isdisjoint(text):
             raise QueryError(f"“{written}”里不能有引号，请去掉它们")
         if len(text) > MAX_TERM_LENGTH:
             raise QueryError(
