@@ -9,9 +9,26 @@ from tenderbot.bot.common import ensure_chat, get_deps, lang_of, may_change, new
 from tenderbot.bot.listing import set_active
 from tenderbot.bot.subscribe import save_query
 from tenderbot.bot.texts import t
+from tenderbot.models import Subscription
 from tenderbot.notify.render import esc
 
 SHARE_PREFIX = "s_"
+
+
+async def _numbered(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, chat_id: int, usage: str
+) -> tuple[int, Subscription] | None:
+    """The subscription numbered in the first argument (as in /list), or None after saying what to write."""
+    lang = lang_of(update)
+    subscriptions = await get_deps(context).store.chats.subscriptions(chat_id)
+    if not subscriptions:
+        await reply(update, t(lang, "no_subs"))
+        return None
+    number = parse_number((context.args or [""])[0], len(subscriptions))
+    if number is None:
+        await reply(update, t(lang, usage, count=len(subscriptions)))
+        return None
+    return number, subscriptions[number - 1]
 
 
 async def unsub_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -21,15 +38,10 @@ async def unsub_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     if chat is None or not await may_change(update, context):
         return
     lang = lang_of(update)
-    subscriptions = await deps.store.chats.subscriptions(chat.id)
-    if not subscriptions:
-        await reply(update, t(lang, "no_subs"))
+    picked = await _numbered(update, context, chat.id, "unsub_usage")
+    if picked is None:
         return
-    number = parse_number((context.args or [""])[0], len(subscriptions))
-    if number is None:
-        await reply(update, t(lang, "unsub_usage", count=len(subscriptions)))
-        return
-    subscription = subscriptions[number - 1]
+    number, subscription = picked
     await deps.store.chats.delete_subscription(chat.id, subscription.id)
     deps.index.drop(subscription.id)
     await reply(update, t(lang, "deleted", n=number, query=shown(subscription.query)))
@@ -78,17 +90,13 @@ async def share_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     if chat is None:
         return
     lang = lang_of(update)
-    subscriptions = await deps.store.chats.subscriptions(chat.id)
-    if not subscriptions:
-        await reply(update, t(lang, "no_subs"))
+    picked = await _numbered(update, context, chat.id, "share_usage")
+    if picked is None:
         return
-    number = parse_number((context.args or [""])[0], len(subscriptions))
-    if number is None:
-        await reply(update, t(lang, "share_usage", count=len(subscriptions)))
-        return
+    number, subscription = picked
     token = new_token()
     creator = user.id if user is not None else chat.id
-    await deps.store.pending.create_share(token, subscriptions[number - 1].query, creator, deps.clock())
+    await deps.store.pending.create_share(token, subscription.query, creator, deps.clock())
     link = f"https://t.me/{context.bot.username}?start={SHARE_PREFIX}{token}"
     await reply(update, t(lang, "share_link", n=number, link=esc(link)))
 
