@@ -8,68 +8,18 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tenderbot.errors import ParseError  # noqa: E402
-from tenderbot.extract import extract_notice, notice_to_dict  # noqa: E402
-
-DEFAULT_CORPUS = ROOT / "tests" / "fixtures" / "corpus"
-EXTENSIONS = (".html", ".htm", ".txt", ".json")
-
-
-def _get(path: str) -> Callable[[dict[str, Any]], Any]:
-    """A getter for a dotted path (``buyer.name``) that tolerates nulls."""
-
-    def getter(record: dict[str, Any]) -> Any:
-        value: Any = record
-        for part in path.split("."):
-            if not isinstance(value, dict):
-                return None
-            value = value.get(part)
-        if path == "categories" and isinstance(value, list):
-            return sorted(value)
-        return value
-
-    return getter
-
+from tests.corpus_support import CORPUS as DEFAULT_CORPUS  # noqa: E402
+from tests.corpus_support import documents, extract_record, field, load_expected  # noqa: E402
 
 HEADLINE_FIELDS = ("title", "notice_type", "procurement_method", "project_code", "buyer.name", "budget",
                    "tender_deadline", "region.province", "categories")
 OTHER_FIELDS = ("max_price", "opening_time", "published_at", "agency.name", "region.city", "award", "lots",
                 "original_project_code", "buyer", "agency")
-
-
-def documents(corpus: Path) -> list[tuple[Path, Path]]:
-    """(document, expected) pairs of the corpus folder, sorted by name."""
-    pairs = []
-    for expected in sorted(corpus.glob("*.expected.json")):
-        stem = expected.name[: -len(".expected.json")]
-        for extension in EXTENSIONS:
-            candidate = corpus / f"{stem}{extension}"
-            if candidate.exists():
-                pairs.append((candidate, expected))
-                break
-    return pairs
-
-
-def load_expected(path: Path) -> dict[str, Any]:
-    """The expected record without annotation notes (keys starting with '_')."""
-    data = json.loads(path.read_text(encoding="utf-8"))
-    return {key: value for key, value in data.items() if not key.startswith("_")}
-
-
-def extract(document: Path, expected: dict[str, Any]) -> dict[str, Any]:
-    """The engine's output for one corpus document (url from the expected record when given)."""
-    try:
-        notice = extract_notice(document.read_bytes(), url=str(expected.get("url") or ""))
-    except ParseError as exc:
-        return {"error": str(exc)}
-    return notice_to_dict(notice)
 
 
 def measure(corpus: Path, fields: tuple[str, ...]) -> tuple[dict[str, tuple[int, int]], list[str]]:
@@ -78,11 +28,11 @@ def measure(corpus: Path, fields: tuple[str, ...]) -> tuple[dict[str, tuple[int,
     misses: list[str] = []
     for document, expected_path in documents(corpus):
         expected = load_expected(expected_path)
-        actual = extract(document, expected)
+        actual = extract_record(document, expected)
         for name in fields:
             if name.split(".")[0] not in expected:
                 continue
-            want, got = _get(name)(expected), _get(name)(actual)
+            want, got = field(expected, name), field(actual, name)
             hits, total = scores[name]
             if want == got:
                 scores[name] = (hits + 1, total + 1)

@@ -8,16 +8,13 @@ Documents listed in ``MUST_PASS.txt`` must match their expected record exactly (
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tenderbot.errors import ParseError
-from tenderbot.extract import extract_notice, notice_to_dict
+from tests.corpus_support import CORPUS, documents, extract_record, load_expected
+from tests.corpus_support import field as get_field
 
-CORPUS = Path(__file__).resolve().parents[1] / "fixtures" / "corpus"
-EXTENSIONS = (".html", ".htm", ".txt", ".json")
 NOT_COMPARED = frozenset({"category_terms"})
 # Floors set from measured accuracy (bench/accuracy.py) a few points below, so a regression fails.
 THRESHOLDS = {
@@ -33,43 +30,8 @@ THRESHOLDS = {
 }
 
 
-def _pairs() -> list[tuple[Path, Path]]:
-    """(document, expected) pairs of the corpus."""
-    pairs = []
-    for expected in sorted(CORPUS.glob("*.expected.json")):
-        stem = expected.name[: -len(".expected.json")]
-        for extension in EXTENSIONS:
-            document = CORPUS / f"{stem}{extension}"
-            if document.exists():
-                pairs.append((document, expected))
-                break
-    return pairs
-
-
-PAIRS = _pairs()
+PAIRS = documents()
 pytestmark = pytest.mark.skipif(not PAIRS, reason="tests/fixtures/corpus holds no annotated documents yet")
-
-
-def _expected(path: Path) -> dict[str, Any]:
-    """The expected record without annotation notes."""
-    data = json.loads(path.read_text(encoding="utf-8"))
-    return {key: value for key, value in data.items() if not key.startswith("_")}
-
-
-def _actual(document: Path, expected: dict[str, Any]) -> dict[str, Any]:
-    """The engine's record for a document."""
-    try:
-        return notice_to_dict(extract_notice(document.read_bytes(), url=str(expected.get("url") or "")))
-    except ParseError as exc:
-        return {"error": str(exc)}
-
-
-def _get(record: dict[str, Any], path: str) -> Any:
-    """A dotted field (``buyer.name``); categories compared as a set."""
-    value: Any = record
-    for part in path.split("."):
-        value = value.get(part) if isinstance(value, dict) else None
-    return sorted(value) if path == "categories" and isinstance(value, list) else value
 
 
 @pytest.fixture(scope="module")
@@ -77,14 +39,14 @@ def results() -> list[tuple[str, dict[str, Any], dict[str, Any]]]:
     """(name, expected, actual) for every corpus document."""
     out = []
     for document, expected_path in PAIRS:
-        expected = _expected(expected_path)
-        out.append((document.name, expected, _actual(document, expected)))
+        expected = load_expected(expected_path)
+        out.append((document.name, expected, extract_record(document, expected)))
     return out
 
 
 @pytest.mark.parametrize("field", sorted(THRESHOLDS))
 def test_field_accuracy_floor(results: list[tuple[str, dict[str, Any], dict[str, Any]]], field: str) -> None:
-    scored = [(name, _get(want, field), _get(got, field)) for name, want, got in results
+    scored = [(name, get_field(want, field), get_field(got, field)) for name, want, got in results
               if field.split(".")[0] in want]
     assert scored, f"no document annotates {field}"
     misses = [f"{name}: expected {want!r} got {got!r}" for name, want, got in scored if want != got]
@@ -107,8 +69,8 @@ def test_must_pass_documents_match_exactly(name: str) -> None:
     document = CORPUS / name
     assert document.exists(), f"MUST_PASS.txt lists {name}, which is not in the corpus"
     stem = name.rsplit(".", 1)[0]
-    expected = _expected(CORPUS / f"{stem}.expected.json")
-    actual = _actual(document, expected)
+    expected = load_expected(CORPUS / f"{stem}.expected.json")
+    actual = extract_record(document, expected)
     differences = {key: (want, actual.get(key)) for key, want in expected.items()
                    if key not in NOT_COMPARED and actual.get(key) != want}
     assert not differences, json.dumps(differences, ensure_ascii=False, indent=1)

@@ -1,0 +1,48 @@
+"""The annotated corpus (tests/fixtures/corpus), shared by its test and by bench/accuracy.py."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from tenderbot.errors import ParseError
+from tenderbot.extract import extract_notice, notice_to_dict
+
+CORPUS = Path(__file__).resolve().parent / "fixtures" / "corpus"
+EXTENSIONS = (".html", ".htm", ".txt", ".json")
+
+
+def documents(corpus: Path = CORPUS) -> list[tuple[Path, Path]]:
+    """(document, expected) pairs of a corpus folder, sorted by name."""
+    pairs = []
+    for expected in sorted(corpus.glob("*.expected.json")):
+        stem = expected.name[: -len(".expected.json")]
+        for extension in EXTENSIONS:
+            candidate = corpus / f"{stem}{extension}"
+            if candidate.exists():
+                pairs.append((candidate, expected))
+                break
+    return pairs
+
+
+def load_expected(path: Path) -> dict[str, Any]:
+    """The expected record without annotation notes (keys starting with '_')."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return {key: value for key, value in data.items() if not key.startswith("_")}
+
+
+def extract_record(document: Path, expected: dict[str, Any]) -> dict[str, Any]:
+    """The engine's record for one document (url from the expected record when given)."""
+    try:
+        return notice_to_dict(extract_notice(document.read_bytes(), url=str(expected.get("url") or "")))
+    except ParseError as exc:
+        return {"error": str(exc)}
+
+
+def field(record: dict[str, Any], path: str) -> Any:
+    """A dotted field (``buyer.name``) that tolerates nulls; categories compared as a sorted list."""
+    value: Any = record
+    for part in path.split("."):
+        value = value.get(part) if isinstance(value, dict) else None
+    return sorted(value) if path == "categories" and isinstance(value, list) else value
