@@ -20,6 +20,7 @@ from tenderbot.extract.text import normalize
 from tenderbot.models import Money, NoticeType
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "extract"
+CORPUS = FIXTURES.parent / "corpus"
 
 
 def at(*parts: int) -> datetime:
@@ -98,7 +99,7 @@ def test_header_row_table_lots_sum_when_no_total() -> None:
 
 
 def test_real_page_lots_wanyuan_header_and_total_label() -> None:
-    notice = extract_notice((FIXTURES / "medtext_lots_wanyuan_header.html").read_bytes())
+    notice = extract_notice((CORPUS / "medtext-tender-shandong-lots-wanyuan-table.html").read_bytes())
     assert [lot.budget for lot in notice.lots] == [Money(Decimal("450000")), Money(Decimal("390000"))]
     assert notice.budget == Money(Decimal("840000"))  # 预算金额:84.0 万元, not the header cell's lot value
     assert notice.tender_deadline == at(2016, 3, 23, 9, 30)
@@ -106,7 +107,7 @@ def test_real_page_lots_wanyuan_header_and_total_label() -> None:
 
 
 def test_real_page_rowspan_lots_and_project_total() -> None:
-    notice = extract_notice((FIXTURES / "medtext_lots_rowspan_project_total.html").read_bytes())
+    notice = extract_notice((CORPUS / "medtext-tender-beijing-lot-budgets-sum.html").read_bytes())
     assert [lot.number for lot in notice.lots] == ["1", "2", "3", "4"]
     # Lots 1 and 2 span several devices (rowspan rows below them): no single name.
     assert [lot.name for lot in notice.lots] == [None, None, "皮肤激光治疗仪", "牙科综合治疗台"]
@@ -182,7 +183,7 @@ def test_traditional_and_pinyin_artefacts_extract_like_simplified() -> None:
 
 
 def test_header_row_labels_read_the_cell_below() -> None:
-    notice = extract_notice((FIXTURES / "medtext_header_row_contacts.html").read_bytes())
+    notice = extract_notice((CORPUS / "medtext-tender-fujian-competitive-negotiation.html").read_bytes())
     assert notice.buyer is not None and notice.buyer.name == "福建省立医院"
     assert notice.agency is not None and notice.agency.name == "福建立勤招标代理有限公司"
     assert notice.title == "医疗专用无线滤波器采购项目"
@@ -197,7 +198,7 @@ def test_organisation_prefix_of_titles() -> None:
 
 
 def test_award_page_winner_amount_and_summary() -> None:
-    notice = extract_notice((FIXTURES / "ccgp_award_summary_table.html").read_bytes(),
+    notice = extract_notice((CORPUS / "ccgp-award-guizhou-summary-table.html").read_bytes(),
                             url="http://www.ccgp.gov.cn/cggg/dfgg/zbgg/202506/t20250627_1.htm")
     assert notice.notice_type is NoticeType.AWARD
     assert notice.award is not None
@@ -209,7 +210,7 @@ def test_award_page_winner_amount_and_summary() -> None:
 
 
 def test_prequalification_has_no_bid_deadline_but_zcy_values() -> None:
-    notice = extract_notice((FIXTURES / "zcy_prequalification_content.html").read_text(encoding="utf-8"))
+    notice = extract_notice((CORPUS / "zcy-prequal-guangxi-ppp-content.html").read_text(encoding="utf-8"))
     assert notice.notice_type is NoticeType.PREQUALIFICATION
     assert notice.budget == Money(Decimal("1608715900"))  # code-budgetPrice, in 元
     assert notice.tender_deadline is None  # 申请文件 dates are not bid deadlines (domain.md §1.3)

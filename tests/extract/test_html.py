@@ -12,6 +12,12 @@ from tenderbot.extract.detect import Kind, decode_bytes, detect
 from tenderbot.extract.html import extract_page, html_to_text
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "extract"
+CORPUS = FIXTURES.parent / "corpus"
+
+
+def read_corpus(name: str) -> str:
+    """A real page of the annotated corpus (tests/fixtures/corpus), named for its scenario."""
+    return (CORPUS / name).read_text(encoding="utf-8")
 
 
 def read(name: str) -> str:
@@ -20,7 +26,7 @@ def read(name: str) -> str:
 
 
 def test_ccgp_page_body_and_summary_table() -> None:
-    page = extract_page(read("ccgp_award_summary_table.html"))
+    page = extract_page(read_corpus("ccgp-award-guizhou-summary-table.html"))
     assert page.title is not None and page.title.endswith("中标(成交)结果公告")
     assert page.published == "2025-06-27 17:52"
     assert page.summary["行政区域"] == "贵州省"
@@ -34,7 +40,7 @@ def test_ccgp_page_body_and_summary_table() -> None:
 
 
 def test_table_rows_become_pipe_lines() -> None:
-    page = extract_page(read("ccgp_award_summary_table.html"))
+    page = extract_page(read_corpus("ccgp-award-guizhou-summary-table.html"))
     assert "序号 | 供应商名称 | 供应商地址 | 中标(成交)金额 | 评审报价" in page.text
     assert "1 | 江苏新煦光电科技有限公司 | 高邮市菱塘工业集中区 | 总价形式报价:569800.00(元) | -" in page.text
 
@@ -45,18 +51,18 @@ def test_inline_label_and_value_stay_on_one_line() -> None:
 
 
 def test_zcy_codes_and_attachments() -> None:
-    page = extract_page(read("zcy_prequalification_content.html"))
+    page = extract_page(read_corpus("zcy-prequal-guangxi-ppp-content.html"))
     assert page.codes["code-budgetPrice"] == ("1608715900",)
     assert page.codes["code-submitEndDate"][0] == "2021-12-29 11:00:00"
     assert page.codes["code-projectCode"] == ("GXZC2021-G2-005022-GXZB",)
     assert len(page.attachments) == 1 and page.attachments[0].startswith("https://zcy-gov-open-doc")
-    award = extract_page(read("ccgp_award_summary_table.html"))
+    award = extract_page(read_corpus("ccgp-award-guizhou-summary-table.html"))
     assert award.codes["code-winningSupplierName"] == ("江苏新煦光电科技有限公司",)
     assert [a.rsplit(".", 1)[-1] for a in award.attachments] == ["pdf", "zip"]
 
 
 def test_rowspan_table_keeps_rows() -> None:
-    text = extract_page(read("medtext_lots_rowspan_project_total.html")).text
+    text = extract_page(read_corpus("medtext-tender-beijing-lot-budgets-sum.html")).text
     assert "第1包 | 心电监护仪 | 15 | 239.1 | 933.7 |" in text
     assert "\n高频手术系统 | 1\n" in text
 
