@@ -9,6 +9,7 @@ import asyncio
 import logging
 import signal
 import sys
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from telegram import Bot
@@ -17,12 +18,9 @@ from telegram.request import HTTPXRequest
 from tenderbot.notify.channels import TelegramChannel
 from tenderbot.notify.ratelimit import SendLimiter
 from tenderbot.notify.sender import Sender
-from tenderbot.store.chats import ChatRepo
 from tenderbot.store.db import make_engine
-from tenderbot.store.notices import NoticeRepo
 from tenderbot.store.outbox import OutboxRepo
 from tenderbot.store.repos import Store
-from tenderbot.store.sources import SourceStateRepo
 
 TOKEN = "123456:TEST-fake-token"
 
@@ -30,13 +28,7 @@ TOKEN = "123456:TEST-fake-token"
 async def main(db_url: str, api_url: str, lease: float) -> None:
     """Send until SIGTERM (or until SIGKILL, which is the point)."""
     engine = make_engine(db_url)
-    store = Store(
-        engine,
-        NoticeRepo(engine),
-        ChatRepo(engine),
-        OutboxRepo(engine, lease=timedelta(seconds=lease)),
-        SourceStateRepo(engine),
-    )
+    store = replace(Store.over(engine), outbox=OutboxRepo(engine, lease=timedelta(seconds=lease)))
     bot = Bot(TOKEN, base_url=f"{api_url}/bot", request=HTTPXRequest(connection_pool_size=32))
     await bot.initialize()
     stop = asyncio.Event()
