@@ -21,6 +21,7 @@ DIGEST_TICK_SECONDS = 60
 REMINDER_TICK_SECONDS = 600
 HOUSEKEEPING_HOURS = 24
 RETENTION = timedelta(days=90)
+PENDING_RETENTION = timedelta(days=7)
 
 
 def schedule_jobs(
@@ -116,13 +117,15 @@ async def _tick_and_wake(what: str, tick: Callable[[], Awaitable[int]], sender: 
 
 
 async def _housekeeping(sender: Sender, clock: Callable[[], datetime]) -> None:
-    """Retention: drop sent and dead deliveries older than 90 days."""
+    """Retention: sent and dead deliveries after 90 days, confirmations nobody finished after a week."""
+    now = clock()
     try:
-        removed = await sender.store.outbox.purge_settled(clock() - RETENTION)
+        removed = await sender.store.outbox.purge_settled(now - RETENTION)
+        abandoned = await sender.store.pending.purge(now - PENDING_RETENTION)
     except Exception:
         log.exception("housekeeping crashed; tomorrow's run will try again")
         return
-    log.info("housekeeping: %d old deliveries removed", removed)
+    log.info("housekeeping: %d old deliveries and %d abandoned confirmations removed", removed, abandoned)
 
 
 async def _poll_and_wake(pipeline: Pipeline, sender: Sender, source: Source) -> None:

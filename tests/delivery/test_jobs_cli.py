@@ -12,14 +12,15 @@ from typing import Any
 import pytest
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from tenderbot.jobs import _tick_and_wake, schedule_jobs
+from tenderbot.jobs import _housekeeping, _tick_and_wake, schedule_jobs
 from tenderbot.notify.ratelimit import SendLimiter
 from tenderbot.notify.sender import Sender
 from tenderbot.pipeline import Pipeline
 from tenderbot.store.db import make_engine, upgrade
+from tenderbot.store.pending import PendingAction
 from tenderbot.store.repos import Store
 from tenderbot.subscriptions import SubscriptionIndex
-from tests.delivery.support import tender
+from tests.delivery.support import tender, text_item
 
 ROOT = Path(__file__).parents[2]
 
@@ -83,3 +84,19 @@ async def test_digest_subcommand_dry_run_in_a_real_process(tmp_path: Path) -> No
     assert "每日摘要" in out and "液相色谱仪" in out and "即将截止" in out
     missing = subprocess.run([*command[:-3], "--chat", "7", "--dry-run"], env=env, cwd=tmp_path, capture_output=True)
     assert missing.returncode == 2
+
+
+async def test_housekeeping_drops_old_settled_rows_and_abandoned_confirmations(store: Store) -> None:
+    now = datetime.now(UTC)
+    old = now - timedelta(days=120)
+    await store.chats.ensure(1, old)
+    await store.outbox.enqueue([text_item(1, "old", "x"), text_item(1, "queued", "y")], old)
+    await store.outbox.enqueue([text_item(1, "new", "z")], now)
+    for row in await store.outbox.for_chat(1):
+        if row.dedupe_key != "queued":
+            await store.outbox.mark_sent(row.id, now, 1)
+    await store.pending.put(PendingAction("t-old", 1, "sub", {}, now - timedelta(days=8)))
+    await store.pending.put(PendingAction("t-new", 1, "sub", {}, now - timedelta(hours=1)))
+    await _housekeeping(_sender(store), lambda: now)
+    assert [r.dedupe_key for r in await store.outbox.for_chat(1)] == ["queued", "new"]
+    assert await store.pending.get("t-old") is None and await store.pending.get("t-new") is not None
