@@ -6,6 +6,7 @@ import asyncio
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 
 
 class SendLimiter:
@@ -100,3 +101,8 @@ class RobotWindow:
             return 0.0
         # The oldest posts that must leave the window before ``count`` more fit.
         return max(0.001, window[count - free - 1] + 60.0 - now)
+
+
+def backoff(attempts: int) -> timedelta:
+    """Retry pacing after a transient failure: 2, 4, 8 … seconds, at most ten minutes."""
+    return timedelta(seconds=min(600, 2 ** max(1, attempts)))

@@ -13,19 +13,18 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from tenderbot.delivery.robots import RobotDelivery
 from tenderbot.delivery.split import split_html
 from tenderbot.errors import ChatGone, ChatMoved, MessageRejected, NotifyError, RetryLater
 from tenderbot.models import Money, Notice, NoticeType
 from tenderbot.notify.channels import Buttons, Channel
 from tenderbot.notify.digest import render_reminder
-from tenderbot.notify.markdown import telegram_html_to_markdown
-from tenderbot.notify.ratelimit import RobotWindow, SendLimiter
+from tenderbot.notify.ratelimit import RobotWindow, SendLimiter, backoff
 from tenderbot.notify.render import MAX_MESSAGE, render_alert, render_update, utf16_len
-from tenderbot.notify.webhooks import WebhookSender, WebhookTarget
+from tenderbot.notify.webhooks import WebhookSender
 from tenderbot.store.chats import ChatRecord
-from tenderbot.store.digests import DigestRepo
 from tenderbot.store.notices import StoredNotice
-from tenderbot.store.outbox import Delivery, OutboxItem
+from tenderbot.store.outbox import Delivery
 from tenderbot.store.repos import Store
 
 log = logging.getLogger(__name__)
@@ -110,19 +109,19 @@ class Sender:
         max_attempts: int = MAX_ATTEMPTS,
         deactivate_after: int = DEACTIVATE_AFTER,
     ) -> None:
+        self.wakeup = asyncio.Event()
         self._store = store
-        self._digests = DigestRepo(store.engine)
         self._telegram = telegram
         self._console = console
         self._limiter = limiter
         self._clock = clock
         self._concurrency = concurrency
-        self._webhooks = webhooks
-        self._robots = robots or RobotWindow()
+        self._robots = RobotDelivery(
+            store, webhooks, robots or RobotWindow(), clock=clock, max_attempts=max_attempts, wakeup=self.wakeup
+        )
         self._claim_limit = claim_limit
         self._max_attempts = max_attempts
         self._deactivate_after = deactivate_after
-        self.wakeup = asyncio.Event()
         self._notices: dict[int, StoredNotice | None] = {}
 
     @property
@@ -203,7 +202,7 @@ class Sender:
             return await self._deliver(delivery)
         except Exception as exc:
             log.exception("delivery %d: unexpected error", delivery.id)
-            until = self._clock() + _backoff(delivery.attempts)
+            until = self._clock() + backoff(delivery.attempts)
             if delivery.attempts >= self._max_attempts:
                 await self._store.outbox.mark_dead(delivery.id, f"bug: {exc!r}")
                 return None
@@ -217,7 +216,8 @@ class Sender:
             await self._store.outbox.mark_dead(delivery.id, "chat inactive")
             return None
         if delivery.kind == "webhook":
-            return await self._deliver_webhook(delivery, chat)
+            await self._robots.deliver(delivery, chat)
+            return None
         channel = self._channel(chat)
         if channel is None:
             # Console mode has no Telegram channel: keep Telegram rows for when a token is configured.
@@ -233,7 +233,7 @@ class Sender:
             await self._store.outbox.mark_dead(delivery.id, str(exc))
             return None
         if delivery.kind == "alert":
-            await self._fan_out_to_robots(delivery)
+            await self._robots.fan_out(delivery)
             if not chat.instant:
                 # A digest-only chat (/settings): its matches wait for the digest instead.
                 await self._store.outbox.mark_dead(delivery.id, "chat is digest-only")
@@ -330,72 +330,6 @@ class Sender:
         earlier = [n for n in await self._store.notices.project_notices(stored.project_id) if n.id != stored.id]
         return earlier[-1].notice if earlier else None
 
-    # ---- team robots ----------------------------------------------------------------------------
-
-    async def _fan_out_to_robots(self, delivery: Delivery) -> None:
-        """Queue the alert for the team robots its subscriptions are bound to (idempotent per robot)."""
-        if self._webhooks is None or delivery.notice_id is None:
-            return
-        bound = await self._digests.webhook_subscriptions(list(delivery.subscription_ids))
-        items = [
-            OutboxItem(
-                chat_id=delivery.chat_id,
-                kind="webhook",
-                dedupe_key=f"webhook:{sub_id}:{delivery.notice_id}",
-                notice_id=delivery.notice_id,
-                subscription_ids=(sub_id,),
-                why=delivery.why,
-            )
-            for sub_id in bound
-        ]
-        if await self._store.outbox.enqueue(items, self._clock()):
-            self.wakeup.set()
-
-    async def _deliver_webhook(self, delivery: Delivery, chat: ChatRecord) -> Hold | None:
-        """Post an alert to a team robot in its Markdown; errcode and rate limits decide what happens next."""
-        now = self._clock()
-        if self._webhooks is None:
-            until = now + timedelta(minutes=10)
-            await self._store.outbox.mark_retry(delivery.id, "no webhook sender", until, count_attempt=False)
-            return None
-        bound = await self._digests.webhook(delivery.subscription_ids[0]) if delivery.subscription_ids else None
-        stored = await self._store.notices.get(delivery.notice_id) if delivery.notice_id is not None else None
-        if bound is None or stored is None:
-            await self._store.outbox.mark_dead(delivery.id, "robot unbound or notice gone")
-            return None
-        target, _name = bound
-        html_text = render_alert(
-            stored.notice, why=delivery.why, now=now, tz=ZoneInfo(chat.timezone), language=chat.language
-        )
-        title = stored.notice.title or "招标公告"
-        markdown = telegram_html_to_markdown(html_text.split("\n", 1)[1] if "\n" in html_text else html_text)
-        wait = self._robots.reserve(target.url, len(self._webhooks.payloads(target, title, markdown)))
-        if wait > 0:
-            until = now + _secs(wait)
-            await self._store.outbox.mark_retry(delivery.id, f"{target.kind} robot busy", until, count_attempt=False)
-            return None
-        try:
-            await self._webhooks.send(target, title, markdown)
-        except NotifyError as exc:
-            await self._robot_failed(delivery, target, exc)
-            return None
-        await self._store.outbox.mark_sent(delivery.id, self._clock(), None)
-        return None
-
-    async def _robot_failed(self, delivery: Delivery, target: WebhookTarget, exc: NotifyError) -> None:
-        """Throttled: wait as told; robot gone: stop; any other errcode: back off, then give up."""
-        now = self._clock()
-        if isinstance(exc, RetryLater):
-            until = now + (_secs(exc.retry_after) if exc.retry_after else _backoff(delivery.attempts))
-            await self._store.outbox.mark_retry(delivery.id, str(exc), until)
-            log.info("%s robot: %s; retrying at %s", target.kind, exc, until)
-        elif isinstance(exc, ChatGone) or delivery.attempts >= self._max_attempts:
-            await self._store.outbox.mark_dead(delivery.id, str(exc))
-            log.error("%s robot: giving up on delivery %d: %s", target.kind, delivery.id, exc)
-        else:
-            await self._store.outbox.mark_retry(delivery.id, str(exc), now + _backoff(delivery.attempts))
-            log.warning("%s robot refused delivery %d: %s; retrying", target.kind, delivery.id, exc)
-
     # ---- failures -------------------------------------------------------------------------------
 
     async def _failed(self, delivery: Delivery, chat: ChatRecord, exc: NotifyError) -> Hold | None:
@@ -424,7 +358,7 @@ class Sender:
                     dropped,
                 )
                 return Hold(None, "chat inactive")
-            until = now + _backoff(delivery.attempts)
+            until = now + backoff(delivery.attempts)
             await self._store.outbox.mark_retry(delivery.id, str(exc), until)
             return Hold(until, "chat refused an earlier message")
         if isinstance(exc, MessageRejected):
@@ -437,7 +371,7 @@ class Sender:
                 "chat %d: giving up on message %d after %d attempts: %s", chat.id, delivery.id, delivery.attempts, exc
             )
             return None
-        until = now + _backoff(delivery.attempts)
+        until = now + backoff(delivery.attempts)
         await self._store.outbox.mark_retry(delivery.id, str(exc), until)
         log.warning("chat %d: send failed (%s); retrying", chat.id, exc)
         return Hold(until, "an earlier message failed")
@@ -445,8 +379,3 @@ class Sender:
 
 def _secs(seconds: float) -> timedelta:
     return timedelta(seconds=seconds)
-
-
-def _backoff(attempts: int) -> timedelta:
-    """Exponential backoff: 2, 4, 8 … seconds, at most ten minutes."""
-    return timedelta(seconds=min(600, 2 ** max(1, attempts)))
