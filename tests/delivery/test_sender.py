@@ -172,3 +172,35 @@ async def test_digest_only_chat_gets_no_instant_alerts(store: Store) -> None:
         await drain(sender)
     assert [m["text"] for m in fake.messages(USER)] == ["摘要"]
     assert [r.last_error for r in await store.outbox.for_chat(USER, ["alert"])] == ["chat is digest-only"]
+
+
+async def test_group_and_private_bursts_stay_inside_telegrams_limits(store: Store) -> None:
+    clock = FakeClock(start_time())
+    fake = FakeTelegram(clock=clock.monotonic)  # the strict flood limits, on the test's clock
+    await store.chats.ensure(GROUP, clock.now(), kind="group", title="群")
+    await store.chats.ensure(USER, clock.now())
+    rows = [text_item(GROUP, f"g:{n}", f"群{n}") for n in range(25)] + [
+        text_item(USER, f"u:{n}", f"私{n}") for n in range(12)
+    ]
+    await store.outbox.enqueue(rows, clock.now())
+    started = clock.monotonic()
+    async with telegram_sender(store, fake, clock) as sender:
+        await drain(sender, rounds=50)
+    assert fake.rejected_429 == 0
+    assert await store.outbox.counts() == {"sent": 37}
+    assert [m["text"] for m in fake.messages(GROUP)] == [f"群{n}" for n in range(25)]
+    assert clock.monotonic() - started >= 60  # the 21st group message waited for the next minute
+
+
+async def test_telegram_finding_a_message_too_long_gets_it_re_split(store: Store) -> None:
+    clock = FakeClock(start_time())
+    fake = FakeTelegram(flood=None)
+    await store.chats.ensure(USER, clock.now())
+    text = "\n\n".join(f"<b>{n}</b> " + "字" * 500 for n in range(7))  # ~3.5k: one message by our count
+    await store.outbox.enqueue([text_item(USER, "d:1", text)], clock.now())
+    fake.fail_next("sendMessage", 400, "Bad Request: message is too long")
+    async with telegram_sender(store, fake, clock) as sender:
+        await drain(sender)
+    sent = [str(m["text"]) for m in fake.messages(USER)]
+    assert len(sent) == 2 and "\n\n".join(sent).count("字") == 3500
+    assert await store.outbox.counts(USER) == {"sent": 1}
