@@ -31,12 +31,21 @@ SynonymSource = Callable[[str], Iterable[str]]
 _Place = tuple[str | None, str | None, str | None]
 
 
+_Bounds = tuple[Decimal | None, Decimal | None]
+
+
 @dataclass(slots=True)
 class _Posting:
-    """The subscriptions filed under one keyword and place: plain ones with their result, others."""
+    """The subscriptions filed under one keyword and place: plain ones with their result (without a
+    budget filter, or grouped by budget range: people pick round numbers, so ranges are few), others."""
 
     plain: dict[int, MatchResult]
+    budgeted: dict[_Bounds, dict[int, MatchResult]]
     others: set[int]
+
+    def __bool__(self) -> bool:
+        """Whether anything is still filed here."""
+        return bool(self.plain or self.budgeted or self.others)
 _NO_TERMS = ""
 _T = TypeVar("_T")
 
@@ -71,9 +80,17 @@ class _Compiled:
     def plain(self) -> bool:
         """Whether being filed under a hit keyword (and not excluded) is enough for a match.
 
-        True without budget and required terms: region, type and category are in the posting key.
+        True without required terms: region, type and category are in the posting key, and the
+        budget range is checked once per range and posting, not per subscription.
         """
-        return self.budget_min is None and self.budget_max is None and not self.all_groups
+        return not self.all_groups
+
+    @property
+    def bounds(self) -> _Bounds | None:
+        """The budget range, or None without a budget filter."""
+        if self.budget_min is None and self.budget_max is None:
+            return None
+        return (self.budget_min, self.budget_max)
 
     @property
     def index_keywords(self) -> frozenset[str]:
@@ -165,10 +182,13 @@ class Matcher:
         self._subscriptions[subscription_id] = compiled
         if compiled.plain:
             results: dict[str, MatchResult] = {}
+            bounds = compiled.bounds
             for word, place in compiled.posting_keys():
                 if word not in results:
                     results[word] = MatchResult(subscription_id, (word,) if word else ())
-                self._posting(word, place).plain[subscription_id] = results[word]
+                posting = self._posting(word, place)
+                filed = posting.plain if bounds is None else posting.budgeted.setdefault(bounds, {})
+                filed[subscription_id] = results[word]
         else:
             for word, place in compiled.posting_keys():
                 self._posting(word, place).others.add(subscription_id)
@@ -187,7 +207,12 @@ class Matcher:
             posting = places[place]
             posting.plain.pop(subscription_id, None)
             posting.others.discard(subscription_id)
-            if not posting.plain and not posting.others:
+            bounds = compiled.bounds
+            if bounds is not None and bounds in posting.budgeted:
+                posting.budgeted[bounds].pop(subscription_id, None)
+                if not posting.budgeted[bounds]:
+                    del posting.budgeted[bounds]
+            if not posting:
                 del places[place]
                 if not places:
                     del self._filed[word]
@@ -202,7 +227,7 @@ class Matcher:
         places = self._filed.setdefault(word, {})
         posting = places.get(place)
         if posting is None:
-            posting = places[place] = _Posting({}, set())
+            posting = places[place] = _Posting({}, {}, set())
         return posting
 
     def compile(self) -> None:
@@ -221,6 +246,7 @@ class Matcher:
         ]
         # Region, type, category and one index keyword hold for everything gathered here: that is
         # how it was filed.
+        budget = notice_budget(notice)
         found: dict[int, MatchResult] = {}
         seen: set[int] = set()
         repeated: set[int] = set()
@@ -235,6 +261,11 @@ class Matcher:
                 if posting is not None:
                     found.update(posting.plain)
                     keyword_ids.update(posting.plain)
+                    for (low, high), ready in posting.budgeted.items():
+                        # A notice whose budget is unknown passes every budget filter.
+                        if budget is None or ((low is None or low <= budget) and (high is None or budget <= high)):
+                            found.update(ready)
+                            keyword_ids.update(ready)
                     candidates |= posting.others
             if keyword_ids:
                 repeated |= seen & keyword_ids
@@ -249,7 +280,6 @@ class Matcher:
         # A plain subscription hit through two keywords reports both, in query order.
         for subscription_id in repeated.intersection(found):
             found[subscription_id] = self._result(subscription_id, self._subscriptions[subscription_id], hits)
-        budget = notice_budget(notice)
         for subscription_id in candidates:
             sub = self._subscriptions[subscription_id]
             if budget is not None and (

@@ -309,3 +309,17 @@ def test_hand_built_query_with_an_empty_term_is_refused() -> None:
     with pytest.raises(QueryError):
         matcher.add(1, Query(any_terms=(Term(" "),)))
     assert len(matcher) == 0
+
+
+def test_budget_ranges_shared_by_subscriptions_survive_removals() -> None:
+    matcher = Matcher()
+    matcher.add(1, "色谱 预算:50万-500万")
+    matcher.add(2, "色谱 预算:50万-500万 地区:江苏")
+    matcher.add(3, "色谱 预算:-10万")
+    assert ids(matcher, notice("色谱仪", budget=1_000_000)) == [1, 2]
+    matcher.remove(1)
+    assert ids(matcher, notice("色谱仪", budget=1_000_000)) == [2]
+    assert ids(matcher, notice("色谱仪", budget=50_000)) == [3]
+    matcher.add(2, "色谱 预算:-10万")
+    assert ids(matcher, notice("色谱仪", budget=1_000_000)) == []
+    assert ids(matcher, notice("色谱仪", budget=None)) == [2, 3]
