@@ -31,21 +31,23 @@ SynonymSource = Callable[[str], Iterable[str]]
 _Place = tuple[str | None, str | None, str | None]
 
 
-_Bounds = tuple[Decimal | None, Decimal | None]
+# (budget minimum, budget maximum, required words): what a plain subscription needs beyond its
+# posting. People pick round budgets and the same few required words, so conditions are few.
+_Condition = tuple[Decimal | None, Decimal | None, frozenset[str]]
 
 
 @dataclass(slots=True)
 class _Posting:
-    """The subscriptions filed under one keyword and place: plain ones with their result (without a
-    budget filter, or grouped by budget range: people pick round numbers, so ranges are few), others."""
+    """The subscriptions filed under one keyword and place: plain ones with their result, without
+    a condition or grouped by condition (checked once per group), and the others."""
 
     plain: dict[int, MatchResult]
-    budgeted: dict[_Bounds, dict[int, MatchResult]]
+    conditional: dict[_Condition, dict[int, MatchResult]]
     others: set[int]
 
     def __bool__(self) -> bool:
         """Whether anything is still filed here."""
-        return bool(self.plain or self.budgeted or self.others)
+        return bool(self.plain or self.conditional or self.others)
 _NO_TERMS = ""
 _T = TypeVar("_T")
 
@@ -78,19 +80,23 @@ class _Compiled:
 
     @property
     def plain(self) -> bool:
-        """Whether being filed under a hit keyword (and not excluded) is enough for a match.
+        """Whether its posting and its condition decide a match, so results can be prebuilt.
 
-        True without required terms: region, type and category are in the posting key, and the
-        budget range is checked once per range and posting, not per subscription.
+        True unless a required term is widened to several words: region, type and category are in
+        the posting key; budget and required words are checked once per condition and posting.
         """
-        return not self.all_groups
+        return not self.required_groups
 
     @property
-    def bounds(self) -> _Bounds | None:
-        """The budget range, or None without a budget filter."""
-        if self.budget_min is None and self.budget_max is None:
+    def condition(self) -> _Condition | None:
+        """The budget range and required words, or None when there are neither."""
+        if self.budget_min is None and self.budget_max is None and not self.required:
             return None
-        return (self.budget_min, self.budget_max)
+        return (self.budget_min, self.budget_max, self.required)
+
+    def fired_with(self, keyword: str) -> tuple[str, ...]:
+        """What a plain match through ``keyword`` reports: the required words and that keyword."""
+        return tuple(word for word in self.report_order if word == keyword or word in self.required)
 
     @property
     def index_keywords(self) -> frozenset[str]:
@@ -182,12 +188,12 @@ class Matcher:
         self._subscriptions[subscription_id] = compiled
         if compiled.plain:
             results: dict[str, MatchResult] = {}
-            bounds = compiled.bounds
+            condition = compiled.condition
             for word, place in compiled.posting_keys():
                 if word not in results:
-                    results[word] = MatchResult(subscription_id, (word,) if word else ())
+                    results[word] = MatchResult(subscription_id, compiled.fired_with(word))
                 posting = self._posting(word, place)
-                filed = posting.plain if bounds is None else posting.budgeted.setdefault(bounds, {})
+                filed = posting.plain if condition is None else posting.conditional.setdefault(condition, {})
                 filed[subscription_id] = results[word]
         else:
             for word, place in compiled.posting_keys():
@@ -207,11 +213,11 @@ class Matcher:
             posting = places[place]
             posting.plain.pop(subscription_id, None)
             posting.others.discard(subscription_id)
-            bounds = compiled.bounds
-            if bounds is not None and bounds in posting.budgeted:
-                posting.budgeted[bounds].pop(subscription_id, None)
-                if not posting.budgeted[bounds]:
-                    del posting.budgeted[bounds]
+            condition = compiled.condition
+            if condition is not None and condition in posting.conditional:
+                posting.conditional[condition].pop(subscription_id, None)
+                if not posting.conditional[condition]:
+                    del posting.conditional[condition]
             if not posting:
                 del places[place]
                 if not places:
@@ -261,9 +267,11 @@ class Matcher:
                 if posting is not None:
                     found.update(posting.plain)
                     keyword_ids.update(posting.plain)
-                    for (low, high), ready in posting.budgeted.items():
+                    for (low, high, required), ready in posting.conditional.items():
                         # A notice whose budget is unknown passes every budget filter.
-                        if budget is None or ((low is None or low <= budget) and (high is None or budget <= high)):
+                        if (
+                            budget is None or ((low is None or low <= budget) and (high is None or budget <= high))
+                        ) and required <= hits:
                             found.update(ready)
                             keyword_ids.update(ready)
                     candidates |= posting.others
