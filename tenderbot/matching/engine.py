@@ -4,8 +4,10 @@ Every keyword of every subscription (terms, plus taxonomy synonyms of ``~`` term
 automaton (see automata.py for cheap incremental updates); a notice is scanned once. Subscriptions
 are filed under (keyword, province, notice type, category), so what a notice gathers already has a
 hit keyword and the right region, type and category. Exclusions are removed with set operations.
-"Plain" subscriptions (no budget, no required terms) are filed with a prebuilt MatchResult and need
-no Python per match; only the others, and plain ones hit by two keywords, are evaluated one by one.
+Almost every subscription is "plain": it is filed with a prebuilt MatchResult, grouped by its
+condition (budget range and required words, checked once per group), and gathered with dict.update
+in C. Only subscriptions with a widened required term, and plain ones hit through two keywords
+(which report both), are evaluated one by one in Python.
 """
 
 from __future__ import annotations
