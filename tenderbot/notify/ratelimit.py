@@ -34,6 +34,8 @@ class SendLimiter:
         # wake several late sleepers at once; this window keeps even that burst under the overall limit.
         self._released: deque[float] = deque()
         self._per_window = max(1, int(overall_per_second))
+        # The same for each group's minute: a late first message must not let the 21st in early.
+        self._group_released: dict[int, deque[float]] = {}
 
     def pause(self, seconds: float) -> None:
         """Hold every send for a while (after a 429: Telegram's flood wait is per bot)."""
@@ -66,14 +68,24 @@ class SendLimiter:
         # A 429 may have paused everyone while we waited.
         while self._paused_until > self._clock():
             await self._sleep(self._paused_until - self._clock())
+        group = self._group_released.setdefault(chat_id, deque()) if is_group else None
         while True:
             now = self._clock()
             while self._released and self._released[0] <= now - 1.0:
                 self._released.popleft()
-            if len(self._released) < self._per_window:
+            while group and group[0] <= now - 60.0:
+                group.popleft()
+            waits = []
+            if len(self._released) >= self._per_window:
+                waits.append(self._released[0] + 1.0 - now)
+            if group is not None and len(group) >= self._group_per_minute:
+                waits.append(group[len(group) - self._group_per_minute] + 60.05 - now)
+            if not waits:
                 self._released.append(now)
+                if group is not None:
+                    group.append(now)
                 return
-            await self._sleep(self._released[0] + 1.0 - now)
+            await self._sleep(max(waits))
 
 
 class RobotWindow:

@@ -85,3 +85,21 @@ def test_robot_window_books_twenty_a_minute_and_says_how_long_to_wait() -> None:
     assert window.reserve("other") == 0
     now[0] = 60.5
     assert window.reserve("r", 3) == 0
+
+
+async def test_group_minute_holds_when_its_first_message_went_out_late() -> None:
+    clock = LateClock(stall=0.0)
+    stalls = [30.0]
+
+    async def stalling_sleep(seconds: float) -> None:
+        # The first sleeper wakes 30 s late (a stalled loop); everyone after is punctual.
+        clock.now += seconds + (stalls.pop() if stalls else 0.0)
+
+    limiter = SendLimiter(overall_per_second=30, clock=clock, sleep=stalling_sleep)
+    await limiter.acquire(1)  # a private message takes the first slot, so the group's first must sleep
+    released: list[float] = []
+    for _ in range(26):
+        await limiter.acquire(-100, is_group=True)
+        released.append(clock())
+    assert released[0] >= 30
+    assert max_in_window(released, 60.0) <= 20
