@@ -43,9 +43,10 @@ class _Posting:
     """The subscriptions filed under one keyword and place: plain ones with their result, without
     a condition or grouped by condition (checked once per group), and the others."""
 
-    plain: dict[int, MatchResult]
-    conditional: dict[_Condition, dict[int, MatchResult]]
-    others: set[int]
+    # None until used: most postings hold a handful of subscriptions, and an empty set is 216 bytes.
+    plain: dict[int, MatchResult] | None = None
+    conditional: dict[_Condition, dict[int, MatchResult]] | None = None
+    others: set[int] | None = None
 
     def __bool__(self) -> bool:
         """Whether anything is still filed here."""
@@ -195,11 +196,20 @@ class Matcher:
                 if word not in results:
                     results[word] = MatchResult(subscription_id, compiled.fired_with(word))
                 posting = self._posting(word, place)
-                filed = posting.plain if condition is None else posting.conditional.setdefault(condition, {})
-                filed[subscription_id] = results[word]
+                if condition is None:
+                    if posting.plain is None:
+                        posting.plain = {}
+                    posting.plain[subscription_id] = results[word]
+                else:
+                    if posting.conditional is None:
+                        posting.conditional = {}
+                    posting.conditional.setdefault(condition, {})[subscription_id] = results[word]
         else:
             for word, place in compiled.posting_keys():
-                self._posting(word, place).others.add(subscription_id)
+                posting = self._posting(word, place)
+                if posting.others is None:
+                    posting.others = set()
+                posting.others.add(subscription_id)
         for keyword in compiled.none_keywords:
             self._excluders.setdefault(keyword, set()).add(subscription_id)
         for keyword in compiled.keywords:
@@ -213,10 +223,12 @@ class Matcher:
         for word, place in compiled.posting_keys():
             places = self._filed[word]
             posting = places[place]
-            posting.plain.pop(subscription_id, None)
-            posting.others.discard(subscription_id)
+            if posting.plain is not None:
+                posting.plain.pop(subscription_id, None)
+            if posting.others is not None:
+                posting.others.discard(subscription_id)
             condition = compiled.condition
-            if condition is not None and condition in posting.conditional:
+            if condition is not None and posting.conditional is not None and condition in posting.conditional:
                 posting.conditional[condition].pop(subscription_id, None)
                 if not posting.conditional[condition]:
                     del posting.conditional[condition]
@@ -235,7 +247,7 @@ class Matcher:
         places = self._filed.setdefault(word, {})
         posting = places.get(place)
         if posting is None:
-            posting = places[place] = _Posting({}, {}, set())
+            posting = places[place] = _Posting()
         return posting
 
     def compile(self) -> None:
@@ -267,16 +279,18 @@ class Matcher:
             for place in places:
                 posting = filed.get(place)
                 if posting is not None:
-                    found.update(posting.plain)
-                    keyword_ids.update(posting.plain)
-                    for (low, high, required), ready in posting.conditional.items():
+                    if posting.plain:
+                        found.update(posting.plain)
+                        keyword_ids.update(posting.plain)
+                    for (low, high, required), ready in (posting.conditional or {}).items():
                         # A notice whose budget is unknown passes every budget filter.
                         if (
                             budget is None or ((low is None or low <= budget) and (high is None or budget <= high))
                         ) and required <= hits:
                             found.update(ready)
                             keyword_ids.update(ready)
-                    candidates |= posting.others
+                    if posting.others:
+                        candidates |= posting.others
             if keyword_ids:
                 repeated |= seen & keyword_ids
                 seen |= keyword_ids
