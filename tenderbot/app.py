@@ -7,7 +7,7 @@ import logging
 import signal
 from collections.abc import Callable
 from contextlib import AsyncExitStack, suppress
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from types import TracebackType
 from typing import TextIO
 
@@ -24,6 +24,7 @@ from tenderbot.jobs import schedule_jobs
 from tenderbot.notify.channels import ConsoleChannel, TelegramChannel
 from tenderbot.notify.ratelimit import SendLimiter
 from tenderbot.notify.sender import CONSOLE_CHAT_ID, Sender
+from tenderbot.notify.webhooks import WebhookSender
 from tenderbot.pipeline import Pipeline, PollSummary
 from tenderbot.settings import Settings
 from tenderbot.sources.base import Source
@@ -34,6 +35,11 @@ from tenderbot.store.repos import Store
 from tenderbot.subscriptions import SubscriptionIndex
 
 log = logging.getLogger(__name__)
+
+
+def settings_offsets(settings: Settings) -> tuple[timedelta, ...]:
+    """Reminder offsets before a deadline, from ``TENDERBOT_REMINDER_DAYS``."""
+    return tuple(timedelta(days=days) for days in settings.reminder_day_list)
 
 
 def utcnow() -> datetime:
@@ -95,6 +101,7 @@ class TenderBot:
             console=ConsoleChannel(self._console_stream),
             limiter=SendLimiter(overall_per_second=settings.send_rate_per_second),
             clock=self.clock,
+            webhooks=WebhookSender(self.http),
         )
         return self
 
@@ -193,7 +200,15 @@ class TenderBot:
         else:
             await self.start_bot()
         scheduler = AsyncIOScheduler(timezone=UTC)
-        schedule_jobs(scheduler, self.sources, self.pipeline, self.sender, clock=self.clock)
+        schedule_jobs(
+            scheduler,
+            self.sources,
+            self.pipeline,
+            self.sender,
+            clock=self.clock,
+            index=self.index,
+            reminder_offsets=settings_offsets(self.settings),
+        )
         scheduler.start()
         log.info("tenderbot running: %d sources; Ctrl-C to stop", len(self.sources))
         try:

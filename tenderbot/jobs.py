@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime, timedelta
@@ -9,7 +10,7 @@ from datetime import datetime, timedelta
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from tenderbot.delivery.digests import DigestService
-from tenderbot.delivery.reminders import ReminderService
+from tenderbot.delivery.reminders import DEFAULT_OFFSETS, ReminderService
 from tenderbot.notify.sender import Sender
 from tenderbot.pipeline import Pipeline
 from tenderbot.sources.base import Source
@@ -31,7 +32,8 @@ def schedule_jobs(
     sender: Sender,
     *,
     clock: Callable[[], datetime],
-    index: SubscriptionIndex | None = None,
+    index: SubscriptionIndex,
+    reminder_offsets: Sequence[timedelta] = DEFAULT_OFFSETS,
 ) -> None:
     """Polls per source, plus the delivery ticks: digests every minute, reminders, daily housekeeping."""
     now = clock()
@@ -51,24 +53,21 @@ def schedule_jobs(
             # Stagger the first polls so a start does not hit every portal in the same second.
             next_run_time=now + timedelta(seconds=1 + 3 * number),
         )
-    schedule_delivery_jobs(scheduler, sender, index or _pipeline_index(pipeline), clock=clock)
-
-
-def _pipeline_index(pipeline: Pipeline) -> SubscriptionIndex:
-    """The pipeline's compiled matcher (the digest matches with the same synonyms as instant alerts)."""
-    index = getattr(pipeline, "index", None) or getattr(pipeline, "_index", None)
-    if not isinstance(index, SubscriptionIndex):
-        raise TypeError("pipeline has no SubscriptionIndex; pass index= to schedule_jobs")
-    return index
+    schedule_delivery_jobs(scheduler, sender, index, clock=clock, reminder_offsets=reminder_offsets)
 
 
 def schedule_delivery_jobs(
-    scheduler: AsyncIOScheduler, sender: Sender, index: SubscriptionIndex, *, clock: Callable[[], datetime]
+    scheduler: AsyncIOScheduler,
+    sender: Sender,
+    index: SubscriptionIndex,
+    *,
+    clock: Callable[[], datetime],
+    reminder_offsets: Sequence[timedelta] = DEFAULT_OFFSETS,
 ) -> tuple[DigestService, ReminderService]:
     """The digest tick (each chat's time in its own zone), the reminder tick and housekeeping."""
     now = clock()
     digests = DigestService(sender.store, index, clock=clock)
-    reminders = ReminderService(sender.store, clock=clock)
+    reminders = ReminderService(sender.store, clock=clock, offsets=reminder_offsets)
     # The digest tick must not be skipped by a busy loop: due digests stay due in the database anyway.
     common = {"max_instances": 1, "coalesce": True, "misfire_grace_time": 300}
     scheduler.add_job(
@@ -108,6 +107,8 @@ async def _tick_and_wake(what: str, tick: Callable[[], Awaitable[int]], sender: 
     """Run one delivery tick and wake the sender for what it queued; an error waits for the next tick."""
     try:
         queued = await tick()
+    except asyncio.CancelledError:
+        return  # the scheduler is shutting down; the tick runs again after the next start
     except Exception:
         log.exception("%s tick crashed; the next tick will try again", what)
         return
@@ -122,6 +123,8 @@ async def _housekeeping(sender: Sender, clock: Callable[[], datetime]) -> None:
     try:
         removed = await sender.store.outbox.purge_settled(now - RETENTION)
         abandoned = await sender.store.pending.purge(now - PENDING_RETENTION)
+    except asyncio.CancelledError:
+        return
     except Exception:
         log.exception("housekeeping crashed; tomorrow's run will try again")
         return
@@ -132,6 +135,10 @@ async def _poll_and_wake(pipeline: Pipeline, sender: Sender, source: Source) -> 
     """Poll one source, then wake the sender for whatever was queued; never let an error kill the job."""
     try:
         summary = await pipeline.poll(source)
+    except asyncio.CancelledError:
+        # Shutdown mid-poll: the transaction rolled back and the cursor was not advanced, so nothing is lost.
+        log.info("%s: poll stopped by shutdown", source.name)
+        return
     except Exception:
         log.exception("%s: poll crashed; the next run will try again", source.name)
         return

@@ -27,6 +27,7 @@ class Settings(BaseSettings):
     console_query: str = "类别:仪器|医疗"
     log_level: str = "INFO"
     send_rate_per_second: float = 25.0
+    reminder_days: str = "3,1"
 
     @field_validator("timezone")
     @classmethod
@@ -50,6 +51,23 @@ class Settings(BaseSettings):
             except ValueError as exc:
                 raise ConfigError(f"TENDERBOT_ADMIN_CHAT_IDS: {part!r} is not a chat id") from exc
         return frozenset(ids)
+
+    @property
+    def reminder_day_list(self) -> tuple[float, ...]:
+        """Days before a followed tender's deadline when a reminder goes out (``3,1`` by default)."""
+        days: list[float] = []
+        for part in self.reminder_days.replace(";", ",").split(","):
+            part = part.strip()
+            if not part:
+                continue
+            try:
+                value = float(part)
+            except ValueError as exc:
+                raise ConfigError(f"TENDERBOT_REMINDER_DAYS: {part!r} is not a number of days") from exc
+            if not 0 < value <= 60:
+                raise ConfigError(f"TENDERBOT_REMINDER_DAYS: {part} is outside 0–60 days")
+            days.append(value)
+        return tuple(sorted(set(days), reverse=True))
 
     @property
     def tz(self) -> ZoneInfo:

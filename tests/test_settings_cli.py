@@ -82,3 +82,12 @@ def test_log_lines_never_carry_the_token(capsys: pytest.CaptureFixture[str]) -> 
     assert token not in err
     assert err.count("<token>") == 2
     assert logging.getLogger("httpx").getEffectiveLevel() >= logging.WARNING
+
+
+def test_reminder_days(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("TENDERBOT_REMINDER_DAYS", "1, 3,7")
+    assert Settings().reminder_day_list == (7.0, 3.0, 1.0)
+    monkeypatch.setenv("TENDERBOT_REMINDER_DAYS", "3,soon")
+    with pytest.raises(ConfigError, match="soon"):
+        _ = Settings().reminder_day_list

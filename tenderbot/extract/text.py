@@ -20,6 +20,8 @@ _SPACE_BETWEEN_CJK = re.compile(r"(?<=[\u3400-\u9fff:：])[ \t]+(?=[\u3400-\u9ff
 # Variant characters that hand-typed pages use for common label characters: 釆 (U+91C6) for 采
 # ("2.釆购代理机构信息", seen in the Inner Mongolia corpus pages).
 _VARIANTS = str.maketrans({"釆": "采"})
+# Lone surrogates come from broken \\ud800-style escapes in portal JSON; no chat platform accepts them.
+_SURROGATES = re.compile("[\ud800-\udfff]")
 _HSPACE = re.compile(r"[ \t\u00a0\u2000-\u200b\u3000\ufeff]+")
 _BLANK_LINES = re.compile(r"\n\s*\n+")
 
@@ -46,7 +48,7 @@ def normalize(text: str) -> str:
     """Return the canonical form of announcement text, keeping line breaks."""
     if not text:
         return ""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _SURROGATES.sub("\ufffd", text.replace("\r\n", "\n").replace("\r", "\n"))
     text = strip_pinyin_artefacts(text)
     text = unicodedata.normalize("NFKC", text)
     text = strip_pinyin_artefacts(text)

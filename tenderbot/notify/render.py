@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Iterable, Sequence
 from datetime import datetime, tzinfo
 from decimal import Decimal
@@ -10,6 +11,7 @@ from decimal import Decimal
 from tenderbot.extract.money import format_wan
 from tenderbot.models import Money, Notice, NoticeType, ProcurementMethod
 
+_SURROGATES = re.compile("[\ud800-\udfff]")
 # Telegram counts UTF-16 code units and the limit is 4096; stay clear of it (research/telegram.md §2.7).
 MAX_MESSAGE = 4000
 
@@ -97,8 +99,8 @@ LABELS = {
 
 
 def esc(text: str | None) -> str:
-    """Escape portal text for Telegram HTML."""
-    return html.escape(text or "", quote=False)
+    """Escape portal text for Telegram HTML (and drop lone surrogates, which no API accepts)."""
+    return html.escape(_SURROGATES.sub("\ufffd", text or ""), quote=False)
 
 
 def _lang(language: str) -> str:

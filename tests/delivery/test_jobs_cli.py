@@ -31,9 +31,10 @@ def _sender(store: Store) -> Sender:
 
 async def test_schedule_jobs_adds_the_delivery_ticks(store: Store) -> None:
     fetcher: Any = None
-    pipeline = Pipeline(store, fetcher, SubscriptionIndex(store.chats), clock=lambda: datetime.now(UTC))
+    index = SubscriptionIndex(store.chats)
+    pipeline = Pipeline(store, fetcher, index, clock=lambda: datetime.now(UTC))
     scheduler = AsyncIOScheduler(timezone=UTC)
-    schedule_jobs(scheduler, [], pipeline, _sender(store), clock=lambda: datetime.now(UTC))
+    schedule_jobs(scheduler, [], pipeline, _sender(store), clock=lambda: datetime.now(UTC), index=index)
     jobs = {job.id: job for job in scheduler.get_jobs()}
     assert set(jobs) == {"delivery:digest", "delivery:reminders", "delivery:housekeeping"}
     assert jobs["delivery:digest"].trigger.interval == timedelta(minutes=1)
