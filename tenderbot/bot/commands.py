@@ -30,6 +30,7 @@ from tenderbot.bot.manage import (
     unsub_command,
 )
 from tenderbot.bot.members import on_migrate, on_my_chat_member
+from tenderbot.bot.robots import robot_command
 from tenderbot.bot.settings import digest_command, settings_command
 from tenderbot.bot.texts import t
 from tenderbot.bot.transfer import export_command, import_command, on_document
@@ -50,6 +51,7 @@ USER_MENU = (
     ("settings", "时区、提醒方式、免打扰", "Time zone, alert mode, quiet hours"),
     ("status", "数据源状态和统计", "Sources' health and your numbers"),
     ("share", "分享订阅：/share 编号", "Share one: /share N"),
+    ("robot", "推送到企业微信/钉钉/飞书群机器人", "Also post to a WeCom/DingTalk/Feishu robot"),
     ("export", "导出订阅（JSON）", "Export subscriptions (JSON)"),
     ("import", "导入订阅文件", "Import a subscriptions file"),
     ("help", "帮助", "Help"),
@@ -155,6 +157,7 @@ def install(application: Application, deps: BotDeps) -> None:  # type: ignore[ty
         "settings": settings_command,
         "status": status_command,
         "share": share_command,
+        "robot": robot_command,
         "export": export_command,
         "import": import_command,
         "stats": stats_command,
@@ -169,4 +172,3 @@ def install(application: Application, deps: BotDeps) -> None:  # type: ignore[ty
     application.add_handler(CallbackQueryHandler(on_callback))
     application.add_handler(ChatMemberHandler(on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER))
     application.add_error_handler(_on_error)
-

@@ -44,18 +44,27 @@ HELP_EN = (
 
 _TEXTS: dict[str, tuple[str, str]] = {
     "help": (HELP_ZH, HELP_EN),
-    "group_admins_only": ("只有本群管理员可以修改本群的订阅和设置。", "Only this group's admins can change its subscriptions and settings."),
+    "group_admins_only": (
+        "只有本群管理员可以修改本群的订阅和设置。",
+        "Only this group's admins can change its subscriptions and settings.",
+    ),
     "admin_help": ("管理员命令", "Operator commands"),
     "admins_only": ("抱歉，这个命令只对机器人管理员开放。", "Sorry, this command is only for the bot's operators."),
     "not_saved": ("❌ 未保存：{error}", "❌ Not saved: {error}"),
-    "sub_limit": ("❌ 最多 {limit} 个订阅，请先用 /unsub 删除。", "❌ At most {limit} subscriptions; delete one with /unsub first."),
+    "sub_limit": (
+        "❌ 最多 {limit} 个订阅，请先用 /unsub 删除。",
+        "❌ At most {limit} subscriptions; delete one with /unsub first.",
+    ),
     "sub_duplicate": ("这个订阅已经有了：#{n}。", "You already have this subscription: #{n}."),
     "sub_saved": ("✅ 已订阅 #{n}：{desc}", "✅ Subscribed #{n}: {desc}"),
     "preview_count": ("过去 {days} 天匹配 {count} 条公告。", "Matched {count} notices in the last {days} days."),
     "preview_best": ("最值得看的：", "Best matches:"),
     "preview_open": ("还剩{days}天", "{days} days left"),
     "no_subs": ("还没有订阅。用 /sub 关键词 新建。", "No subscriptions yet: /sub words"),
-    "list_header": ("<b>订阅</b>（第 {page}/{pages} 页，共 {count} 个）", "<b>Subscriptions</b> (page {page}/{pages}, {count} in all)"),
+    "list_header": (
+        "<b>订阅</b>（第 {page}/{pages} 页，共 {count} 个）",
+        "<b>Subscriptions</b> (page {page}/{pages}, {count} in all)",
+    ),
     "paused_mark": ("（已暂停）", " (paused)"),
     "blocked_buyers": ("屏蔽采购人：{names}", "Blocked buyers: {names}"),
     "btn_edit": ("✏️ {n}", "✏️ {n}"),
@@ -68,24 +77,48 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "btn_cancel": ("取消", "Cancel"),
     "btn_confirm": ("✅ 确认", "✅ Confirm"),
     "confirm_delete": ("删除订阅 #{n}？\n<code>{query}</code>", "Delete subscription #{n}?\n<code>{query}</code>"),
-    "unsub_usage": ("请写 /unsub 编号（1–{count}），编号见 /list。", "Write /unsub N (1–{count}); numbers are in /list."),
-    "number_usage": ("编号不对：请写 1–{count} 之间的数字，编号见 /list。", "Wrong number: write 1–{count}; see /list."),
+    "unsub_usage": (
+        "请写 /unsub 编号（1–{count}），编号见 /list。",
+        "Write /unsub N (1–{count}); numbers are in /list.",
+    ),
+    "number_usage": (
+        "编号不对：请写 1–{count} 之间的数字，编号见 /list。",
+        "Wrong number: write 1–{count}; see /list.",
+    ),
     "deleted": ("🗑 已删除 #{n}：<code>{query}</code>", "🗑 Deleted #{n}: <code>{query}</code>"),
     "paused_one": ("⏸ 已暂停 #{n}。", "⏸ Paused #{n}."),
     "resumed_one": ("▶️ 已恢复 #{n}。", "▶️ Resumed #{n}."),
-    "paused_all": ("⏸ 已暂停全部 {count} 个订阅；/resume 恢复。", "⏸ Paused all {count} subscriptions; /resume to resume."),
+    "paused_all": (
+        "⏸ 已暂停全部 {count} 个订阅；/resume 恢复。",
+        "⏸ Paused all {count} subscriptions; /resume to resume.",
+    ),
     "resumed_all": ("▶️ 已恢复全部 {count} 个订阅。", "▶️ Resumed all {count} subscriptions."),
-    "stale_button": ("这个按钮已失效，请重新发送命令（如 /list）。", "This button has expired; send the command again (e.g. /list)."),
+    "stale_button": (
+        "这个按钮已失效，请重新发送命令（如 /list）。",
+        "This button has expired; send the command again (e.g. /list).",
+    ),
     "sub_gone": ("这个订阅已经删除了。", "That subscription no longer exists."),
     "notice_gone": ("这条公告已不在库中。", "That notice is no longer stored."),
-    "edit_prompt": ("请回复这条消息，发送订阅 #{n} 的新查询（现在是 <code>{query}</code>）。", "Reply to this message with the new query for #{n} (now <code>{query}</code>)."),
+    "edit_prompt": (
+        "请回复这条消息，发送订阅 #{n} 的新查询（现在是 <code>{query}</code>）。",
+        "Reply to this message with the new query for #{n} (now <code>{query}</code>).",
+    ),
     "edited": ("✏️ 已修改 #{n}：{desc}", "✏️ Changed #{n}: {desc}"),
-    "followed": ("⭐ 已关注：截止前会提醒，更正和结果也会通知。", "⭐ Following: deadline reminders, amendments and results will come."),
+    "followed": (
+        "⭐ 已关注：截止前会提醒，更正和结果也会通知。",
+        "⭐ Following: deadline reminders, amendments and results will come.",
+    ),
     "already_followed": ("已经关注了这个项目。", "You already follow this project."),
     "hidden": ("🙈 已标记为不相关，这个项目不再推送。", "🙈 Hidden: no more messages about this project."),
     "no_buyer": ("这条公告没有写明采购人。", "This notice names no buyer."),
-    "blocked_buyer": ("🚫 已在 {count} 个订阅中屏蔽采购人：{buyer}", "🚫 Blocked buyer in {count} subscription(s): {buyer}"),
-    "digest_usage": ("请写 /digest 08:30（每天这个时间发摘要）或 /digest off。", "Write /digest 08:30 (a daily digest at that time) or /digest off."),
+    "blocked_buyer": (
+        "🚫 已在 {count} 个订阅中屏蔽采购人：{buyer}",
+        "🚫 Blocked buyer in {count} subscription(s): {buyer}",
+    ),
+    "digest_usage": (
+        "请写 /digest 08:30（每天这个时间发摘要）或 /digest off。",
+        "Write /digest 08:30 (a daily digest at that time) or /digest off.",
+    ),
     "digest_set": ("🗓 每天 {time}（{tz}）发送摘要。", "🗓 Daily digest at {time} ({tz})."),
     "digest_off": ("已关闭每日摘要。", "Daily digest turned off."),
     "settings": (
@@ -104,7 +137,10 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "btn_always": ("空摘要也发", "Send empty digests"),
     "btn_quiet_off": ("免打扰：关", "Quiet hours: off"),
     "settings_usage": ("看不懂这个设置：{error}", "Cannot use that setting: {error}"),
-    "bad_timezone": ("不认识的时区“{value}”，请写如 Asia/Shanghai", "Unknown time zone “{value}”; write e.g. Asia/Shanghai"),
+    "bad_timezone": (
+        "不认识的时区“{value}”，请写如 Asia/Shanghai",
+        "Unknown time zone “{value}”; write e.g. Asia/Shanghai",
+    ),
     "bad_quiet": ("免打扰请写成 22:00-08:00 或 off", "Write quiet hours as 22:00-08:00 or off"),
     "settings_saved": ("已保存。", "Saved."),
     "status": (
@@ -115,17 +151,51 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "no_sources": ("（还没有轮询过）", "(not polled yet)"),
     "source_ok": ("✅", "✅"),
     "source_bad": ("⚠️", "⚠️"),
-    "source_line": ("{mark} {name}：上次轮询 {poll}，上次成功 {ok}{error}", "{mark} {name}: polled {poll}, last success {ok}{error}"),
+    "source_line": (
+        "{mark} {name}：上次轮询 {poll}，上次成功 {ok}{error}",
+        "{mark} {name}: polled {poll}, last success {ok}{error}",
+    ),
     "never": ("从未", "never"),
-    "export_caption": ("{count} 个订阅。要导入，把这个文件发回给我（标题写 /import）。", "{count} subscriptions. To import, send this file back (caption /import)."),
-    "import_usage": ("请把导出的 JSON 文件作为文件发给我（标题写 /import），或回复该文件发送 /import。", "Send the exported JSON file as a document (caption /import), or reply /import to it."),
+    "export_caption": (
+        "{count} 个订阅。要导入，把这个文件发回给我（标题写 /import）。",
+        "{count} subscriptions. To import, send this file back (caption /import).",
+    ),
+    "import_usage": (
+        "请把导出的 JSON 文件作为文件发给我（标题写 /import），或回复该文件发送 /import。",
+        "Send the exported JSON file as a document (caption /import), or reply /import to it.",
+    ),
     "import_bad": ("❌ 导入失败，什么都没改：{error}", "❌ Import failed, nothing changed: {error}"),
-    "import_diff": ("<b>导入预览</b>\n新增 {added} 个，删除 {removed} 个，不变 {unchanged} 个。{lines}", "<b>Import preview</b>\n{added} added, {removed} removed, {unchanged} unchanged.{lines}"),
-    "import_same": ("文件里的订阅和现在的一样，无需导入。", "The file holds exactly your current subscriptions; nothing to do."),
-    "import_done": ("✅ 已导入：新增 {added} 个，删除 {removed} 个。", "✅ Imported: {added} added, {removed} removed."),
+    "import_diff": (
+        "<b>导入预览</b>\n新增 {added} 个，删除 {removed} 个，不变 {unchanged} 个。{lines}",
+        "<b>Import preview</b>\n{added} added, {removed} removed, {unchanged} unchanged.{lines}",
+    ),
+    "import_same": (
+        "文件里的订阅和现在的一样，无需导入。",
+        "The file holds exactly your current subscriptions; nothing to do.",
+    ),
+    "import_done": (
+        "✅ 已导入：新增 {added} 个，删除 {removed} 个。",
+        "✅ Imported: {added} added, {removed} removed.",
+    ),
     "cancelled": ("已取消，什么都没改。", "Cancelled; nothing changed."),
+    "robot_usage": (
+        "用法：/robot 编号 wecom|dingtalk|feishu 机器人地址 [加签密钥]，或 /robot 编号 off。"
+        "该订阅的提醒会同时推送到企业微信、钉钉或飞书群机器人。",
+        "Usage: /robot N wecom|dingtalk|feishu WEBHOOK_URL [signing secret], or /robot N off. "
+        "The subscription's alerts are also posted to that team robot.",
+    ),
+    "robot_bound": (
+        "🤖 订阅 #{n} 的提醒会同时推送到 {kind} 机器人（{host}）。含密钥的消息已尽量删除。",
+        "🤖 Alerts of subscription #{n} now also go to the {kind} robot ({host}). "
+        "The message with the secret was deleted where possible.",
+    ),
+    "robot_removed": ("订阅 #{n} 不再推送到群机器人。", "Subscription #{n} no longer posts to a team robot."),
+    "robot_invalid": ("❌ 未保存：{error}", "❌ Not saved: {error}"),
     "share_usage": ("请写 /share 编号（1–{count}）。", "Write /share N (1–{count})."),
-    "share_link": ("分享这个链接，对方点开即可订阅 #{n}：\n{link}", "Share this link to let others subscribe to #{n}:\n{link}"),
+    "share_link": (
+        "分享这个链接，对方点开即可订阅 #{n}：\n{link}",
+        "Share this link to let others subscribe to #{n}:\n{link}",
+    ),
     "share_unknown": ("这个分享链接无效或已失效。", "This share link is invalid or has expired."),
     "stats": (
         "<b>统计</b>\n会话：{chats_active} 活跃 / {chats_all}\n订阅：{subs_active} 生效 / {subs_all}\n"
@@ -137,13 +207,22 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "broadcast_queued": ("📣 已排队发给 {count} 个会话。", "📣 Queued for {count} chats."),
     "sources_header": ("<b>数据源</b>", "<b>Sources</b>"),
     "wiz_title": ("<b>新建订阅</b>（第 {step}/{steps} 步）", "<b>New subscription</b> (step {step}/{steps})"),
-    "wiz_words": ("请回复这条消息，发送要找的产品词（空格分开），如：液相色谱 质谱", "Reply to this message with the product words (space-separated), e.g. 液相色谱 质谱"),
-    "wiz_exclude": ("请回复这条消息，发送要排除的词（空格分开），如：维修 试剂；不需要就点“下一步”", "Reply with words to exclude (space-separated), e.g. 维修 试剂; or press Next"),
+    "wiz_words": (
+        "请回复这条消息，发送要找的产品词（空格分开），如：液相色谱 质谱",
+        "Reply to this message with the product words (space-separated), e.g. 液相色谱 质谱",
+    ),
+    "wiz_exclude": (
+        "请回复这条消息，发送要排除的词（空格分开），如：维修 试剂；不需要就点“下一步”",
+        "Reply with words to exclude (space-separated), e.g. 维修 试剂; or press Next",
+    ),
     "wiz_categories": ("选择类别（可多选，不选即不限）：", "Pick categories (any number; none means any):"),
     "wiz_regions": ("选择省份（可多选，不选即全国）：", "Pick provinces (any number; none means all of China):"),
     "wiz_budget": ("选择预算范围：", "Pick a budget range:"),
     "wiz_types": ("选择公告类型（可多选，不选即新招标）：", "Pick notice types (any number; none means new tenders):"),
-    "wiz_review": ("订阅将是：\n<code>{query}</code>\n{desc}\n\n点“确认”保存。", "The subscription will be:\n<code>{query}</code>\n{desc}\n\nPress Confirm to save."),
+    "wiz_review": (
+        "订阅将是：\n<code>{query}</code>\n{desc}\n\n点“确认”保存。",
+        "The subscription will be:\n<code>{query}</code>\n{desc}\n\nPress Confirm to save.",
+    ),
     "wiz_so_far": ("现在：<code>{query}</code>", "So far: <code>{query}</code>"),
     "wiz_empty": ("（还没有条件）", "(nothing yet)"),
     "wiz_need_words": ("请先发送产品词或选择筛选条件。", "Send some words or pick a filter first."),

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from tenderbot.models import Notice, NoticeType
 from tenderbot.notify.digest import CLOSING_SOON, DigestSection, HealthLine, next_digest_at, render_digest
 from tenderbot.store.chats import ChatRecord
-from tenderbot.store.digests import DEFAULT_DIGEST_TIME, DigestChat, DigestRepo
+from tenderbot.store.digests import DEFAULT_DIGEST_TIME, DigestChat
 from tenderbot.store.outbox import OutboxItem
 from tenderbot.store.repos import Store
 from tenderbot.subscriptions import FOLLOW_UP_TYPES, SubscriptionIndex
@@ -28,7 +28,7 @@ class DigestService:
 
     def __init__(self, store: Store, index: SubscriptionIndex, *, clock: Callable[[], datetime]) -> None:
         self._store = store
-        self._repo = DigestRepo(store.engine)
+        self._repo = store.digests
         self._index = index
         self._clock = clock
 

@@ -14,7 +14,6 @@ from tenderbot.notify.ratelimit import RobotWindow, backoff
 from tenderbot.notify.render import render_alert
 from tenderbot.notify.webhooks import WebhookSender, WebhookTarget
 from tenderbot.store.chats import ChatRecord
-from tenderbot.store.digests import DigestRepo
 from tenderbot.store.outbox import Delivery, OutboxItem
 from tenderbot.store.repos import Store
 
@@ -35,7 +34,7 @@ class RobotDelivery:
         wakeup: asyncio.Event,
     ) -> None:
         self._store = store
-        self._repo = DigestRepo(store.engine)
+        self._repo = store.digests
         self._webhooks = webhooks
         self._window = window
         self._clock = clock

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tenderbot.store.chats import ChatRepo
+from tenderbot.store.digests import DigestRepo
 from tenderbot.store.notices import NoticeRepo
 from tenderbot.store.outbox import OutboxRepo
 from tenderbot.store.pending import PendingRepo
@@ -23,6 +24,7 @@ class Store:
     outbox: OutboxRepo
     sources: SourceStateRepo
     pending: PendingRepo
+    digests: DigestRepo
 
     @classmethod
     def over(cls, engine: AsyncEngine) -> Store:
@@ -34,4 +36,5 @@ class Store:
             OutboxRepo(engine),
             SourceStateRepo(engine),
             PendingRepo(engine),
+            DigestRepo(engine),
         )

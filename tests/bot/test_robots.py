@@ -1,0 +1,41 @@
+"""/robot: bind a subscription to a WeCom / DingTalk / Feishu robot, safely."""
+
+from __future__ import annotations
+
+from tests.bot.conftest import GROUP, USER, Harness
+
+HOOK = "https://oapi.dingtalk.com/robot/send?access_token=abc123"
+
+
+async def test_bind_and_unbind_a_robot(harness: Harness) -> None:
+    await harness.command(USER, "/sub 液相色谱")
+    await harness.command(USER, f"/robot 1 dingtalk {HOOK} SECdeadbeef")
+    text = harness.last_text(USER)
+    assert "钉钉" in text and "oapi.dingtalk.com" in text
+    assert "SECdeadbeef" not in text and "abc123" not in text  # credentials are never echoed
+    assert "deleteMessage" in harness.fake.calls  # and the command carrying them is removed
+    (subscription,) = await harness.store.chats.subscriptions(USER)
+    assert await harness.store.digests.webhook_subscriptions([subscription.id]) == [subscription.id]
+    await harness.command(USER, "/robot 1 off")
+    assert "不再推送" in harness.last_text(USER)
+    assert await harness.store.digests.webhook_subscriptions([subscription.id]) == []
+
+
+async def test_bad_robot_commands_change_nothing(harness: Harness) -> None:
+    await harness.command(USER, "/sub 彩超")
+    await harness.command(USER, "/robot 1 slack https://hooks.slack.com/x")
+    assert "未保存" in harness.last_text(USER) and "wecom" in harness.last_text(USER)
+    await harness.command(USER, "/robot 1 wecom http://insecure.example/hook")
+    assert "https" in harness.last_text(USER)
+    await harness.command(USER, "/robot 7 wecom https://qyapi.weixin.qq.com/x")
+    assert "/robot" in harness.last_text(USER)  # usage
+    (subscription,) = await harness.store.chats.subscriptions(USER)
+    assert await harness.store.digests.webhook_subscriptions([subscription.id]) == []
+
+
+async def test_only_group_admins_bind_robots(harness: Harness) -> None:
+    harness.fake.set_chat_admins(GROUP, [USER])
+    await harness.command(GROUP, "/sub 监护仪", user=USER)
+    await harness.command(GROUP, "/robot 1 wecom https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k", user=777)
+    (subscription,) = await harness.store.chats.subscriptions(GROUP)
+    assert await harness.store.digests.webhook_subscriptions([subscription.id]) == []
