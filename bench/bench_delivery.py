@@ -2,7 +2,7 @@
 
 Run: ``python bench/bench_delivery.py`` (10,000 alerts, about 6 minutes) or ``--count 1000`` for a quick run.
 Each alert is rendered from a stored notice by the real Sender, paced by the real SendLimiter, sent by
-python-telegram-bot to tests/fake_telegram.py (30/s overall, ~1/s per chat, 20/min per group → 429 with
+python-telegram-bot to tests/fake_telegram/ (30/s overall, ~1/s per chat, 20/min per group → 429 with
 retry_after). Reports messages per second, 429s received, rows lost and messages duplicated.
 """
 
