@@ -87,6 +87,13 @@ class SendLimiter:
                 return
             await self._sleep(max(waits))
 
+    def sent(self, chat_id: int, *, is_group: bool = False) -> None:
+        """Record when a send finished: Telegram counts a group's minute from arrival, which lies between
+        the release and this moment, so the group window keeps the later of the two (conservative)."""
+        group = self._group_released.get(chat_id) if is_group else None
+        if group:
+            group[-1] = max(group[-1], self._clock())
+
 
 class RobotWindow:
     """A sliding-minute budget per team robot (WeCom, DingTalk, Feishu: 20 a minute), booked without waiting.

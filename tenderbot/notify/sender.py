@@ -264,12 +264,15 @@ class Sender:
         first: int | None = None
         for index, part in enumerate(parts):
             await self._limiter.acquire(chat.id, is_group=chat.is_group)
-            message_id = await channel.send(
-                chat.id,
-                part,
-                reply_to=composed.reply_to if index == 0 else None,
-                buttons=composed.buttons if index == len(parts) - 1 else None,
-            )
+            try:
+                message_id = await channel.send(
+                    chat.id,
+                    part,
+                    reply_to=composed.reply_to if index == 0 else None,
+                    buttons=composed.buttons if index == len(parts) - 1 else None,
+                )
+            finally:
+                self._limiter.sent(chat.id, is_group=chat.is_group)
             first = message_id if index == 0 else first
         return first
 
