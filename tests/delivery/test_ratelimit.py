@@ -103,3 +103,16 @@ async def test_group_minute_holds_when_its_first_message_went_out_late() -> None
         released.append(clock())
     assert released[0] >= 30
     assert max_in_window(released, 60.0) <= 20
+
+
+async def test_a_groups_minute_counts_from_when_the_send_finished() -> None:
+    clock = LateClock(stall=0)
+    limiter = SendLimiter(overall_per_second=25, clock=clock, sleep=clock.sleep)
+    await limiter.acquire(-100, is_group=True)
+    clock.now += 3.0  # the first send took 3 s to reach Telegram
+    limiter.sent(-100, is_group=True)
+    for _ in range(19):
+        await limiter.acquire(-100, is_group=True)
+        limiter.sent(-100, is_group=True)
+    await limiter.acquire(-100, is_group=True)  # the 21st
+    assert clock.now >= 3.0 + 60.0
