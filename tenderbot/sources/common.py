@@ -70,6 +70,14 @@ def clean_hints(**values: object) -> dict[str, str]:
     return hints
 
 
+def as_int(value: object) -> int | None:
+    """An int from an int or a numeric string (portal JSON sends both), else None."""
+    try:
+        return int(str(value))
+    except (TypeError, ValueError):
+        return None
+
+
 def option_str(options: Mapping[str, Any], key: str, default: str | None = None) -> str:
     """A required (or defaulted) string option; ConfigError when missing."""
     value = options.get(key, default)

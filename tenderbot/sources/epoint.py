@@ -23,6 +23,7 @@ from tenderbot.models import Notice
 from tenderbot.sources.base import ListingSource, ListItem, ListPage, PageRequest
 from tenderbot.sources.common import (
     absolute,
+    as_int,
     clean_hints,
     clean_text,
     option_str,
@@ -94,7 +95,7 @@ class EpointSource(ListingSource):
         if not isinstance(records, list):
             raise ParseError(f"{url}: no result.records in the response")
         items = tuple(item for r in records if isinstance(r, dict) and (item := self._item(r)) is not None)
-        total = _int(result.get("totalcount")) if isinstance(result, dict) else None
+        total = as_int(result.get("totalcount")) if isinstance(result, dict) else None
         more = len(records) >= body["rn"] and (total is None or body["pn"] + body["rn"] < total)
         return ListPage(items, has_more=more)
 
@@ -126,13 +127,6 @@ class EpointSource(ListingSource):
         return self.extract(content, url=item.url, title=item.title, published_at=item.published_at,
                               hints=item.hints)
 
-
-def _int(value: object) -> int | None:
-    """An int from an int or a numeric string (EPoint sends both)."""
-    try:
-        return int(str(value))
-    except (TypeError, ValueError):
-        return None
 
 
 def _strip_tags(text: str) -> str:

@@ -25,6 +25,7 @@ from tenderbot.models import Notice
 from tenderbot.sources.base import ListingSource, ListItem, ListPage, PageRequest
 from tenderbot.sources.common import (
     absolute,
+    as_int,
     clean_hints,
     clean_text,
     parse_listing_time,
@@ -81,7 +82,7 @@ class GgzySource(ListingSource):
         if not isinstance(records, list):
             raise ParseError(f"{url}: no data[] in the response")
         items = tuple(item for r in records if isinstance(r, dict) and (item := self._item(r, url)) is not None)
-        current, pages = _int(document.get("currentpage")), _int(document.get("ttlpage"))
+        current, pages = as_int(document.get("currentpage")), as_int(document.get("ttlpage"))
         more = current < pages if current is not None and pages is not None else bool(records)
         return ListPage(items, has_more=more)
 
@@ -122,10 +123,3 @@ class GgzySource(ListingSource):
         return self.extract(body.html or "", url=item.url, title=title, published_at=published,
                               hints=item.hints)
 
-
-def _int(value: object) -> int | None:
-    """An int from an int or a numeric string."""
-    try:
-        return int(str(value))
-    except (TypeError, ValueError):
-        return None
