@@ -10,6 +10,9 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from tenderbot.errors import ConfigError
 
+# Where config/ lives in a source checkout, for commands run from another directory.
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+
 
 class Settings(BaseSettings):
     """Every setting an operator can change; documented one by one in ``.env.example``."""
@@ -28,6 +31,15 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     send_rate_per_second: float = 25.0
     reminder_days: str = "3,1"
+
+    @field_validator("sources_file", "taxonomy_file")
+    @classmethod
+    def _found_config(cls, value: Path) -> Path:
+        """A relative path is read from the working directory, else from the checkout's own config/."""
+        if value.is_absolute() or value.exists():
+            return value
+        bundled = PROJECT_ROOT / value
+        return bundled if bundled.exists() else value
 
     @field_validator("timezone")
     @classmethod
