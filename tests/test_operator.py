@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import sys
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -83,3 +84,17 @@ async def test_admins_hear_once_a_day_when_a_source_keeps_failing(tmp_path: Path
         assert "dead-portal" in str(health[0].payload) and "连续 3 次" in str(health[0].payload)
         state = await app.store.sources.load("dead-portal")
         assert state.failures == 4
+
+
+async def test_admins_hear_when_a_productive_source_falls_silent(tmp_path: Path) -> None:
+    with ReplayServer() as server:
+        world = PortalWorld(server, datetime.now(UTC))  # not published: the feed answers, but empty
+        settings = settings_for(tmp_path, world.write_sources(tmp_path / "sources.yaml"), None)
+        settings = settings.model_copy(update={"admin_chat_ids": "777"})
+        now = datetime.now(UTC)
+        async with TenderBot(settings, fetch_min_delay=0.0, clock=lambda: now) as app:
+            state = await app.store.sources.load("test-feed")
+            await app.store.sources.save(replace(state, last_notice_at=now - timedelta(days=4)), now)
+            assert [s.ok for s in await app.poll_once()] == [True]
+            health = await app.store.outbox.for_chat(777, ["health"])
+            assert len(health) == 1 and "4 天没有新公告" in str(health[0].payload)
