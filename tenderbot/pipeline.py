@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from tenderbot.models import Change, ChangeKind, NoticeType
+from tenderbot.models import Change, ChangeKind, NoticeType, SourceState
 from tenderbot.notify.render import esc
 from tenderbot.sources.base import Source
 from tenderbot.sources.fetch import Fetcher
@@ -75,7 +75,7 @@ class Pipeline:
         await self._store.sources.save(result.state, now)
         # Each skipped item was logged by the source where it happened; a failed listing gets one line below.
         queued = await self.queue_for(changes, now)
-        await self._report_health(source, result.state.failures, result.ok, now)
+        await self._report_health(source, result.state, result.ok, now)
         new = sum(1 for c in changes if c.kind is ChangeKind.NEW)
         summary = PollSummary(
             source=source.name,
@@ -159,14 +159,13 @@ class Pipeline:
             for chat_id in sorted(chats)
         ]
 
-    async def _report_health(self, source: Source, failures: int, ok: bool, now: datetime) -> None:
+    async def _report_health(self, source: Source, state: SourceState, ok: bool, now: datetime) -> None:
         """Tell the admin chats once when a source keeps failing or a productive one falls silent."""
         if not self._admins:
             return
-        state = await self._store.sources.load(source.name)
         problem: str | None = None
-        if not ok and failures >= FAILURES_BEFORE_REPORT:
-            problem = f"连续 {failures} 次抓取失败：{state.last_error or '未知错误'}"
+        if not ok and state.failures >= FAILURES_BEFORE_REPORT:
+            problem = f"连续 {state.failures} 次抓取失败：{state.last_error or '未知错误'}"
         elif ok and state.last_notice_at and now - state.last_notice_at > SILENCE_BEFORE_REPORT:
             problem = f"已 {(now - state.last_notice_at).days} 天没有新公告，页面结构可能已变化"
         reported = await self._store.sources.reported_at(source.name)

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from tenderbot.errors import QueryError
-from tenderbot.matching.engine import Matcher, MatchResult
+from tenderbot.matching.engine import Matcher
 from tenderbot.matching.query import Query, parse_query
 from tenderbot.models import Notice, NoticeType, Subscription
 from tenderbot.store.chats import ChatRepo
@@ -17,6 +17,11 @@ log = logging.getLogger(__name__)
 # Without a 类型 filter a subscription hears about new tenders; follow-ups (amendments, results,
 # terminations, contracts) reach the chats that got the original alert instead (research/domain.md §4.3).
 FOLLOW_UP_TYPES = frozenset({NoticeType.AMENDMENT, NoticeType.AWARD, NoticeType.TERMINATION, NoticeType.CONTRACT})
+
+
+def alerts_for_type(query: Query, notice: Notice) -> bool:
+    """Follow-up types alert a subscription only when its query names them (类型:更正 …)."""
+    return notice.notice_type not in FOLLOW_UP_TYPES or notice.notice_type in query.types
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,11 +89,11 @@ class SubscriptionIndex:
             if entry is None:
                 continue
             subscription, query = entry
-            if notice.notice_type in FOLLOW_UP_TYPES and notice.notice_type not in query.types:
+            if not alerts_for_type(query, notice):
                 continue
             if buyer and any(blocked and blocked in buyer for blocked in subscription.excluded_buyers):
                 continue
-            found.append(SubscriptionMatch(subscription, _why(result)))
+            found.append(SubscriptionMatch(subscription, result.terms))
         return found
 
     def preview(self, query: Query, notices: Iterable[Notice]) -> list[tuple[Notice, tuple[str, ...]]]:
@@ -101,18 +106,11 @@ class SubscriptionIndex:
         found: list[tuple[Notice, tuple[str, ...]]] = []
         for notice in notices:
             results = matcher.match(notice)
-            if not results:
-                continue
-            if notice.notice_type in FOLLOW_UP_TYPES and notice.notice_type not in query.types:
-                continue
-            found.append((notice, _why(results[0])))
+            if results and alerts_for_type(query, notice):
+                found.append((notice, results[0].terms))
         return found
 
     def __len__(self) -> int:
         """How many active subscriptions are compiled."""
         return len(self._subs)
 
-
-def _why(result: MatchResult) -> tuple[str, ...]:
-    """The terms that fired, as the alert shows them."""
-    return tuple(result.terms)

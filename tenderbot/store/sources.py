@@ -49,14 +49,6 @@ class SourceStateRepo:
             else:
                 await conn.execute(source_state.update().where(source_state.c.name == state.name).values(**values))
 
-    async def last_poll(self, name: str) -> datetime | None:
-        """When a source was last polled."""
-        async with self._engine.connect() as conn:
-            value = (
-                await conn.execute(select(source_state.c.last_poll_at).where(source_state.c.name == name))
-            ).scalar()
-        return value
-
     async def mark_reported(self, name: str, now: datetime | None) -> None:
         """Remember that the admins were told about this source's trouble (None: trouble over)."""
         async with self._engine.begin() as conn:
