@@ -10,12 +10,16 @@ import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
 from tenderbot import __version__
 from tenderbot.errors import ConfigError, ParseError, TenderbotError
 from tenderbot.settings import Settings
+
+if TYPE_CHECKING:
+    from tenderbot.app import TenderBot
 
 log = logging.getLogger("tenderbot")
 
@@ -153,12 +157,10 @@ def _parse(path: str, url: str, taxonomy_file: Path) -> int:
     return 0
 
 
-async def _print_sources(app: object) -> None:
+async def _print_sources(app: TenderBot) -> None:
     """A table of sources with their state."""
-    from tenderbot.app import TenderBot
     from tenderbot.sources.registry import load_source_configs
 
-    assert isinstance(app, TenderBot)
     now = datetime.now(UTC)
     counts = await app.store.notices.counts_by_source_since(now - timedelta(hours=24))
     print(f"{'source':<22} {'kind':<10} {'on':<3} {'every':>6} {'24h':>4} {'fails':>5}  last success      last error")
@@ -175,11 +177,9 @@ async def _print_sources(app: object) -> None:
         )
 
 
-async def _check(app: object, name: str | None) -> int:
+async def _check(app: TenderBot, name: str | None) -> int:
     """``tenderbot sources check``: fetch one listing and one detail page and say what happened."""
-    from tenderbot.app import TenderBot
 
-    assert isinstance(app, TenderBot)
     sources = [app.source(name)] if name else app.sources
     ok = True
     for source in sources:
@@ -191,12 +191,10 @@ async def _check(app: object, name: str | None) -> int:
     return 0 if ok else 1
 
 
-async def _digest(app: object, chat_id: int, *, dry_run: bool) -> int:
+async def _digest(app: TenderBot, chat_id: int, *, dry_run: bool) -> int:
     """``tenderbot digest --chat ID --now | --dry-run``: one chat's digest, sent or printed."""
-    from tenderbot.app import TenderBot
     from tenderbot.delivery.commands import digest_command
 
-    assert isinstance(app, TenderBot)
     return await digest_command(
         app.store, app.index, chat_id, now=app.clock(), dry_run=dry_run, drain=app.drain, out=sys.stdout
     )
