@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import html
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 
 from tenderbot.bot.texts import t
 from tenderbot.models import Notice, NoticeType
-from tenderbot.notify.render import TYPE_NAMES, esc, money_text
+from tenderbot.notify.render import TYPE_NAMES, budget_of, esc, money_text, title_link
 
 PREVIEW_DAYS = 7
 PREVIEW_BEST = 3
@@ -54,16 +53,12 @@ def render_preview(hits: Sequence[PreviewHit], now: datetime, tz: tzinfo, lang: 
         lines.append(t(lang, "preview_best"))
     for hit in best:
         notice = hit.notice
-        parts = [money_text(notice.budget, lang)]
+        parts = [money_text(budget_of(notice), lang)]
         if is_open(notice, now) and notice.tender_deadline is not None:
             days = (notice.tender_deadline.astimezone(tz).date() - now.astimezone(tz).date()).days
             parts.append(t(lang, "preview_open", days=days))
         if notice.region and notice.region.province:
             parts.append(notice.region.province)
         kind = TYPE_NAMES[lang][notice.notice_type]
-        title = esc((notice.title or "")[:120])
-        link = title
-        if notice.url.startswith(("http://", "https://")):
-            link = f'<a href="{html.escape(notice.url, quote=True)}">{title}</a>'
-        lines.append(f"• 【{esc(kind)}】{link} — {esc(' · '.join(parts))}")
+        lines.append(f"• 【{esc(kind)}】{title_link(notice)} — {esc(' · '.join(parts))}")
     return "\n".join(lines)

@@ -6,10 +6,18 @@ import html
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta, tzinfo
-from decimal import Decimal
 
-from tenderbot.models import Money, Notice
-from tenderbot.notify.render import MAX_MESSAGE, deadline_text, esc, money_text, split_items
+from tenderbot.models import Notice
+from tenderbot.notify.render import (
+    MAX_MESSAGE,
+    budget_of,
+    clip,
+    deadline_text,
+    esc,
+    money_text,
+    split_items,
+    title_link,
+)
 
 CLOSING_SOON = timedelta(days=7)
 MAX_ITEMS_PER_SECTION = 30
@@ -89,33 +97,14 @@ class HealthLine:
     failing: Sequence[str]
 
 
-def _budget(notice: Notice) -> Money | None:
-    if notice.budget is not None:
-        return notice.budget
-    if notice.lots and all(lot.budget for lot in notice.lots):
-        return Money(sum((lot.budget.amount for lot in notice.lots if lot.budget), Decimal(0)))
-    return None
-
-
-def _title_link(notice: Notice) -> str:
-    title = esc(_clip(notice.title or "—", 120))
-    if notice.url.startswith(("http://", "https://")):
-        return f'<a href="{html.escape(notice.url, quote=True)}">{title}</a>'
-    return title
-
-
-def _clip(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 def digest_item(notice: Notice, *, now: datetime, tz: tzinfo, language: str = "zh") -> str:
     """One compact digest entry: linked title, then budget · deadline · region."""
     lang = _lang(language)
     deadline = esc(deadline_text(notice.tender_deadline, now, tz, lang))
-    facts = [f"💰 {money_text(_budget(notice), lang)}", f"⏰ {deadline}"]
+    facts = [f"💰 {money_text(budget_of(notice), lang)}", f"⏰ {deadline}"]
     if notice.region is not None and notice.region.province:
         facts.append(f"📍 {esc(notice.region.province)}")
-    return f"• {_title_link(notice)}\n  " + " · ".join(facts)
+    return f"• {title_link(notice)}\n  " + " · ".join(facts)
 
 
 def health_text(health: HealthLine, language: str = "zh") -> str:
@@ -156,7 +145,7 @@ def render_digest(
         if hidden > 0:
             entries.append(texts["more"].format(n=hidden))
         # The section title travels with its first entry, so a split never leaves a title alone.
-        entries[0] = f"🔔 <b>{esc(_clip(section.name, 60))}</b>（{len(section.notices)}）\n{entries[0]}"
+        entries[0] = f"🔔 <b>{esc(clip(section.name, 60))}</b>（{len(section.notices)}）\n{entries[0]}"
         items.extend(entries)
     if count == 0:
         items.append(texts["none"])
@@ -174,9 +163,9 @@ def render_reminder(notice: Notice, deadline: datetime, *, now: datetime, tz: tz
     """A deadline reminder for a followed tender: title, deadline with the time left, budget, link."""
     texts = TEXTS[_lang(language)]
     lines = [
-        texts["reminder"].format(title=esc(_clip(notice.title or "—", 200))),
+        texts["reminder"].format(title=esc(clip(notice.title or "—", 200))),
         f"🕒 {texts['deadline']}：{esc(deadline_text(deadline, now, tz, language))}",
-        f"💰 {texts['budget']}：{money_text(_budget(notice), language)}",
+        f"💰 {texts['budget']}：{money_text(budget_of(notice), language)}",
     ]
     if notice.url.startswith(("http://", "https://")):
         lines.append(f'🔗 <a href="{html.escape(notice.url, quote=True)}">{esc(texts["link"])}</a>')

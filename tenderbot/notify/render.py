@@ -151,17 +151,15 @@ def render_alert(
     labels = LABELS[lang]
     sep = labels["sep"]
     type_name = TYPE_NAMES[lang][notice.notice_type]
-    budget = notice.budget
-    if budget is None and notice.lots and all(lot.budget for lot in notice.lots):
-        budget = Money(sum((lot.budget.amount for lot in notice.lots if lot.budget), Decimal(0)))
-    lines = [f"<b>【{esc(type_name)}】{esc(_clip(notice.title or labels['unknown'], 300))}</b>"]
+    budget = budget_of(notice)
+    lines = [f"<b>【{esc(type_name)}】{esc(clip(notice.title or labels['unknown'], 300))}</b>"]
     budget_line = f"💰 {labels['budget']}{sep}{money_text(budget, lang)}"
     if notice.max_price is not None and notice.max_price != budget:
         budget_line += f"　{labels['max_price']}{sep}{money_text(notice.max_price, lang)}"
     lines.append(budget_line)
     lines.append(f"⏰ {labels['deadline']}{sep}{esc(deadline_text(notice.tender_deadline, now, tz, lang))}")
     if notice.buyer and notice.buyer.name:
-        lines.append(f"🏢 {labels['buyer']}{sep}{esc(_clip(notice.buyer.name, 120))}")
+        lines.append(f"🏢 {labels['buyer']}{sep}{esc(clip(notice.buyer.name, 120))}")
     region = _region(notice)
     if region:
         lines.append(f"📍 {labels['region']}{sep}{esc(region)}")
@@ -170,9 +168,9 @@ def render_alert(
         kind = f"{METHOD_NAMES[lang][notice.procurement_method]} · {type_name}"
     lines.append(f"📋 {labels['type']}{sep}{esc(kind)}")
     if notice.project_code:
-        lines.append(f"🔖 {labels['code']}{sep}<code>{esc(_clip(notice.project_code, 80))}</code>")
+        lines.append(f"🔖 {labels['code']}{sep}<code>{esc(clip(notice.project_code, 80))}</code>")
     if why:
-        lines.append(f"🔎 {labels['why']}{sep}{esc(_clip(labels['and'].join(why), 200))}")
+        lines.append(f"🔎 {labels['why']}{sep}{esc(clip(labels['and'].join(why), 200))}")
     link = _link(notice.url, labels["link"])
     if link:
         lines.append(f"🔗 {link}")
@@ -192,7 +190,7 @@ def render_update(
     lang = _lang(language)
     labels = LABELS[lang]
     sep = labels["sep"]
-    title = esc(_clip(notice.title or labels["unknown"], 300))
+    title = esc(clip(notice.title or labels["unknown"], 300))
     lines = [f"<b>【{esc(TYPE_NAMES[lang][notice.notice_type])}】{title}</b>"]
     if notice.notice_type is NoticeType.AWARD and notice.award is not None:
         amount = f"（{money_text(notice.award.amount, lang)}）" if notice.award.amount else ""
@@ -214,7 +212,24 @@ def render_update(
     return _fit(lines, max_len)
 
 
-def _clip(text: str, limit: int) -> str:
+def budget_of(notice: Notice) -> Money | None:
+    """The stated budget, or the sum of the lots' budgets when every lot states one."""
+    if notice.budget is not None:
+        return notice.budget
+    if notice.lots and all(lot.budget for lot in notice.lots):
+        return Money(sum((lot.budget.amount for lot in notice.lots if lot.budget), Decimal(0)))
+    return None
+
+
+def title_link(notice: Notice, limit: int = 120) -> str:
+    """The escaped title, linked to the notice when its URL is http(s)."""
+    title = esc(clip(notice.title or "—", limit))
+    if notice.url.startswith(("http://", "https://")):
+        return f'<a href="{html.escape(notice.url, quote=True)}">{title}</a>'
+    return title
+
+
+def clip(text: str, limit: int) -> str:
     """Shorten portal text before escaping, so an entity is never cut in half."""
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
