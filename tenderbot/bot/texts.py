@@ -20,6 +20,7 @@ HELP_ZH = (
     "/settings — 时区、即时提醒或只要摘要、免打扰时段\n"
     "/status — 数据源状态与本群/本人统计\n"
     "/share 编号 — 生成分享链接\n"
+    "/robot 编号 wecom|dingtalk|feishu 地址 [密钥] — 同时推送到企业微信/钉钉/飞书群机器人\n"
     "/export — 导出订阅（JSON 文件）；/import — 发送该文件导入\n"
     "/help — 帮助"
 )
@@ -38,6 +39,7 @@ HELP_EN = (
     "/settings — time zone, instant alerts or digest only, quiet hours\n"
     "/status — sources' health and this chat's numbers\n"
     "/share N — a link that shares a subscription\n"
+    "/robot N wecom|dingtalk|feishu URL [secret] — also post to a WeCom/DingTalk/Feishu robot\n"
     "/export — subscriptions as a JSON file; /import — send that file back\n"
     "/help — this help"
 )
@@ -225,7 +227,6 @@ _TEXTS: dict[str, tuple[str, str]] = {
     ),
     "wiz_so_far": ("现在：<code>{query}</code>", "So far: <code>{query}</code>"),
     "wiz_empty": ("（还没有条件）", "(nothing yet)"),
-    "wiz_need_words": ("请先发送产品词或选择筛选条件。", "Send some words or pick a filter first."),
     "btn_next_step": ("下一步 ▶", "Next ▶"),
     "btn_back": ("◀ 上一步", "◀ Back"),
     "btn_any_budget": ("不限", "Any"),

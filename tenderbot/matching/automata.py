@@ -52,7 +52,6 @@ class KeywordScanner:
         self._refcounts: dict[str, int] = {}
         self._main: Any = None
         self._main_words: frozenset[str] = frozenset()
-        self._main_stale = False
         self._dead_in_main = 0
         self._recent: Any = None
         self._recent_words: set[str] = set()
@@ -90,10 +89,8 @@ class KeywordScanner:
 
     def compile(self) -> None:
         """Bring the automata up to date: rebuild the small one, or merge everything when due."""
-        if (
-            self._main_stale
-            or len(self._recent_words) > max(MIN_MERGE, len(self._refcounts) // 20)
-            or self._dead_in_main > max(MIN_PURGE, len(self._main_words) // 4)
+        if len(self._recent_words) > max(MIN_MERGE, len(self._refcounts) // 20) or self._dead_in_main > max(
+            MIN_PURGE, len(self._main_words) // 4
         ):
             self.rebuild()
         elif self._recent_stale:
@@ -104,7 +101,6 @@ class KeywordScanner:
         """Build the main automaton from every live keyword and empty the secondary one."""
         self._main_words = frozenset(self._refcounts)
         self._main = _build(self._main_words)
-        self._main_stale = False
         self._dead_in_main = 0
         self._recent_words.clear()
         self._recent = None

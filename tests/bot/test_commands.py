@@ -182,3 +182,13 @@ async def test_longest_queries_still_fit_in_one_list_page(harness: Harness) -> N
     await harness.command(USER, "/list")
     listing = harness.last(USER)
     assert "第 1/1 页，共 5 个" in listing["text"] and "…" in listing["text"]
+
+
+def test_help_lists_every_command_of_the_menu() -> None:
+    from tenderbot.bot.commands import USER_MENU
+    from tenderbot.bot.texts import t
+
+    for lang in ("zh", "en"):
+        help_text = t(lang, "help")
+        missing = [name for name, _zh, _en in USER_MENU if f"/{name}" not in help_text]
+        assert not missing, f"{lang} help lacks {missing}"
