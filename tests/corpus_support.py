@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -46,3 +49,26 @@ def field(record: dict[str, Any], path: str) -> Any:
     for part in path.split("."):
         value = value.get(part) if isinstance(value, dict) else None
     return sorted(value) if path == "categories" and isinstance(value, list) else value
+
+
+class _Errors(logging.Handler):
+    """Collects ERROR records (extraction logs and carries on when a step crashes)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+@contextmanager
+def extraction_errors() -> Iterator[list[logging.LogRecord]]:
+    """The ERROR records ``tenderbot.extract`` logs inside the block: a crashed step is a failure for tests."""
+    handler = _Errors()
+    logger = logging.getLogger("tenderbot.extract")
+    logger.addHandler(handler)
+    try:
+        yield handler.records
+    finally:
+        logger.removeHandler(handler)

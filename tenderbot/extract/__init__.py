@@ -27,7 +27,7 @@ from tenderbot.extract.tables import find_tables
 from tenderbot.extract.taxonomy import CategoryDecision, Taxonomy, load_taxonomy
 from tenderbot.extract.text import normalize
 from tenderbot.extract.titles import title_from_about, title_from_overview, title_from_text
-from tenderbot.models import Award, Money, Notice, NoticeType, Party
+from tenderbot.models import Award, Money, Notice, NoticeType
 
 __all__ = ["extract_notice", "load_taxonomy", "notice_to_dict"]
 
@@ -61,18 +61,22 @@ def _detail_record(data: Any) -> dict[str, Any]:
     return {}
 
 
-def _strings(data: Any, out: list[str], budget: int = MAX_TEXT_CHARS) -> None:
-    """Collect the string values of a JSON document (for list answers that hold no detail record)."""
-    if sum(len(item) for item in out) > budget:
-        return
+def _strings(data: Any, out: list[str], budget: int = MAX_TEXT_CHARS) -> int:
+    """Collect the string values of a JSON document (for list answers that hold no detail record).
+
+    Returns the budget left, so the walk stops early without re-summing what it collected.
+    """
+    if budget <= 0:
+        return budget
     if isinstance(data, str):
         out.append(data)
-    elif isinstance(data, dict):
-        for value in data.values():
-            _strings(value, out, budget)
-    elif isinstance(data, list):
-        for value in data:
-            _strings(value, out, budget)
+        return budget - len(data)
+    values = data.values() if isinstance(data, dict) else data if isinstance(data, list) else ()
+    for value in values:
+        budget = _strings(value, out, budget)
+        if budget <= 0:
+            break
+    return budget
 
 
 def _read_source(document: Document) -> _Source:
@@ -170,12 +174,6 @@ def _record_hints(record: Mapping[str, Any]) -> dict[str, str]:
     return found
 
 
-def _fallback_party(party: Party | None, name: str | None) -> Party | None:
-    """The party found, or one named only by a hint."""
-    if party is not None or not name:
-        return party
-    return Party(name=name)
-
 
 def extract_notice(
     content: str | bytes,
@@ -249,11 +247,9 @@ def extract_notice(
         or _parse(hints.get("published_at"))
         or _time_after_title(text, found_title)
     )
-    buyer = _fallback_party(
-        parties.buyer(text, summary, None),
-        hints.get("buyer") or parties.organisation_prefix(found_title or "") or parties.signature(text),
-    )
-    agency = _fallback_party(parties.agency(text, summary, None), hints.get("agency"))
+    buyer_hint = hints.get("buyer") or parties.organisation_prefix(found_title or "") or parties.signature(text)
+    buyer = parties.buyer(text, summary, buyer_hint)
+    agency = parties.agency(text, summary, hints.get("agency"))
     award: Award | None = None
     if kind in (NoticeType.AWARD, NoticeType.CONTRACT):
         award = parties.award(text, tables, codes, summary)
@@ -269,11 +265,13 @@ def extract_notice(
         extra=((agency.address or "",) if agency else ()) + (text[:3000],),
     )
     method = classify.procurement_method(found.method_text or hints.get("procurement_method"), found_title, text, kind)
+    # Loaded outside the try below: a missing taxonomy file is the operator's error, not this page's.
+    taxonomy = taxonomy or load_taxonomy()
     try:
         # An "other" notice (news, supplier notices) is categorised by its title alone: its body
         # mentions devices without buying them.
         subject = "" if kind is NoticeType.OTHER else _subject(text, found, summary.get("品目") or found.item_text)
-        decision = classify.categories(taxonomy or load_taxonomy(), found_title, subject, buyer.name if buyer else None)
+        decision = classify.categories(taxonomy, found_title, subject, buyer.name if buyer else None)
     except Exception:
         log.exception("category classification failed for %s", url or "<content>")
         decision = CategoryDecision()

@@ -12,7 +12,7 @@ from datetime import datetime
 
 from tenderbot.extract.dates import find_datetimes, parse_datetime
 from tenderbot.extract.labels import Labelled, clean_cell, find_labelled, first_value, line_at, next_line, section
-from tenderbot.extract.money import parse_money
+from tenderbot.extract.money import parse_money, unit_from_label
 from tenderbot.extract.tables import Table, lot_number, lots_from_tables, sum_lots
 from tenderbot.models import Lot, Money
 
@@ -136,10 +136,7 @@ def _money_value(found: Labelled) -> Money | None:
     value = clean_cell(found.value)
     if not value:
         return None
-    hint = None
-    if found.unit:
-        hint = "万元" if "万" in found.unit else "亿元" if "亿" in found.unit else "元" if "元" in found.unit else None
-    amount = parse_money(value, unit_hint=hint)
+    amount = parse_money(value, unit_hint=unit_from_label(found.unit) if found.unit else None)
     return Money(amount) if amount is not None and amount > 0 else None
 
 

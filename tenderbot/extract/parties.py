@@ -6,7 +6,7 @@ import re
 from collections.abc import Mapping
 
 from tenderbot.extract.labels import clean_cell, find_labelled, first_value
-from tenderbot.extract.money import parse_money
+from tenderbot.extract.money import parse_money, unit_from_label
 from tenderbot.extract.tables import Table, column, money_cell
 from tenderbot.models import Award, Money, Party
 
@@ -239,7 +239,7 @@ def award(text: str, tables: list[Table], codes: Mapping[str, tuple[str, ...]],
     if amount is None:
         found = first_value(text, _AWARD_AMOUNT_LABELS)
         raw = found.value if found else summary.get("总中标金额") or summary.get("总成交金额") or ""
-        amount = _loose_money(raw, "万元" if found and found.unit and "万" in found.unit else None)
+        amount = _loose_money(raw, unit_from_label(found.unit) if found and found.unit else None)
     if supplier is None and amount is None:
         return None
     return Award(supplier=supplier, amount=amount)
