@@ -397,8 +397,12 @@ def _succeeded(state: SourceState, now: datetime, *, found: bool) -> SourceState
 
 
 def _older_than_cursor(item: ListItem, cursor: str | None) -> bool:
-    """True when the item sorts strictly before the watermark (already handled)."""
-    return cursor is not None and item.key is not None and item.key < cursor
+    """True when the item sorts at or before the watermark: paging can stop there.
+
+    The watermark is the key of the newest item already handled, so an item equal to it is known too
+    (with a strict comparison paging ran one page past the cursor).
+    """
+    return cursor is not None and item.key is not None and item.key <= cursor
 
 
 def _is_expected(exc: BaseException) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 import json
 from datetime import datetime, timedelta
 from typing import Any
@@ -21,14 +22,19 @@ REAL_ITEM: dict[str, Any] = json.loads(fixture_bytes("zcy-list-001.json"))["resu
 def record(number: int, published: datetime) -> dict[str, Any]:
     """A list record shaped like the real 浙江 one, with its own id and time."""
     item = copy.deepcopy(REAL_ITEM)
-    item.update(articleId=f"art{number:03d}==", title=f"某医院医疗设备采购项目公告{number}",
-                publishDate=int(published.timestamp() * 1000), budgetPrice=f"{number}0000.00")
+    item.update(
+        articleId=f"art{number:03d}==",
+        title=f"某医院医疗设备采购项目公告{number}",
+        publishDate=int(published.timestamp() * 1000),
+        budgetPrice=f"{number}0000.00",
+    )
     return item
 
 
 def envelope(items: list[dict[str, Any]], total: int) -> str:
-    return json.dumps({"success": True, "result": {"data": {"total": total, "data": items}}, "error": None},
-                      ensure_ascii=False)
+    return json.dumps(
+        {"success": True, "result": {"data": {"total": total, "data": items}}, "error": None}, ensure_ascii=False
+    )
 
 
 def detail_response(hit: Hit) -> str:
@@ -42,8 +48,12 @@ def detail_response(hit: Hit) -> str:
 
 
 def make(replay: ReplayServer, **config: Any) -> ZcySource:
-    options = {"base_url": replay.url, "category_codes": ["ZcyAnnouncement3001"], "page_size": 3,
-               "extra_body": {"districtCode": ["339900"]}}
+    options = {
+        "base_url": replay.url,
+        "category_codes": ["ZcyAnnouncement3001"],
+        "page_size": 3,
+        "extra_body": {"districtCode": ["339900"]},
+    }
     return ZcySource(SourceConfig(name="zcy", kind="zcy", options=options, **config))
 
 
@@ -51,7 +61,7 @@ def listing(replay: ReplayServer, records: list[dict[str, Any]], page_size: int 
     def answer(hit: Hit) -> str:
         body = json.loads(hit.body)
         start = (body["pageNo"] - 1) * body["pageSize"]
-        return envelope(records[start:start + body["pageSize"]], len(records))
+        return envelope(records[start : start + body["pageSize"]], len(records))
 
     replay.add("POST", "/portal/category", answer, headers=JSON)
     replay.add("GET", "/portal/detail", detail_response, headers=JSON)
@@ -83,16 +93,48 @@ async def test_stops_paging_at_the_cursor(replay: ReplayServer, fetcher: Fetcher
     replay2_records = [record(n, NOW + timedelta(minutes=n)) for n in (101, 102)][::-1] + old
     with ReplayServer() as replay2:
         listing(replay2, replay2_records)
-        source = ZcySource(SourceConfig(name="zcy", kind="zcy", options={
-            "base_url": replay2.url, "category_codes": ["ZcyAnnouncement3001"], "page_size": 3}))
+        source = ZcySource(
+            SourceConfig(
+                name="zcy",
+                kind="zcy",
+                options={"base_url": replay2.url, "category_codes": ["ZcyAnnouncement3001"], "page_size": 3},
+            )
+        )
         second = await source.poll(fetcher, first.state, now=NOW + timedelta(hours=1))
         assert [n.source_id for n in second.notices] == ["art101==", "art102=="]
         assert [json.loads(h.body)["pageNo"] for h in replay2.hits("/portal/category")] == [1]
 
 
+async def test_the_cursor_alone_stops_paging(replay: ReplayServer, fetcher: Fetcher) -> None:
+    # Same as above with the seen-set forgotten: only the publish-date cursor can stop the paging
+    # and keep the already-stored announcements from being fetched again.
+    old = [record(n, NOW - timedelta(hours=n)) for n in range(1, 7)]
+    listing(replay, old)
+    first = await make(replay).poll(fetcher, SourceState(name="zcy"), now=NOW)
+    assert first.state.cursor is not None
+    with ReplayServer() as replay2:
+        listing(replay2, [record(n, NOW + timedelta(minutes=n)) for n in (101, 102)][::-1] + old)
+        source = ZcySource(
+            SourceConfig(
+                name="zcy",
+                kind="zcy",
+                options={"base_url": replay2.url, "category_codes": ["ZcyAnnouncement3001"], "page_size": 3},
+            )
+        )
+        second = await source.poll(fetcher, dataclasses.replace(first.state, seen=()), now=NOW + timedelta(hours=1))
+        ids = [n.source_id for n in second.notices]
+        assert {"art101==", "art102=="} <= set(ids)
+        assert not {f"art00{n}==" for n in range(2, 7)} & set(ids)  # nothing from past the cursor
+        assert [json.loads(h.body)["pageNo"] for h in replay2.hits("/portal/category")] == [1]
+
+
 async def test_portal_error_envelope_fails_the_listing(replay: ReplayServer, fetcher: Fetcher) -> None:
-    replay.add("POST", "/portal/category",
-               json.dumps({"success": False, "result": None, "error": "login.timeout"}), headers=JSON)
+    replay.add(
+        "POST",
+        "/portal/category",
+        json.dumps({"success": False, "result": None, "error": "login.timeout"}),
+        headers=JSON,
+    )
     result = await make(replay).poll(fetcher, SourceState(name="zcy"), now=NOW)
     assert not result.ok and "login.timeout" in (result.state.last_error or "")
 
