@@ -42,6 +42,7 @@ class SubscriptionIndex:
         self._subs: dict[int, tuple[Subscription, Query]] = {}
         self._version: tuple[int, int] | None = None
         self._dirty = True
+        self._local_changes = False
 
     def invalidate(self) -> None:
         """Reload from the database before the next match (another part changed subscriptions)."""
@@ -60,15 +61,24 @@ class SubscriptionIndex:
             return
         self._subs[subscription.id] = (subscription, query)
         self._matcher.add(subscription.id, query)
+        self._local_changes = True
 
     def drop(self, subscription_id: int) -> None:
         """Remove one subscription without a reload."""
         if self._subs.pop(subscription_id, None) is not None:
             self._matcher.remove(subscription_id)
+            self._local_changes = True
 
     async def refresh(self) -> None:
         """Reload when invalidated or when another process added or removed subscriptions."""
         version = await self._chats.subscriptions_version()
+        local, self._local_changes = self._local_changes, False
+        if not self._dirty and version != self._version and local:
+            # The bot's own writes moved the version and put/drop already applied them: no full rebuild
+            # (at 100k subscriptions that costs ~10 s). A change another process made in the same
+            # interval waits for the next version change; only one process runs the bot.
+            self._version = version
+            return
         if not self._dirty and version == self._version:
             return
         subscriptions = await self._chats.active_subscriptions()
@@ -78,6 +88,7 @@ class SubscriptionIndex:
             self.put(subscription)
         self._version = version
         self._dirty = False
+        self._local_changes = False  # the puts of the reload itself
         log.debug("matcher compiled over %d subscriptions", len(self._subs))
 
     def match(self, notice: Notice) -> list[SubscriptionMatch]:
