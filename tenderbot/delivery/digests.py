@@ -7,7 +7,8 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from tenderbot.models import Notice, NoticeType
+from tenderbot.delivery.reminders import CANCELLING_TYPES, current_deadline
+from tenderbot.models import Notice
 from tenderbot.notify.digest import CLOSING_SOON, DigestSection, HealthLine, next_digest_at, render_digest
 from tenderbot.store.chats import ChatRecord
 from tenderbot.store.digests import DEFAULT_DIGEST_TIME, DigestChat
@@ -118,16 +119,13 @@ class DigestService:
                 projects.add(project)
         soon: list[Notice] = []
         for project_id in projects:
-            announcements = [s.notice for s in await self._store.notices.project_notices(project_id)]
-            if any(n.notice_type in (NoticeType.TERMINATION, NoticeType.AWARD) for n in announcements):
+            announcements = await self._store.notices.project_notices(project_id)
+            if any(s.notice.notice_type in CANCELLING_TYPES for s in announcements):
                 continue
-            dated = [n for n in announcements if n.tender_deadline is not None]
-            if not dated:
-                continue
-            latest = dated[-1]
-            assert latest.tender_deadline is not None
-            if now < latest.tender_deadline <= now + CLOSING_SOON:
-                soon.append(latest)
+            latest = current_deadline(announcements)
+            deadline = latest.notice.tender_deadline if latest else None
+            if latest is not None and deadline is not None and now < deadline <= now + CLOSING_SOON:
+                soon.append(latest.notice)
         return sorted(soon, key=lambda n: n.tender_deadline or now)
 
     async def _health(self) -> HealthLine:

@@ -13,10 +13,11 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from tenderbot.delivery.reminders import CANCELLING_TYPES, current_deadline
 from tenderbot.delivery.robots import RobotDelivery
 from tenderbot.delivery.split import split_html
 from tenderbot.errors import ChatGone, ChatMoved, MessageRejected, NotifyError, RetryLater
-from tenderbot.models import Money, Notice, NoticeType
+from tenderbot.models import Money, Notice
 from tenderbot.notify.channels import Buttons, Channel
 from tenderbot.notify.digest import render_reminder
 from tenderbot.notify.ratelimit import RobotWindow, SendLimiter, backoff
@@ -218,6 +219,13 @@ class Sender:
         if delivery.kind == "webhook":
             await self._robots.deliver(delivery, chat)
             return None
+        if delivery.kind == "alert":
+            # Team robots get their copy whatever happens to the chat message (no token, digest-only).
+            await self._robots.fan_out(delivery)
+            if not chat.instant:
+                # A digest-only chat (/settings): its matches wait for the digest; nothing to render.
+                await self._store.outbox.mark_dead(delivery.id, "chat is digest-only")
+                return None
         channel = self._channel(chat)
         if channel is None:
             # Console mode has no Telegram channel: keep Telegram rows for when a token is configured.
@@ -232,12 +240,6 @@ class Sender:
         except LookupError as exc:
             await self._store.outbox.mark_dead(delivery.id, str(exc))
             return None
-        if delivery.kind == "alert":
-            await self._robots.fan_out(delivery)
-            if not chat.instant:
-                # A digest-only chat (/settings): its matches wait for the digest instead.
-                await self._store.outbox.mark_dead(delivery.id, "chat is digest-only")
-                return None
         try:
             message_id = await self._send(channel, chat, composed)
         except NotifyError as exc:
@@ -312,11 +314,11 @@ class Sender:
     ) -> Composed:
         """A reminder, unless the tender was terminated or its deadline moved since it was queued."""
         announcements = await self._store.notices.project_notices(stored.project_id)
-        if any(s.notice.notice_type in (NoticeType.TERMINATION, NoticeType.AWARD) for s in announcements):
+        if any(s.notice.notice_type in CANCELLING_TYPES for s in announcements):
             raise LookupError("tender terminated; reminder cancelled")
         queued_for = datetime.fromisoformat(str((delivery.payload or {}).get("deadline")))
-        dated = [s.notice.tender_deadline for s in announcements if s.notice.tender_deadline is not None]
-        if not dated or dated[-1] != queued_for:
+        latest = current_deadline(announcements)
+        if latest is None or latest.notice.tender_deadline != queued_for:
             raise LookupError("deadline changed; reminder superseded")
         if queued_for <= self._clock():
             raise LookupError("deadline passed; reminder too late")

@@ -11,7 +11,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 
-from tenderbot.notify.ratelimit import RobotWindow
+from tenderbot.notify.ratelimit import RobotWindow, SendLimiter
 from tenderbot.notify.sender import Sender
 from tenderbot.notify.webhooks import WebhookSender, dingtalk_sign
 from tenderbot.store.digests import DigestRepo
@@ -137,3 +137,26 @@ async def test_twenty_a_minute_per_robot(store: Store) -> None:
     assert len(robot.posts) == 23
     assert all(b["msgtype"] == "markdown" for b in robot.bodies())
     assert await store.outbox.counts(USER) == {"sent": 46}
+
+
+async def test_robots_get_their_copy_without_a_bot_token(store: Store) -> None:
+    # Console mode: the Telegram row waits for a token, the team robot is served all the same.
+    clock = FakeClock(start_time())
+    robot = Robot()
+    await _bound_alerts(store, clock, 1)
+    client = httpx.AsyncClient(transport=httpx.MockTransport(robot.handle))
+    hooks = WebhookSender(client, clock=clock.monotonic, sleep=clock.sleep, wall_clock=lambda: clock.now().timestamp())
+    sender = Sender(
+        store,
+        telegram=None,
+        console=None,
+        limiter=SendLimiter(clock=clock.monotonic, sleep=clock.sleep),
+        clock=clock.now,
+        webhooks=hooks,
+        robots=RobotWindow(clock=clock.monotonic),
+    )
+    await drain(sender)
+    await client.aclose()
+    assert len(robot.posts) == 1
+    states = {d.kind: d.state for d in await store.outbox.for_chat(USER)}
+    assert states == {"alert": "pending", "webhook": "sent"}
