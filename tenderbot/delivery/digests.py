@@ -113,10 +113,7 @@ class DigestService:
     async def _closing_soon(self, chat: ChatRecord, matched: dict[int, Notice], now: datetime) -> list[Notice]:
         """Tenders the chat knows (followed, alerted, matched today) whose deadline is within a week."""
         projects = set(matched) | set(await self._repo.followed_projects(chat.id))
-        for notice_id in await self._repo.recent_alerted_notices(chat.id, now - ALERT_LOOKBACK):
-            project = await self._repo.project_of(notice_id)
-            if project is not None:
-                projects.add(project)
+        projects |= set(await self._repo.recent_alerted_projects(chat.id, now - ALERT_LOOKBACK))
         soon: list[Notice] = []
         for project_id in projects:
             announcements = await self._store.notices.project_notices(project_id)

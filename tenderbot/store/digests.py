@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import exists, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from tenderbot.errors import ConfigError
 from tenderbot.notify.webhooks import WebhookTarget
 from tenderbot.store.tables import chats, deliveries, follows, notices, source_state, subscriptions
 
@@ -40,8 +41,8 @@ def webhook_target(config: Any) -> WebhookTarget | None:
     if not isinstance(config, dict) or not config.get("url"):
         return None
     try:
-        return WebhookTarget(kind=config.get("kind", ""), url=str(config["url"]), secret=config.get("secret") or None)
-    except Exception:  # ConfigError for a bad kind or URL: the binding command validated it; stay silent
+        return WebhookTarget.from_config(config)
+    except ConfigError:  # the binding command validated it; a hand-edited row is ignored, not fatal
         return None
 
 
@@ -89,16 +90,12 @@ class DigestRepo:
             )
         return result.rowcount == 1
 
-    async def recent_alerted_notices(self, chat_id: int, since: datetime) -> list[int]:
-        """Notices a chat was alerted about since a time (candidates for "closing soon")."""
+    async def recent_alerted_projects(self, chat_id: int, since: datetime) -> list[int]:
+        """Projects a chat was alerted about since a time (candidates for "closing soon"), in one query."""
         query = (
-            select(deliveries.c.notice_id)
-            .where(
-                deliveries.c.chat_id == chat_id,
-                deliveries.c.kind == "alert",
-                deliveries.c.created_at >= since,
-                deliveries.c.notice_id.is_not(None),
-            )
+            select(notices.c.project_id)
+            .join(deliveries, deliveries.c.notice_id == notices.c.id)
+            .where(deliveries.c.chat_id == chat_id, deliveries.c.kind == "alert", deliveries.c.created_at >= since)
             .distinct()
         )
         async with self._engine.connect() as conn:
@@ -109,12 +106,6 @@ class DigestRepo:
         async with self._engine.connect() as conn:
             rows = await conn.execute(select(follows.c.project_id).where(follows.c.chat_id == chat_id))
             return [int(p) for p in rows.scalars()]
-
-    async def project_of(self, notice_id: int) -> int | None:
-        """The project a notice belongs to."""
-        async with self._engine.connect() as conn:
-            value = (await conn.execute(select(notices.c.project_id).where(notices.c.id == notice_id))).scalar()
-        return None if value is None else int(value)
 
     async def sources_health(self) -> list[SourceHealth]:
         """Every polled source's failure count and last success."""
@@ -153,8 +144,7 @@ class DigestRepo:
     ) -> bool:
         """Bind a chat's subscription to a team robot (ConfigError for a bad kind or URL); False if not theirs."""
         target = WebhookTarget(kind=kind, url=url, secret=secret or None)  # type: ignore[arg-type]
-        config = {"kind": target.kind, "url": target.url, "secret": target.secret}
-        return await self._set_webhook(chat_id, subscription_id, config)
+        return await self._set_webhook(chat_id, subscription_id, target.to_config())
 
     async def unbind_webhook(self, chat_id: int, subscription_id: int) -> bool:
         """Remove a subscription's team robot; False if the subscription is not the chat's."""
