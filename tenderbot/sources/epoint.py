@@ -86,10 +86,7 @@ class EpointSource(ListingSource):
         url = self.base_url + str(options.get("search_path", DEFAULT_SEARCH_PATH))
         page = await fetcher.post(url, content=json.dumps(body, ensure_ascii=False).encode("utf-8"),
                                   headers={"Content-Type": content_type, "X-Requested-With": "XMLHttpRequest"})
-        try:
-            document = json.loads(fetcher.text(page))
-        except ValueError as exc:
-            raise ParseError(f"{url}: not JSON ({exc})") from exc
+        document = fetcher.json(page)
         result = document.get("result") if isinstance(document, dict) else None
         records = result.get("records") if isinstance(result, dict) else None
         if not isinstance(records, list):

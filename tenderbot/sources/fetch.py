@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import random
 import time
@@ -13,7 +14,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from tenderbot.errors import BlockedError, FetchError, NotModified
+from tenderbot.errors import BlockedError, FetchError, NotModified, ParseError
 from tenderbot.models import RawPage
 from tenderbot.sources.pages import block_reason, decode_content
 
@@ -99,6 +100,13 @@ class Fetcher:
     ) -> RawPage:
         """POST a form, a JSON document or raw bytes; errors as for ``get``."""
         return await self._request("POST", url, json=json, data=data, content=content, headers=dict(headers or {}))
+
+    def json(self, page: RawPage) -> Any:
+        """The page decoded as JSON; ParseError (the site changed, or answered HTML) when it is not."""
+        try:
+            return json.loads(self.text(page))
+        except ValueError as exc:
+            raise ParseError(f"{page.url}: not JSON ({exc})") from exc
 
     def text(self, page: RawPage) -> str:
         """The page decoded with the right encoding (see ``pages.decode_content``)."""

@@ -12,7 +12,6 @@ Caveats: 2026 notes report the endpoint answering 502 and possibly retired (rese
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping
 from typing import Any, ClassVar
@@ -71,10 +70,7 @@ class GgzySource(ListingSource):
         url = str(options.get("list_url", DEFAULT_LIST_URL))
         page = await fetcher.post(url, data=form, headers={
             "X-Requested-With": "XMLHttpRequest", "Referer": url.replace("dealList_find.jsp", "dealList.jsp")})
-        try:
-            document = json.loads(fetcher.text(page))
-        except ValueError as exc:
-            raise ParseError(f"{url}: not JSON ({exc})") from exc
+        document = fetcher.json(page)
         if not isinstance(document, dict) or document.get("success") is False:
             error = document.get("error") if isinstance(document, dict) else None
             raise FetchError(f"{url}: listing failed ({error!r})")

@@ -13,7 +13,6 @@ unified b.zhengcaiyun.cn search sits behind a WAF (research/sources.md §2.4); t
 from __future__ import annotations
 
 import dataclasses
-import json
 import time
 from collections.abc import Mapping
 from typing import Any, ClassVar
@@ -140,10 +139,7 @@ class ZcySource(ListingSource):
 
 def _result_data(fetcher: Fetcher, page: RawPage) -> dict[str, Any]:
     """``result.data`` of a 政采云 envelope; FetchError when the portal says it failed."""
-    try:
-        document = json.loads(fetcher.text(page))
-    except ValueError as exc:
-        raise ParseError(f"{page.url}: not JSON ({exc})") from exc
+    document = fetcher.json(page)
     if not isinstance(document, dict):
         raise ParseError(f"{page.url}: JSON is not an object")
     if document.get("success") is False:
