@@ -220,7 +220,7 @@ def extract_notice(
     budget = (
         _code_money(codes.get("code-budgetPrice"))
         or found.budget
-        or _loose(summary.get("预算金额"))
+        or parties.loose_money(summary.get("预算金额"))
         or _hint_money(hints.get("budget_yuan"))
     )
     max_price = _code_money(codes.get("code-priceCeiling")) or found.max_price
@@ -324,8 +324,3 @@ def _parse(value: str | None) -> datetime | None:
     """A date-time from a raw value, or None."""
     return parse_datetime(value) if value else None
 
-
-def _loose(value: str | None) -> Money | None:
-    """Money from a summary-table cell (``¥56.980000 万元(人民币)``)."""
-    amount = parse_money(value) if value else None
-    return Money(amount) if amount is not None and amount > 0 else None

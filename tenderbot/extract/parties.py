@@ -232,20 +232,20 @@ def award(text: str, tables: list[Table], codes: Mapping[str, tuple[str, ...]],
         if supplier is None and supplier_col < len(row):
             supplier = clean_cell(row[supplier_col]) or None
         if amount is None and amount_col is not None and amount_col < len(row):
-            amount = money_cell(row[amount_col], table.header[amount_col]) or _loose_money(row[amount_col])
+            amount = money_cell(row[amount_col], table.header[amount_col]) or loose_money(row[amount_col])
     if supplier is None:
         found = first_value(text, _SUPPLIER_LABELS)
         supplier = _name(found.value) if found else None
     if amount is None:
         found = first_value(text, _AWARD_AMOUNT_LABELS)
         raw = found.value if found else summary.get("总中标金额") or summary.get("总成交金额") or ""
-        amount = _loose_money(raw, unit_from_label(found.unit) if found and found.unit else None)
+        amount = loose_money(raw, unit_from_label(found.unit) if found and found.unit else None)
     if supplier is None and amount is None:
         return None
     return Award(supplier=supplier, amount=amount)
 
 
-def _loose_money(value: str, hint: str | None = None) -> Money | None:
+def loose_money(value: str | None, hint: str | None = None) -> Money | None:
     """Money anywhere in a cell such as ``总价形式报价:569800.00(元)``."""
     amount = parse_money(value, unit_hint=hint) if value else None
     return Money(amount) if amount is not None and amount > 0 else None
