@@ -8,6 +8,8 @@ Anything else, or anything that points at what no longer exists, is answered pol
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from telegram import Update
 from telegram.ext import ContextTypes
 
@@ -79,7 +81,5 @@ async def on_alert_button(update: Update, context: ContextTypes.DEFAULT_TYPE, pa
         if buyer not in subscription.excluded_buyers:
             blocked = [*subscription.excluded_buyers, buyer]
             await deps.store.chats.update_subscription(chat.id, subscription.id, excluded_buyers=blocked)
-            updated = await deps.store.chats.subscription(subscription.id)
-            if updated is not None and updated.active:
-                deps.index.put(updated)
+            deps.index.put(replace(subscription, excluded_buyers=tuple(blocked)))  # put() skips inactive ones
     await query.answer(t(lang, "blocked_buyer", count=len(targets), buyer=buyer)[:200])

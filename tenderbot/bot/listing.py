@@ -8,6 +8,7 @@ list positions, so a button pressed after the list changed still acts on the sub
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from telegram import ForceReply, Update
 from telegram.constants import ParseMode
@@ -130,11 +131,7 @@ async def set_active(context: ContextTypes.DEFAULT_TYPE, subscription: Subscript
     """Pause or resume a subscription, in the database and the live matcher."""
     deps = get_deps(context)
     await deps.store.chats.update_subscription(subscription.chat_id, subscription.id, active=active)
-    updated = await deps.store.chats.subscription(subscription.id)
-    if updated is not None and updated.active:
-        deps.index.put(updated)
-    else:
-        deps.index.drop(subscription.id)
+    deps.index.put(replace(subscription, active=active))  # put() drops a paused one
 
 
 async def _ask_for_new_query(
@@ -181,8 +178,6 @@ async def on_edit_text(update: Update, context: ContextTypes.DEFAULT_TYPE, actio
             return
     await deps.store.chats.update_subscription(chat.id, subscription.id, query=canonical)
     await deps.store.pending.drop(action.token)
-    updated = await deps.store.chats.subscription(subscription.id)
-    if updated is not None and updated.active:
-        deps.index.put(updated)
+    deps.index.put(replace(subscription, query=canonical))  # put() skips a paused one
     number = int(action.payload.get("number", 0)) or subscription.id
     await reply(update, t(lang, "edited", n=number, desc=describe(query, lang)))
