@@ -5,12 +5,13 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
-from decimal import Decimal, InvalidOperation
 from typing import Any
 from urllib.parse import urljoin, urlsplit, urlunsplit
 from zoneinfo import ZoneInfo
 
 from tenderbot.errors import ConfigError
+from tenderbot.extract.money import parse_money
+from tenderbot.extract.region import short_province
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 
@@ -111,38 +112,15 @@ def clean_text(value: str | None) -> str | None:
     return text or None
 
 
-_PROVINCES = (
-    "北京", "天津", "河北", "山西", "内蒙古", "辽宁", "吉林", "黑龙江", "上海", "江苏", "浙江", "安徽", "福建",
-    "江西", "山东", "河南", "湖北", "湖南", "广东", "广西", "海南", "重庆", "四川", "贵州", "云南", "西藏",
-    "陕西", "甘肃", "青海", "宁夏", "新疆", "香港", "澳门", "台湾",
-)
-_AMOUNT = re.compile(r"([0-9][0-9,]*(?:\.[0-9]+)?)\s*(亿|万)?")
-
-
 def province_short(name: str | None) -> str | None:
     """The short province name a place name starts with (广西壮族自治区百色市 → 广西), or None."""
-    if not name:
-        return None
-    text = name.strip().removeprefix("中国").strip()
-    for province in _PROVINCES:
-        if text.startswith(province):
-            return province
-    return None
+    return short_province(name.strip().removeprefix("中国")) if name else None
 
 
 def yuan_text(value: str | None) -> str | None:
-    """A listing amount as a plain yuan figure: '￥56.980000 万元（人民币）' → '569800.000000'."""
-    if not value:
-        return None
-    found = _AMOUNT.search(value.replace("，", ",").replace("￥", ""))
-    if not found:
-        return None
-    try:
-        amount = Decimal(found.group(1).replace(",", ""))
-    except InvalidOperation:
-        return None
-    scale = {"亿": Decimal(100_000_000), "万": Decimal(10_000)}.get(found.group(2) or "", Decimal(1))
-    return str(amount * scale)
+    """A listing amount as a plain yuan figure: '￥56.980000 万元（人民币）' → '569800'."""
+    amount = parse_money(value) if value else None
+    return None if amount is None else str(amount)
 
 
 def rehost(url: str, host: str | None) -> str:
