@@ -128,7 +128,11 @@ class Taxonomy:
             for sub in body.get("subcategories") or ():
                 for term in sub["terms"]:
                     canonical = normalize(str(term["zh"]))
-                    kind = Kind.CONTEXT if term.get("match") == "context" else Kind.TERM
+                    match = term.get("match")
+                    # "token" is documentation only: every ASCII-edged term is matched as a whole token.
+                    if match not in (None, "token", "context"):
+                        raise ConfigError(f"taxonomy term {canonical}: match must be token or context, not {match!r}")
+                    kind = Kind.CONTEXT if match == "context" else Kind.TERM
                     forms = [fold(canonical), *(fold(str(alias)) for alias in term.get("aliases") or ())]
                     family = frozenset(form for form in forms if form)
                     for form in family:

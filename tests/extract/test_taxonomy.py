@@ -119,3 +119,12 @@ def test_small_custom_taxonomy(tmp_path: Path) -> None:
     custom = load_taxonomy(path)
     assert custom.classify("ICU ventilator 采购").categories == (MED,)
     assert custom.classify("呼吸机维修").excluded_by == ("维修",)
+
+
+def test_an_unknown_match_rule_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "t.yaml"
+    path.write_text(
+        "categories:\n  medical:\n    subcategories:\n      - terms: [{zh: 呼吸机, match: fuzzy}]\n", encoding="utf-8"
+    )
+    with pytest.raises(ConfigError, match="fuzzy"):
+        load_taxonomy(path)
