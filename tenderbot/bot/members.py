@@ -22,16 +22,18 @@ async def on_my_chat_member(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     if change is None or chat is None:
         return
     status = change.new_chat_member.status
+    known = await deps.store.chats.get(chat.id)
     if status in GONE:
-        if await deps.store.chats.get(chat.id) is not None:
+        if known is not None:
             await deps.store.chats.update(chat.id, active=False)
             dropped = await deps.store.outbox.cancel_pending(chat.id)
+            deps.index.invalidate()  # its subscriptions stop matching
             log.info("chat %d removed the bot (%s); deactivated, %d queued dropped", chat.id, status, dropped)
-        deps.index.invalidate()
     elif status in PRESENT:
         await deps.store.chats.ensure(chat.id, deps.clock(), kind=chat.type, title=chat.title)
-        deps.index.invalidate()
-        log.info("chat %d added the bot back (%s); active", chat.id, status)
+        if known is None or not known.active:  # a promotion in an active group changes nothing to match
+            deps.index.invalidate()
+            log.info("chat %d added the bot back (%s); active", chat.id, status)
 
 
 async def on_migrate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
