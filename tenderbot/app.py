@@ -18,7 +18,7 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
 from telegram.request import HTTPXRequest
 
 from tenderbot.bot.handlers import BotDeps, install, publish_commands
-from tenderbot.errors import ConfigError
+from tenderbot.errors import ConfigError, StartupError
 from tenderbot.extract.taxonomy import load_taxonomy
 from tenderbot.jobs import schedule_jobs
 from tenderbot.notify.channels import ConsoleChannel, TelegramChannel
@@ -30,6 +30,7 @@ from tenderbot.settings import Settings
 from tenderbot.sources.base import Source
 from tenderbot.sources.fetch import Fetcher
 from tenderbot.sources.registry import build_sources, load_source_configs
+from tenderbot.startup import check_database, connect_telegram, display_url
 from tenderbot.store.db import make_engine, upgrade
 from tenderbot.store.repos import Store
 from tenderbot.subscriptions import SubscriptionIndex
@@ -70,15 +71,35 @@ class TenderBot:
         self.application: Application | None = None  # type: ignore[type-arg]
 
     async def __aenter__(self) -> TenderBot:
-        """Open the database (migrating it), the HTTP client, the sources and the channels."""
+        """Open the database (migrating it), the HTTP client, the sources and the channels.
+
+        If any step fails, what was already opened is closed again, in reverse order (as PTB's
+        ``Application.__aenter__`` does), and the error is raised.
+        """
+        try:
+            await self._open()
+        except BaseException:
+            await self._stack.aclose()
+            raise
+        return self
+
+    async def _open(self) -> None:
+        """Every start-up step; each resource registers its closing before the next step runs."""
         settings = self.settings
         configs = load_source_configs(settings.sources_file)
         taxonomy = load_taxonomy(settings.taxonomy_file)
         self.sources: list[Source] = build_sources((c for c in configs if c.enabled), taxonomy=taxonomy)
-        self.engine = make_engine(settings.database_url)
+        try:
+            self.engine = make_engine(settings.database_url)
+        except OSError as exc:  # the SQLite file's folder cannot be created
+            raise StartupError(
+                f"cannot create the folder of the SQLite database {display_url(settings.database_url)}: {exc}",
+                "check the path in TENDERBOT_DATABASE_URL and that its folder is writable",
+            ) from exc
         self._stack.push_async_callback(self.engine.dispose)
+        await check_database(self.engine, settings.database_url)
         await upgrade(self.engine)
-        self.store = Store.over(self.engine)
+        self.store = Store.over(self.engine, default_timezone=settings.timezone)
         self.http = httpx.AsyncClient(transport=self._transport, timeout=httpx.Timeout(30.0), follow_redirects=True)
         self._stack.push_async_callback(self.http.aclose)
         self.fetcher = Fetcher(
@@ -89,7 +110,9 @@ class TenderBot:
         now = self.clock()
         for admin in admins:
             await self.store.chats.ensure(admin, now)
-        self.pipeline = Pipeline(self.store, self.fetcher, self.index, clock=self.clock, admin_ids=admins)
+        self.pipeline = Pipeline(
+            self.store, self.fetcher, self.index, clock=self.clock, admin_ids=admins, tz=settings.tz
+        )
         telegram = None
         if not settings.console_mode:
             telegram = TelegramChannel(await self._sender_bot())
@@ -103,7 +126,6 @@ class TenderBot:
             clock=self.clock,
             webhooks=WebhookSender(self.http),
         )
-        return self
 
     async def __aexit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
@@ -112,9 +134,10 @@ class TenderBot:
         await self._stack.aclose()
 
     def _request(self, pool: int) -> HTTPXRequest:
-        """A Bot API request object; tests pass a transport so nothing leaves the machine."""
+        """A Bot API request object (through TENDERBOT_TELEGRAM_PROXY when set); tests pass a transport."""
         kwargs = {"transport": self._transport} if self._transport is not None else {}
-        return HTTPXRequest(connection_pool_size=pool, httpx_kwargs=kwargs)
+        proxy = self.settings.telegram_proxy or None
+        return HTTPXRequest(connection_pool_size=pool, proxy=proxy, httpx_kwargs=kwargs)
 
     async def _sender_bot(self) -> Bot:
         """A plain Bot for the sender, which paces and retries itself (no AIORateLimiter in the way)."""
@@ -124,8 +147,9 @@ class TenderBot:
             base_file_url=self.settings.telegram_base_file_url,
             request=self._request(32),
         )
-        await bot.initialize()
+        # Registered before initialize: a failed getMe has already opened the request objects.
         self._stack.push_async_callback(bot.shutdown)
+        await connect_telegram(bot.initialize, self.settings.telegram_api_url)
         return bot
 
     async def _ensure_console_subscription(self, now: datetime) -> None:
@@ -175,8 +199,10 @@ class TenderBot:
             .rate_limiter(AIORateLimiter(max_retries=2))
             .build()
         )
-        install(application, BotDeps(self.store, self.index, self.clock, settings.admin_ids))
-        await application.initialize()
+        install(application, BotDeps(self.store, self.index, self.clock, settings.admin_ids, tz=settings.tz))
+        # The bot's own shutdown first: Application.shutdown does nothing when initialize failed half-way.
+        self._stack.push_async_callback(application.bot.shutdown)
+        await connect_telegram(application.initialize, settings.telegram_api_url)
         self._stack.push_async_callback(application.shutdown)
         await publish_commands(application)
         await application.start()

@@ -17,6 +17,8 @@ from tenderbot.sources.base import Source
 from tenderbot.subscriptions import SubscriptionIndex
 
 log = logging.getLogger(__name__)
+# APScheduler's executor logs as "apscheduler.executors.<alias>".
+SCHEDULER_EXECUTOR_LOGGER = "apscheduler.executors.default"
 
 DIGEST_TICK_SECONDS = 60
 REMINDER_TICK_SECONDS = 600
@@ -65,6 +67,7 @@ def schedule_delivery_jobs(
     reminder_offsets: Sequence[timedelta] = DEFAULT_OFFSETS,
 ) -> tuple[DigestService, ReminderService]:
     """The digest tick (each chat's time in its own zone), the reminder tick and housekeeping."""
+    quiet_cancelled_jobs()
     now = clock()
     digests = DigestService(sender.store, index, clock=clock)
     reminders = ReminderService(sender.store, clock=clock, offsets=reminder_offsets)
@@ -103,12 +106,33 @@ def schedule_delivery_jobs(
     return digests, reminders
 
 
+class DropCancelledJobs(logging.Filter):
+    """Drop APScheduler's 'Job … raised an exception' for a job cancelled at shutdown.
+
+    APScheduler 3.x awaits a coroutine job inside ``except BaseException`` (executors/base.py
+    ``run_coroutine_job``), so a job that rightly re-raises CancelledError when ``shutdown()`` cancels it
+    would be logged as an error with a traceback; the job has already said in one line that it stopped.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """False for a record whose exception is a cancellation."""
+        return not (record.exc_info and isinstance(record.exc_info[1], asyncio.CancelledError))
+
+
+def quiet_cancelled_jobs() -> None:
+    """Install :class:`DropCancelledJobs` on the scheduler's executor logger, once."""
+    logger = logging.getLogger(SCHEDULER_EXECUTOR_LOGGER)
+    if not any(isinstance(f, DropCancelledJobs) for f in logger.filters):
+        logger.addFilter(DropCancelledJobs())
+
+
 async def _tick_and_wake(what: str, tick: Callable[[], Awaitable[int]], sender: Sender) -> None:
     """Run one delivery tick and wake the sender for what it queued; an error waits for the next tick."""
     try:
         queued = await tick()
     except asyncio.CancelledError:
-        return  # the scheduler is shutting down; the tick runs again after the next start
+        log.info("%s tick stopped by shutdown; it runs again after the next start", what)
+        raise  # a swallowed cancellation would break asyncio.timeout() and hide the shutdown from the caller
     except Exception:
         log.exception("%s tick crashed; the next tick will try again", what)
         return
@@ -124,7 +148,8 @@ async def _housekeeping(sender: Sender, clock: Callable[[], datetime]) -> None:
         removed = await sender.store.outbox.purge_settled(now - RETENTION)
         abandoned = await sender.store.pending.purge(now - PENDING_RETENTION)
     except asyncio.CancelledError:
-        return
+        log.info("housekeeping stopped by shutdown; the next run does it")
+        raise
     except Exception:
         log.exception("housekeeping crashed; tomorrow's run will try again")
         return
@@ -138,7 +163,7 @@ async def _poll_and_wake(pipeline: Pipeline, sender: Sender, source: Source) -> 
     except asyncio.CancelledError:
         # Shutdown mid-poll: the transaction rolled back and the cursor was not advanced, so nothing is lost.
         log.info("%s: poll stopped by shutdown", source.name)
-        return
+        raise
     except Exception:
         log.exception("%s: poll crashed; the next run will try again", source.name)
         return

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 
 from tenderbot.models import Change, ChangeKind, NoticeType, SourceState
 from tenderbot.notify.render import esc
@@ -58,8 +58,10 @@ class Pipeline:
         *,
         clock: Callable[[], datetime],
         admin_ids: Iterable[int] = (),
+        tz: tzinfo = UTC,
     ) -> None:
         self._store = store
+        self._tz = tz  # operator-facing times in logs (TENDERBOT_TIMEZONE)
         self._fetcher = fetcher
         self._index = index
         self._clock = clock
@@ -97,7 +99,7 @@ class Pipeline:
             )
         else:
             retry = result.state.backoff_until
-            when = f"; next try after {retry:%H:%M} UTC" if retry else ""
+            when = f"; next try after {retry.astimezone(self._tz):%Y-%m-%d %H:%M} {self._tz}" if retry else ""
             log.warning("%s: unreachable (%s)%s", source.name, summary.error, when)
         return summary
 

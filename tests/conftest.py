@@ -1,4 +1,4 @@
-"""Shared fixtures: databases (SQLite always, PostgreSQL when reachable — required under CI=true)."""
+"""Shared fixtures: the offline guard (every test), databases (SQLite always, PostgreSQL when reachable — required under CI=true)."""
 
 from __future__ import annotations
 
@@ -15,8 +15,18 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from tenderbot.store.db import make_engine, upgrade
 from tenderbot.store.repos import Store
+from tests.offline import OfflineGuard
 
 PG_ADMIN_URL = os.environ.get("TENDERBOT_TEST_PG_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
+
+
+@pytest.fixture(autouse=True)
+def offline_guard(monkeypatch: pytest.MonkeyPatch) -> Iterator[OfflineGuard]:
+    """Every test: a connection or name look-up for anything but loopback fails it (see tests/offline.py)."""
+    guard = OfflineGuard()
+    guard.install(monkeypatch)
+    yield guard
+    guard.verify()
 
 
 def _pg_reachable() -> bool:

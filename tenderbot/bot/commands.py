@@ -138,8 +138,14 @@ async def publish_commands(application: Application) -> None:  # type: ignore[ty
 
 
 async def _on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Log handler errors in one line each; the bot keeps running."""
-    log.error("bot: %s while handling an update: %s", type(context.error).__name__, context.error)
+    """Log a handler's error with its traceback (a bug needs one to be found); the bot keeps running."""
+    error = context.error
+    log.error(
+        "bot: %s while handling an update: %s",
+        type(error).__name__,
+        error,
+        exc_info=(type(error), error, error.__traceback__) if error is not None else None,
+    )
 
 
 def install(application: Application, deps: BotDeps) -> None:  # type: ignore[type-arg]

@@ -7,7 +7,8 @@ import re
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
+from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions, Message, Update
 from telegram.constants import ChatMemberStatus, ChatType, ParseMode
@@ -15,6 +16,7 @@ from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
 from tenderbot.bot.texts import t
+from tenderbot.models import DEFAULT_TIMEZONE
 from tenderbot.notify.render import esc
 from tenderbot.store.chats import ChatRecord
 from tenderbot.store.pending import PendingAction
@@ -26,6 +28,7 @@ PENDING_TTL = timedelta(days=2)
 # Telegram's GroupAnonymousBot: the sender of messages an anonymous group admin posts as the group.
 ANONYMOUS_ADMIN_BOT = 1087968824
 
+DEFAULT_TZ = ZoneInfo(DEFAULT_TIMEZONE)
 Keyboard = list[list[tuple[str, str]]]
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 
@@ -38,6 +41,7 @@ class BotDeps:
     index: SubscriptionIndex
     clock: Callable[[], datetime]
     admin_ids: frozenset[int]
+    tz: tzinfo = DEFAULT_TZ  # TENDERBOT_TIMEZONE: operator-facing times
 
 
 def get_deps(context: ContextTypes.DEFAULT_TYPE) -> BotDeps:

@@ -25,14 +25,14 @@ def describe(query: Query, lang: str) -> str:
     return code if lang == "en" else f"{code}\n{shown(query.describe(), 1200)}"
 
 
-async def preview_text(deps: BotDeps, query: Query, lang: str, timezone: str = "Asia/Shanghai") -> str:
+async def preview_text(deps: BotDeps, query: Query, lang: str, timezone: str | None = None) -> str:
     """How many notices of the last 7 days a query matches, and the best three."""
     now = deps.clock()
     recent = await deps.store.notices.seen_since(now - timedelta(days=PREVIEW_DAYS))
     by_id = {id(stored.notice): stored for stored in recent}
     matched = deps.index.preview(query, (stored.notice for stored in recent))
     hits = [PreviewHit(notice, by_id[id(notice)].first_seen_at) for notice, _ in matched]
-    return render_preview(hits, now, ZoneInfo(timezone), lang)
+    return render_preview(hits, now, ZoneInfo(timezone) if timezone else deps.tz, lang)
 
 
 async def save_query(

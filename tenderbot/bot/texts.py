@@ -158,6 +158,7 @@ _TEXTS: dict[str, tuple[str, str]] = {
         "{mark} {name}: polled {poll}, last success {ok}{error}",
     ),
     "never": ("从未", "never"),
+    "times_in": ("（时间为 {zone}）", "(times in {zone})"),
     "export_caption": (
         "{count} 个订阅。要导入，把这个文件发回给我（标题写 /import）。",
         "{count} subscriptions. To import, send this file back (caption /import).",

@@ -10,7 +10,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from tenderbot.models import Subscription
+from tenderbot.models import DEFAULT_TIMEZONE, Subscription
 from tenderbot.store.tables import (
     chats,
     deliveries,
@@ -29,7 +29,7 @@ class ChatRecord:
     kind: str = "private"
     title: str | None = None
     language: str = "zh"
-    timezone: str = "Asia/Shanghai"
+    timezone: str = DEFAULT_TIMEZONE
     digest_time: str | None = None
     digest_always: bool = False
     instant: bool = True
@@ -76,8 +76,9 @@ def _subscription(row: Row[Any]) -> Subscription:
 class ChatRepo:
     """Reads and writes chats and everything a chat owns."""
 
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: AsyncEngine, *, default_timezone: str = DEFAULT_TIMEZONE) -> None:
         self._engine = engine
+        self._default_timezone = default_timezone
 
     async def ensure(
         self, chat_id: int, now: datetime, *, kind: str = "private", title: str | None = None, language: str = "zh"
@@ -92,7 +93,7 @@ class ChatRepo:
                         kind=kind,
                         title=title,
                         language=language,
-                        timezone="Asia/Shanghai",
+                        timezone=self._default_timezone,
                         digest_always=False,
                         instant=True,
                         active=True,

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from tenderbot.models import DEFAULT_TIMEZONE
 from tenderbot.store.chats import ChatRepo
 from tenderbot.store.digests import DigestRepo
 from tenderbot.store.notices import NoticeRepo
@@ -27,14 +28,14 @@ class Store:
     digests: DigestRepo
 
     @classmethod
-    def over(cls, engine: AsyncEngine) -> Store:
-        """Build the repositories over an engine."""
+    def over(cls, engine: AsyncEngine, *, default_timezone: str = DEFAULT_TIMEZONE) -> Store:
+        """Build the repositories over an engine; new chats start in ``default_timezone`` (TENDERBOT_TIMEZONE)."""
         return cls(
             engine,
             NoticeRepo(engine),
-            ChatRepo(engine),
+            ChatRepo(engine, default_timezone=default_timezone),
             OutboxRepo(engine),
             SourceStateRepo(engine),
             PendingRepo(engine),
-            DigestRepo(engine),
+            DigestRepo(engine, default_timezone=default_timezone),
         )
