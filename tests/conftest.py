@@ -1,4 +1,4 @@
-"""Shared fixtures: the offline guard (every test), databases (SQLite always, PostgreSQL when reachable — required under CI=true)."""
+"""Shared fixtures: the offline guard (every test); databases (SQLite, and PostgreSQL when reachable)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Lifecycle: a failed start closes what it opened (in reverse), jobs let cancellation through, errors keep tracebacks."""
+"""Lifecycle: a failed start closes what it opened, in reverse; jobs let cancellation through; tracebacks kept."""
 
 from __future__ import annotations
 
@@ -20,9 +20,13 @@ from telegram.request import HTTPXRequest
 from tenderbot.app import TenderBot
 from tenderbot.bot.handlers import BotDeps, install
 from tenderbot.errors import StartupError
-from tenderbot.jobs import SCHEDULER_EXECUTOR_LOGGER, _housekeeping, _poll_and_wake, _tick_and_wake, quiet_cancelled_jobs
-from tenderbot.store.repos import Store
-from tenderbot.subscriptions import SubscriptionIndex
+from tenderbot.jobs import (
+    SCHEDULER_EXECUTOR_LOGGER,
+    _housekeeping,
+    _poll_and_wake,
+    _tick_and_wake,
+    quiet_cancelled_jobs,
+)
 from tests.e2e_support import settings_for
 from tests.fake_telegram import FakeTelegram
 from tests.waiting import wait_for
@@ -63,7 +67,7 @@ async def test_a_failed_start_closes_what_it_opened_in_reverse_order(
     assert order == ["bot", "bot", "http", "engine"]
 
 
-async def test_jobs_let_cancellation_through(store: Store) -> None:
+async def test_jobs_let_cancellation_through() -> None:
     started = asyncio.Event()
 
     async def slow_tick() -> int:
@@ -71,7 +75,7 @@ async def test_jobs_let_cancellation_through(store: Store) -> None:
         await asyncio.sleep(30)
         return 0
 
-    sender: Any = SimpleNamespace(wakeup=asyncio.Event(), store=store)
+    sender: Any = SimpleNamespace(wakeup=asyncio.Event())
     task = asyncio.create_task(_tick_and_wake("digest", slow_tick, sender))
     await started.wait()
     task.cancel()
@@ -121,9 +125,10 @@ async def test_a_job_cancelled_at_shutdown_is_not_logged_as_an_error(caplog: pyt
     assert errors == []
 
 
-async def test_the_bot_error_handler_logs_the_traceback(store: Store, caplog: pytest.LogCaptureFixture) -> None:
+async def test_the_bot_error_handler_logs_the_traceback(caplog: pytest.LogCaptureFixture) -> None:
     application = ApplicationBuilder().token("123456:TEST-fake-token").build()
-    install(application, BotDeps(store, SubscriptionIndex(store.chats), lambda: datetime.now(UTC), frozenset()))
+    unused: Any = None  # the error handler needs no store
+    install(application, BotDeps(unused, unused, lambda: datetime.now(UTC), frozenset()))
     (handler,) = application.error_handlers
 
     def render() -> None:
