@@ -8,12 +8,25 @@ catches every exception (a fetcher treating it as "portal down") still fails the
 from __future__ import annotations
 
 import ipaddress
+import os
 import socket
+import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 LOCAL_NAMES = frozenset({"localhost", "localhost.localdomain", ""})
+# What a guarded child process prints on stderr for each blocked attempt.
+CHILD_MARKER = "OFFLINE GUARD:"
+_SITE = Path(__file__).resolve().parent / "offline_site"
+_ROOT = Path(__file__).resolve().parents[1]
+
+
+def offline_env(env: dict[str, str]) -> dict[str, str]:
+    """``env`` for a child Python process that loads the guard too (tests/offline_site/sitecustomize.py)."""
+    paths = [str(_SITE), str(_ROOT), *filter(None, env.get("PYTHONPATH", "").split(os.pathsep))]
+    return {**env, "PYTHONPATH": os.pathsep.join(dict.fromkeys(paths)), "TENDERBOT_TEST_OFFLINE": "1"}
 
 
 class NetworkBlocked(AssertionError):
@@ -46,9 +59,13 @@ class OfflineGuard:
         self._connect = socket.socket.connect
         self._connect_ex = socket.socket.connect_ex
         self._getaddrinfo = socket.getaddrinfo
+        self._child = False
 
     def _block(self, what: str) -> NetworkBlocked:
         self.attempts.append(what)
+        if self._child:
+            sys.stderr.write(f"{CHILD_MARKER} {what}\n")
+            sys.stderr.flush()
         return NetworkBlocked(f"test tried to reach the network: {what} (tests only talk to 127.0.0.1)")
 
     def _check_address(self, sock: socket.socket, address: Any) -> None:
@@ -57,6 +74,17 @@ class OfflineGuard:
 
     def install(self, monkeypatch: pytest.MonkeyPatch) -> None:
         """Patch connect, connect_ex and getaddrinfo for the duration of one test."""
+        for name, replacement in self._replacements().items():
+            owner = socket if name == "getaddrinfo" else socket.socket
+            monkeypatch.setattr(owner, name, replacement)
+
+    def install_process(self) -> None:
+        """Patch for the whole life of a child process (see :func:`offline_env`)."""
+        self._child = True
+        for name, replacement in self._replacements().items():
+            setattr(socket if name == "getaddrinfo" else socket.socket, name, replacement)
+
+    def _replacements(self) -> dict[str, Any]:
         guard = self
 
         def connect(sock: socket.socket, address: Any) -> None:
@@ -72,9 +100,7 @@ class OfflineGuard:
                 raise guard._block(f"name look-up of {host!r}")
             return guard._getaddrinfo(host, port, *args, **kwargs)
 
-        monkeypatch.setattr(socket.socket, "connect", connect)
-        monkeypatch.setattr(socket.socket, "connect_ex", connect_ex)
-        monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+        return {"connect": connect, "connect_ex": connect_ex, "getaddrinfo": getaddrinfo}
 
     def verify(self) -> None:
         """Fail the test if anything tried to leave the machine, even if the code under test swallowed the error."""

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import contextlib
 import socket
+import subprocess
+import sys
 
 import httpx
 import pytest
 
-from tests.offline import NetworkBlocked, OfflineGuard, is_loopback
+from tests.offline import CHILD_MARKER, NetworkBlocked, OfflineGuard, is_loopback, offline_env
 from tests.replay_server import ReplayServer
 
 
@@ -48,3 +50,12 @@ async def test_loopback_stays_reachable(offline_guard: OfflineGuard) -> None:
 )  # fmt: skip
 def test_only_loopback_counts_as_local(host: str, local: bool) -> None:
     assert is_loopback(host) is local
+
+
+def test_child_processes_started_with_offline_env_are_guarded_too() -> None:
+    code = "import contextlib, urllib.request\nwith contextlib.suppress(Exception): urllib.request.urlopen('http://www.ccgp.gov.cn/')"
+    result = subprocess.run(
+        [sys.executable, "-c", code], env=offline_env({"PATH": "/usr/bin:/bin"}), capture_output=True, timeout=60
+    )
+    # The child swallowed the error, but said so on stderr: the test that started it checks for this line.
+    assert f"{CHILD_MARKER} name look-up of 'www.ccgp.gov.cn'" in result.stderr.decode()

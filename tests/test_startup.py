@@ -19,6 +19,7 @@ from tenderbot.logs import configure_logging
 from tests.conftest import PG_ADMIN_URL, require_postgres
 from tests.e2e_support import settings_for
 from tests.fake_telegram import FakeTelegram
+from tests.offline import CHILD_MARKER, offline_env
 
 ROOT = Path(__file__).resolve().parents[1]
 # Not the token FakeTelegram accepts: it answers 401 Unauthorized, as Telegram does for a revoked token.
@@ -149,9 +150,7 @@ def test_a_bad_console_query_stops_the_start(cli: pytest.MonkeyPatch, capsys: py
     assert main(["poll", "--once"]) == 0
 
 
-def test_a_bad_proxy_url_is_a_configuration_error(
-    cli: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_a_bad_proxy_url_is_a_configuration_error(cli: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     cli.setenv("TENDERBOT_TELEGRAM_PROXY", "127.0.0.1:7890")
     assert main(["poll", "--once"]) == 2
     assert "TENDERBOT_TELEGRAM_PROXY: write a proxy URL such as http://" in one_line(capsys.readouterr().err)
@@ -200,16 +199,17 @@ def test_a_real_start_with_a_rejected_token_never_prints_it(tmp_path: Path) -> N
     """The whole process: every byte it writes, on both streams, at DEBUG."""
     (tmp_path / "sources.yaml").write_text("sources: []\n", encoding="utf-8")
     with FakeTelegram.serving() as fake:
-        env = {
-            "PATH": "/usr/bin:/bin",
-            "PYTHONPATH": str(ROOT),
-            "TENDERBOT_TELEGRAM_TOKEN": WRONG_TOKEN,
-            "TENDERBOT_TELEGRAM_API_URL": fake.server_url,
-            "TENDERBOT_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'db.sqlite'}",
-            "TENDERBOT_SOURCES_FILE": str(tmp_path / "sources.yaml"),
-            "TENDERBOT_LOG_LEVEL": "DEBUG",
-            "PYTHONWARNINGS": "always",
-        }
+        env = offline_env(
+            {
+                "PATH": "/usr/bin:/bin",
+                "TENDERBOT_TELEGRAM_TOKEN": WRONG_TOKEN,
+                "TENDERBOT_TELEGRAM_API_URL": fake.server_url,
+                "TENDERBOT_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'db.sqlite'}",
+                "TENDERBOT_SOURCES_FILE": str(tmp_path / "sources.yaml"),
+                "TENDERBOT_LOG_LEVEL": "DEBUG",
+                "PYTHONWARNINGS": "always",
+            }
+        )
         result = subprocess.run(
             [sys.executable, "-m", "tenderbot", "run"], env=env, cwd=tmp_path, capture_output=True, timeout=120
         )
@@ -217,7 +217,7 @@ def test_a_real_start_with_a_rejected_token_never_prints_it(tmp_path: Path) -> N
     assert result.returncode == 2, output
     assert "rejected the bot token (401 Unauthorized)" in output
     assert WRONG_TOKEN not in output and SECRET_PART not in output, output
-    assert "Traceback" not in output
+    assert "Traceback" not in output and CHILD_MARKER not in output
 
 
 @pytest.mark.slow
@@ -226,7 +226,7 @@ def test_parse_into_a_closed_pipe_exits_quietly(tmp_path: Path) -> None:
     process = subprocess.Popen(
         [sys.executable, "-m", "tenderbot", "parse", str(page)],
         cwd=tmp_path,
-        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)},
+        env=offline_env({"PATH": "/usr/bin:/bin"}),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )
