@@ -72,7 +72,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValidationError as exc:
         # The values are left out on purpose: one of them may be the token or a password.
         return _fail(f"configuration error: {describe_invalid_settings(exc)}", Redactor(()))
-    redact = configure_logging(settings.log_level, settings.secrets, tz=settings.tz) or Redactor(settings.secrets)
+    redact = configure_logging(settings.log_level, settings.secrets, tz=settings.tz)
+    if not isinstance(redact, Redactor):  # a test may replace configure_logging with a no-op
+        redact = Redactor(settings.secrets)
     try:
         if args.command == "parse":
             code = _parse(args.path, args.url, settings.taxonomy_file)

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import socket
+import sys
+import threading
 import uuid
+import warnings
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -27,6 +31,20 @@ def offline_guard(monkeypatch: pytest.MonkeyPatch) -> Iterator[OfflineGuard]:
     guard.install(monkeypatch)
     yield guard
     guard.verify()
+
+
+@pytest.fixture(autouse=True)
+def _process_hooks_restored() -> Iterator[None]:
+    """``tenderbot.cli.main`` configures logging and the excepthooks for the whole process: undo it after a test."""
+    root = logging.getLogger()
+    saved = (root.handlers[:], root.level, sys.excepthook, threading.excepthook, sys.unraisablehook)
+    showwarning = warnings.showwarning
+    yield
+    root.handlers[:] = saved[0]
+    root.setLevel(saved[1])
+    sys.excepthook, threading.excepthook, sys.unraisablehook = saved[2:]
+    logging.captureWarnings(False)
+    warnings.showwarning = showwarning
 
 
 def _pg_reachable() -> bool:
