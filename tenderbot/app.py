@@ -20,7 +20,7 @@ from telegram.request import HTTPXRequest
 from tenderbot.bot.handlers import BotDeps, install, publish_commands
 from tenderbot.errors import ConfigError, StartupError
 from tenderbot.extract.taxonomy import load_taxonomy
-from tenderbot.jobs import schedule_jobs
+from tenderbot.jobs import RunningJobs, schedule_jobs
 from tenderbot.notify.channels import ConsoleChannel, TelegramChannel
 from tenderbot.notify.ratelimit import SendLimiter
 from tenderbot.notify.sender import CONSOLE_CHAT_ID, Sender
@@ -36,6 +36,8 @@ from tenderbot.store.repos import Store
 from tenderbot.subscriptions import SubscriptionIndex
 
 log = logging.getLogger(__name__)
+# How long a stop waits for cancelled jobs (a poll rolling back) before closing the database under them.
+JOB_STOP_SECONDS = 10.0
 
 
 def settings_offsets(settings: Settings) -> tuple[timedelta, ...]:
@@ -226,6 +228,7 @@ class TenderBot:
         else:
             await self.start_bot()
         scheduler = AsyncIOScheduler(timezone=UTC)
+        running = RunningJobs()
         schedule_jobs(
             scheduler,
             self.sources,
@@ -234,13 +237,15 @@ class TenderBot:
             clock=self.clock,
             index=self.index,
             reminder_offsets=settings_offsets(self.settings),
+            running=running,
         )
         scheduler.start()
         log.info("tenderbot running: %d sources; Ctrl-C to stop", len(self.sources))
         try:
             await self.sender.run_forever(stop)
         finally:
-            scheduler.shutdown(wait=False)
+            scheduler.shutdown(wait=False)  # cancels the running jobs …
+            await running.wait(JOB_STOP_SECONDS)  # … and lets them finish that before anything is closed
             for sig in (signal.SIGINT, signal.SIGTERM):
                 with suppress(NotImplementedError, RuntimeError):
                     loop.remove_signal_handler(sig)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime, timedelta
+from typing import Any, ParamSpec
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
@@ -25,6 +27,42 @@ REMINDER_TICK_SECONDS = 600
 HOUSEKEEPING_HOURS = 24
 RETENTION = timedelta(days=90)
 PENDING_RETENTION = timedelta(days=7)
+P = ParamSpec("P")
+
+
+class RunningJobs:
+    """The jobs running now, so that a shutdown waits for their cancellation to finish before closing the database.
+
+    ``AsyncIOScheduler.shutdown(wait=False)`` only cancels the job tasks; without this, the composition root would
+    dispose of the engine while a cancelled poll is still rolling its transaction back.
+    """
+
+    def __init__(self) -> None:
+        self._tasks: set[asyncio.Task[Any]] = set()
+
+    def track(self, job: Callable[P, Awaitable[None]]) -> Callable[P, Awaitable[None]]:
+        """``job``, remembering the task that runs it while it runs."""
+
+        @functools.wraps(job)
+        async def tracked(*args: P.args, **kwargs: P.kwargs) -> None:
+            task = asyncio.current_task()
+            if task is not None:
+                self._tasks.add(task)
+            try:
+                await job(*args, **kwargs)
+            finally:
+                if task is not None:
+                    self._tasks.discard(task)
+
+        return tracked
+
+    async def wait(self, timeout: float) -> None:
+        """Wait up to ``timeout`` seconds for the running (just cancelled) jobs to finish."""
+        pending = {task for task in self._tasks if not task.done()}
+        if pending:
+            _, late = await asyncio.wait(pending, timeout=timeout)
+            if late:
+                log.warning("%d job(s) still running %.0f s after shutdown; closing anyway", len(late), timeout)
 
 
 def schedule_jobs(
@@ -36,13 +74,15 @@ def schedule_jobs(
     clock: Callable[[], datetime],
     index: SubscriptionIndex,
     reminder_offsets: Sequence[timedelta] = DEFAULT_OFFSETS,
+    running: RunningJobs | None = None,
 ) -> None:
     """Polls per source, plus the delivery ticks: digests every minute, reminders, daily housekeeping."""
     now = clock()
+    running = running or RunningJobs()
     for number, source in enumerate(sources):
         config = source.config
         scheduler.add_job(
-            _poll_and_wake,
+            running.track(_poll_and_wake),
             "interval",
             args=(pipeline, sender, source),
             seconds=config.interval_seconds,
@@ -55,7 +95,7 @@ def schedule_jobs(
             # Stagger the first polls so a start does not hit every portal in the same second.
             next_run_time=now + timedelta(seconds=1 + 3 * number),
         )
-    schedule_delivery_jobs(scheduler, sender, index, clock=clock, reminder_offsets=reminder_offsets)
+    schedule_delivery_jobs(scheduler, sender, index, clock=clock, reminder_offsets=reminder_offsets, running=running)
 
 
 def schedule_delivery_jobs(
@@ -65,16 +105,18 @@ def schedule_delivery_jobs(
     *,
     clock: Callable[[], datetime],
     reminder_offsets: Sequence[timedelta] = DEFAULT_OFFSETS,
+    running: RunningJobs | None = None,
 ) -> tuple[DigestService, ReminderService]:
     """The digest tick (each chat's time in its own zone), the reminder tick and housekeeping."""
     quiet_cancelled_jobs()
+    running = running or RunningJobs()
     now = clock()
     digests = DigestService(sender.store, index, clock=clock)
     reminders = ReminderService(sender.store, clock=clock, offsets=reminder_offsets)
     # The digest tick must not be skipped by a busy loop: due digests stay due in the database anyway.
     common = {"max_instances": 1, "coalesce": True, "misfire_grace_time": 300}
     scheduler.add_job(
-        _tick_and_wake,
+        running.track(_tick_and_wake),
         "interval",
         args=("digest", digests.tick, sender),
         seconds=DIGEST_TICK_SECONDS,
@@ -84,7 +126,7 @@ def schedule_delivery_jobs(
         **common,
     )
     scheduler.add_job(
-        _tick_and_wake,
+        running.track(_tick_and_wake),
         "interval",
         args=("reminder", reminders.tick, sender),
         seconds=REMINDER_TICK_SECONDS,
@@ -94,7 +136,7 @@ def schedule_delivery_jobs(
         **common,
     )
     scheduler.add_job(
-        _housekeeping,
+        running.track(_housekeeping),
         "interval",
         args=(sender, clock),
         hours=HOUSEKEEPING_HOURS,

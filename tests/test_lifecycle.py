@@ -143,3 +143,39 @@ async def test_the_bot_error_handler_logs_the_traceback(caplog: pytest.LogCaptur
     (record,) = [r for r in caplog.records if "while handling an update" in r.getMessage()]
     assert record.exc_info is not None and record.exc_info[1] is error
     assert "in render" in caplog.text  # the frame where it happened
+
+
+async def test_stop_waits_for_a_cancelled_poll_before_closing_the_database(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    events: list[str] = []
+    real_dispose = AsyncEngine.dispose
+
+    async def dispose(engine: AsyncEngine, close: bool = True) -> None:
+        events.append("database closed")
+        await real_dispose(engine, close)
+
+    monkeypatch.setattr(AsyncEngine, "dispose", dispose)
+    (tmp_path / "sources.yaml").write_text(
+        "sources:\n  - name: slow-portal\n    kind: feed\n    options:\n      url: http://127.0.0.1:9/feed.xml\n",
+        encoding="utf-8",
+    )
+    polling = asyncio.Event()
+
+    async def slow_poll(source: object) -> None:
+        polling.set()
+        try:
+            await asyncio.sleep(60)
+        except asyncio.CancelledError:
+            await asyncio.sleep(0.2)  # a rollback takes a moment
+            events.append("poll rolled back")
+            raise
+
+    stop = asyncio.Event()
+    async with TenderBot(settings_for(tmp_path, tmp_path / "sources.yaml", None)) as app:
+        monkeypatch.setattr(app.pipeline, "poll", slow_poll)
+        running = asyncio.create_task(app.run(stop))
+        await asyncio.wait_for(polling.wait(), 15)  # the first poll starts ~1 s after start
+        stop.set()
+        await asyncio.wait_for(running, 15)
+    assert events == ["poll rolled back", "database closed"]
