@@ -3,19 +3,34 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import AsyncIterator, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from tenderbot.identity import ProjectIdentity, announcement_key, project_identity
 from tenderbot.models import Change, ChangeKind, Notice
 from tenderbot.store.codec import decode_notice, encode_notice
-from tenderbot.store.tables import new_id, notice_sources, notices, projects
+from tenderbot.store.tables import ID_CHUNK, new_id, notice_sources, notices, projects
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class RawNotice:
+    """A stored notice not yet decoded (decoding is CPU work a caller may want off the event loop)."""
+
+    id: int
+    project_id: int
+    data: Any
+    first_seen_at: datetime
+
+    def decode(self) -> StoredNotice:
+        """The decoded notice with its ids."""
+        return StoredNotice(self.id, self.project_id, decode_notice(self.data), self.first_seen_at)
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,6 +194,45 @@ class NoticeRepo:
                 )
             ).all()
         return [StoredNotice(r.id, r.project_id, decode_notice(r.data), r.first_seen_at) for r in rows]
+
+    async def raw_since(self, since: datetime, batch: int = 2000) -> AsyncIterator[list[RawNotice]]:
+        """Every notice first seen since a time, oldest first, in batches (keyset paging: no cap, no OFFSET)."""
+        columns = (notices.c.id, notices.c.project_id, notices.c.data, notices.c.first_seen_at)
+        after: tuple[datetime, int] | None = None
+        while True:
+            query = select(*columns).where(notices.c.first_seen_at >= since)
+            if after is not None:
+                query = query.where(
+                    or_(
+                        notices.c.first_seen_at > after[0],
+                        and_(notices.c.first_seen_at == after[0], notices.c.id > after[1]),
+                    )
+                )
+            query = query.order_by(notices.c.first_seen_at, notices.c.id).limit(batch)
+            async with self._engine.connect() as conn:
+                rows = (await conn.execute(query)).all()
+            if not rows:
+                return
+            yield [RawNotice(r.id, r.project_id, r.data, r.first_seen_at) for r in rows]
+            if len(rows) < batch:
+                return
+            after = (rows[-1].first_seen_at, rows[-1].id)
+
+    async def projects_notices(self, project_ids: Iterable[int]) -> dict[int, list[StoredNotice]]:
+        """Every announcement of each project, oldest first, in a few queries."""
+        wanted = sorted(set(project_ids))
+        found: dict[int, list[StoredNotice]] = {p: [] for p in wanted}
+        for start in range(0, len(wanted), ID_CHUNK):
+            query = (
+                select(notices.c.id, notices.c.project_id, notices.c.data, notices.c.first_seen_at)
+                .where(notices.c.project_id.in_(wanted[start : start + ID_CHUNK]))
+                .order_by(notices.c.id)
+            )
+            async with self._engine.connect() as conn:
+                rows = (await conn.execute(query)).all()
+            for r in rows:
+                found[int(r.project_id)].append(RawNotice(r.id, r.project_id, r.data, r.first_seen_at).decode())
+        return found
 
     async def project_notices(self, project_id: int) -> Sequence[StoredNotice]:
         """Every announcement of a project, oldest first."""

@@ -71,6 +71,10 @@ class DecimalString(TypeDecorator[Decimal]):
         return None if value is None else Decimal(str(value))
 
 
+# Large id lists are sent in chunks: SQLite and asyncpg cap the number of bound parameters.
+ID_CHUNK = 5000
+
+
 def new_id(result: CursorResult[Any]) -> int:
     """The primary key of the row an INSERT just added."""
     key = result.inserted_primary_key
