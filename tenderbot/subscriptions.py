@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from tenderbot.errors import QueryError
 from tenderbot.matching.engine import Matcher
 from tenderbot.matching.query import Query, parse_query
 from tenderbot.models import Notice, NoticeType, Subscription
 from tenderbot.store.chats import ChatRepo
+from tenderbot.store.notices import NoticeRepo, RawNotice, StoredNotice
 
 log = logging.getLogger(__name__)
 
@@ -82,6 +85,19 @@ class CompiledSubscriptions:
         return len(self._subs)
 
 
+def _preview_batch(
+    matcher: Matcher, query: Query, rows: Sequence[RawNotice]
+) -> list[tuple[StoredNotice, tuple[str, ...]]]:
+    """Decode and match one batch against a private one-query matcher (safe in a worker thread)."""
+    found: list[tuple[StoredNotice, tuple[str, ...]]] = []
+    for row in rows:
+        stored = row.decode()
+        results = matcher.match(stored.notice)
+        if results and alerts_for_type(query, stored.notice):
+            found.append((stored, results[0].terms))
+    return found
+
+
 class SubscriptionIndex:
     """The compiled matcher over every active subscription, refreshed when subscriptions change."""
 
@@ -136,18 +152,19 @@ class SubscriptionIndex:
         """Subscriptions a notice should alert, excluding buyers a subscription has blocked."""
         return self._compiled.match(notice)
 
-    def preview(self, query: Query, notices: Iterable[Notice]) -> list[tuple[Notice, tuple[str, ...]]]:
-        """Which of ``notices`` a (not yet saved) query would alert, with the terms that fired.
+    async def recent_matches(
+        self, notices: NoticeRepo, query: Query, since: datetime, *, batch: int = 2000
+    ) -> list[tuple[StoredNotice, tuple[str, ...]]]:
+        """Which notices first seen since ``since`` a (not yet saved) query would alert, with the terms that fired.
 
-        Same rules as ``match`` (synonyms, follow-up types), so /sub's preview tells the truth.
+        Same rules as ``match`` (synonyms, follow-up types), so /sub's preview tells the truth. Every notice
+        of the window is read (no cap: a national week is ~70k), decoded and matched in a worker thread.
         """
         matcher = Matcher(self._synonyms)
         matcher.add(0, query)
-        found: list[tuple[Notice, tuple[str, ...]]] = []
-        for notice in notices:
-            results = matcher.match(notice)
-            if results and alerts_for_type(query, notice):
-                found.append((notice, results[0].terms))
+        found: list[tuple[StoredNotice, tuple[str, ...]]] = []
+        async for rows in notices.raw_since(since, batch=batch):
+            found += await asyncio.to_thread(_preview_batch, matcher, query, rows)
         return found
 
     def __len__(self) -> int:

@@ -93,6 +93,20 @@ def _match_batch(
     return found
 
 
+def _closing_projects(announcements: Mapping[int, Sequence[RawNotice]], now: datetime) -> dict[int, Notice]:
+    """Projects whose current deadline (an amendment's wins) falls within a week and that were not cancelled."""
+    closing: dict[int, Notice] = {}
+    for project_id, raw in announcements.items():
+        stored = [row.decode() for row in raw]
+        if any(s.notice.notice_type in CANCELLING_TYPES for s in stored):
+            continue
+        latest = current_deadline(stored)
+        deadline = latest.notice.tender_deadline if latest else None
+        if latest is not None and deadline is not None and now < deadline <= now + CLOSING_SOON:
+            closing[project_id] = latest.notice
+    return closing
+
+
 class DigestService:
     """Builds digests from the day's matches and queues them as outbox rows (one row per message part)."""
 
@@ -122,11 +136,7 @@ class DigestService:
                 log.warning("chat %d: cannot schedule its digest (%s)", chat.id, exc)
                 continue
             await self._repo.advance_digest(chat.id, None, first)
-        due: list[DueDigest] = []
-        for chat in await self._repo.digest_chats(due_at=now):
-            claimed = await self._claim(chat, now)
-            if claimed is not None:
-                due.append(claimed)
+        due = await self._claim(await self._repo.digest_chats(due_at=now), now)
         if not due:
             return 0
         try:
@@ -137,21 +147,26 @@ class DigestService:
             return 0
         return sum(1 for parts in built.values() if parts)
 
-    async def _claim(self, chat: DigestChat, now: datetime) -> DueDigest | None:
-        """Claim one due digest by moving its schedule on; None when another process claimed it or it is too late."""
-        assert chat.next_digest_at is not None
-        try:
-            following = next_digest_at(chat.digest_time, ZoneInfo(chat.timezone), now)
-        except (ValueError, KeyError) as exc:
-            log.warning("chat %d: cannot schedule its digest (%s)", chat.id, exc)
-            return None
-        # The atomic move is the claim: of several processes, exactly one gets to send this digest.
-        if not await self._repo.advance_digest(chat.id, chat.next_digest_at, following):
-            return None
-        if now - chat.next_digest_at > LATE_LIMIT:
-            log.info("chat %d: digest due %s skipped (too late)", chat.id, chat.next_digest_at)
-            return None
-        return DueDigest(chat.id, chat.next_digest_at - timedelta(days=1), f"{chat.next_digest_at:%Y%m%dT%H%M}")
+    async def _claim(self, chats: Sequence[DigestChat], now: datetime) -> list[DueDigest]:
+        """Claim the due digests by moving their schedules on (grouped: one statement per time pair)."""
+        groups: dict[tuple[datetime, datetime], list[int]] = {}
+        for chat in chats:
+            assert chat.next_digest_at is not None
+            try:
+                following = next_digest_at(chat.digest_time, ZoneInfo(chat.timezone), now)
+            except (ValueError, KeyError) as exc:
+                log.warning("chat %d: cannot schedule its digest (%s)", chat.id, exc)
+                continue
+            groups.setdefault((chat.next_digest_at, following), []).append(chat.id)
+        due: list[DueDigest] = []
+        for (was, following), chat_ids in groups.items():
+            # The atomic move is the claim: of several processes, exactly one gets to send each digest.
+            claimed = await self._repo.claim_digests(chat_ids, was, following)
+            if now - was > LATE_LIMIT:
+                log.info("%d digest(s) due %s skipped (too late)", len(claimed), was)
+                continue
+            due += [DueDigest(chat_id, was - timedelta(days=1), f"{was:%Y%m%dT%H%M}") for chat_id in claimed]
+        return due
 
     async def queue(self, chat_id: int, *, since: datetime, now: datetime, key: str, force: bool = False) -> int:
         """Build one chat's digest and queue its parts; returns parts queued (0: empty or already queued)."""
@@ -186,6 +201,19 @@ class DigestService:
         matches = await self._match_window(windows, subscriptions, now)
         closing = await self._closing_soon(list(chats), matches, now)
         health = await self._health()
+        return await asyncio.to_thread(self._render_all, chats, subscriptions, matches, closing, health, now, force)
+
+    def _render_all(
+        self,
+        chats: Mapping[int, ChatRecord],
+        subscriptions: Mapping[int, Sequence[Subscription]],
+        matches: Mapping[int, _ChatMatches],
+        closing: Mapping[int, list[Notice]],
+        health: HealthLine,
+        now: datetime,
+        force: bool,
+    ) -> dict[int, list[str]]:
+        """Every chat's digest messages (pure rendering, run in a worker thread)."""
         built: dict[int, list[str]] = {}
         for chat_id, chat in chats.items():
             sections = self._sections(subscriptions[chat_id], matches.get(chat_id, _ChatMatches()))
@@ -242,15 +270,8 @@ class DigestService:
             | set(matches.get(chat_id, _ChatMatches()).projects)
             for chat_id in chat_ids
         }
-        announcements = await self._store.notices.projects_notices(set().union(*known.values()))
-        closing_by_project: dict[int, Notice] = {}
-        for project_id, stored in announcements.items():
-            if any(s.notice.notice_type in CANCELLING_TYPES for s in stored):
-                continue
-            latest = current_deadline(stored)
-            deadline = latest.notice.tender_deadline if latest else None
-            if latest is not None and deadline is not None and now < deadline <= now + CLOSING_SOON:
-                closing_by_project[project_id] = latest.notice
+        announcements = await self._store.notices.projects_raw(set().union(*known.values()))
+        closing_by_project = await asyncio.to_thread(_closing_projects, announcements, now)
         return {
             chat_id: sorted(
                 (closing_by_project[p] for p in projects if p in closing_by_project),

@@ -91,6 +91,25 @@ class DigestRepo:
             )
         return result.rowcount == 1
 
+    async def claim_digests(self, chat_ids: Sequence[int], old: datetime, new: datetime) -> list[int]:
+        """Move several chats' next digest from ``old`` to ``new`` in one statement; the ids this process claimed.
+
+        Chats due at the same minute in the same zone share both times, so a national 08:30 is a few
+        statements, not one transaction per chat; a chat another process moved first is not returned.
+        """
+        claimed: list[int] = []
+        wanted = sorted(chat_ids)
+        for start in range(0, len(wanted), ID_CHUNK):
+            statement = (
+                update(chats)
+                .where(chats.c.id.in_(wanted[start : start + ID_CHUNK]), chats.c.next_digest_at == old)
+                .values(next_digest_at=new)
+                .returning(chats.c.id)
+            )
+            async with self._engine.begin() as conn:
+                claimed += [int(i) for i in (await conn.execute(statement)).scalars()]
+        return claimed
+
     async def recent_alerted_projects(self, chat_id: int, since: datetime) -> list[int]:
         """Projects a chat was alerted about since a time (candidates for "closing soon"), in one query."""
         query = (

@@ -182,19 +182,6 @@ class NoticeRepo:
             ).one_or_none()
         return None if row is None else StoredNotice(row.id, row.project_id, decode_notice(row.data), row.first_seen_at)
 
-    async def seen_since(self, since: datetime, limit: int = 5000) -> list[StoredNotice]:
-        """Notices first seen since a time, newest first."""
-        async with self._engine.connect() as conn:
-            rows = (
-                await conn.execute(
-                    select(notices.c.id, notices.c.project_id, notices.c.data, notices.c.first_seen_at)
-                    .where(notices.c.first_seen_at >= since)
-                    .order_by(notices.c.first_seen_at.desc(), notices.c.id.desc())
-                    .limit(limit)
-                )
-            ).all()
-        return [StoredNotice(r.id, r.project_id, decode_notice(r.data), r.first_seen_at) for r in rows]
-
     async def raw_since(self, since: datetime, batch: int = 2000) -> AsyncIterator[list[RawNotice]]:
         """Every notice first seen since a time, oldest first, in batches (keyset paging: no cap, no OFFSET)."""
         columns = (notices.c.id, notices.c.project_id, notices.c.data, notices.c.first_seen_at)
@@ -218,10 +205,10 @@ class NoticeRepo:
                 return
             after = (rows[-1].first_seen_at, rows[-1].id)
 
-    async def projects_notices(self, project_ids: Iterable[int]) -> dict[int, list[StoredNotice]]:
-        """Every announcement of each project, oldest first, in a few queries."""
+    async def projects_raw(self, project_ids: Iterable[int]) -> dict[int, list[RawNotice]]:
+        """Every announcement of each project, oldest first and not yet decoded, in a few queries."""
         wanted = sorted(set(project_ids))
-        found: dict[int, list[StoredNotice]] = {p: [] for p in wanted}
+        found: dict[int, list[RawNotice]] = {p: [] for p in wanted}
         for start in range(0, len(wanted), ID_CHUNK):
             query = (
                 select(notices.c.id, notices.c.project_id, notices.c.data, notices.c.first_seen_at)
@@ -231,7 +218,7 @@ class NoticeRepo:
             async with self._engine.connect() as conn:
                 rows = (await conn.execute(query)).all()
             for r in rows:
-                found[int(r.project_id)].append(RawNotice(r.id, r.project_id, r.data, r.first_seen_at).decode())
+                found[int(r.project_id)].append(RawNotice(r.id, r.project_id, r.data, r.first_seen_at))
         return found
 
     async def project_notices(self, project_id: int) -> Sequence[StoredNotice]:

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from tenderbot.delivery.digests import DigestService
+from tenderbot.matching.query import parse_query
 from tenderbot.notify.digest import MAX_ITEMS_PER_SECTION
 from tenderbot.store.repos import Store
 from tenderbot.subscriptions import CompiledSubscriptions, SubscriptionIndex
@@ -84,3 +85,15 @@ async def test_a_full_section_shows_the_best_first_and_links_to_the_rest(store: 
     assert f"第{count - 1}医院" in text and "第0医院" not in text
     assert text.index(f"第{count - 1}医院") < text.index(f"第{count - 2}医院")
     assert '另有 5 条，<a href="https://tb.example.cn/notices?q=%E6%B6%B2' in text
+
+
+async def test_the_sub_preview_reads_the_whole_window_in_batches(store: Store) -> None:
+    clock = FakeClock(START)
+    far = START + timedelta(days=20)
+    notices = [tender(f"p{n}", title=f"第{n}医院液相色谱仪采购", code=f"P-{n}", deadline=far) for n in range(23)]
+    notices.append(tender("x", title="某单位办公家具采购", code="X-1", deadline=far))
+    await store.notices.upsert(notices, clock.now())
+    index = SubscriptionIndex(store.chats)
+    found = await index.recent_matches(store.notices, parse_query("液相色谱"), START - timedelta(days=7), batch=5)
+    assert sorted(stored.notice.source_id for stored, _ in found) == sorted(f"p{n}" for n in range(23))
+    assert all(terms == ("液相色谱",) for _, terms in found)
