@@ -15,6 +15,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -114,6 +115,8 @@ notices = Table(
     Column("categories", String(60), nullable=False, default=""),
     Column("content_hash", String(64), nullable=False),
     Column("data", JSON, nullable=False),
+    # The body text, zlib-compressed; emptied after TENDERBOT_RETENTION_DAYS (structured fields stay).
+    Column("body", LargeBinary),
     Column("first_seen_at", UTCDateTime, nullable=False, index=True),
     Column("updated_at", UTCDateTime, nullable=False),
 )
