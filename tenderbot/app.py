@@ -237,6 +237,8 @@ class TenderBot:
             clock=self.clock,
             index=self.index,
             reminder_offsets=settings_offsets(self.settings),
+            body_retention=timedelta(days=self.settings.retention_days),
+            web_url=self.settings.web_public_url,
             running=running,
         )
         scheduler.start()

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Self
 from zoneinfo import ZoneInfo
 
-from pydantic import SecretStr, ValidationError, field_validator, model_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import URL, make_url
 
@@ -42,6 +42,8 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     send_rate_per_second: float = 25.0
     reminder_days: str = "3,1"
+    retention_days: int = Field(default=365, ge=1)
+    web_public_url: str = ""
 
     @field_validator("sources_file", "taxonomy_file")
     @classmethod
