@@ -12,9 +12,10 @@ import os
 import socket
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pytest
+if TYPE_CHECKING:  # child processes load this module at start-up: keep pytest out of them
+    import pytest
 
 LOCAL_NAMES = frozenset({"localhost", "localhost.localdomain", ""})
 # What a guarded child process prints on stderr for each blocked attempt.
@@ -105,4 +106,6 @@ class OfflineGuard:
     def verify(self) -> None:
         """Fail the test if anything tried to leave the machine, even if the code under test swallowed the error."""
         if self.attempts:
+            import pytest
+
             pytest.fail("test tried to reach the network: " + "; ".join(self.attempts), pytrace=False)
