@@ -30,8 +30,8 @@ from tenderbot.settings import Settings
 from tenderbot.sources.base import Source
 from tenderbot.sources.fetch import Fetcher
 from tenderbot.sources.registry import build_sources, load_source_configs
-from tenderbot.startup import check_database, connect_telegram, display_url
-from tenderbot.store.db import make_engine, upgrade
+from tenderbot.startup import check_database, connect_telegram, display_url, migrate
+from tenderbot.store.db import make_engine
 from tenderbot.store.repos import Store
 from tenderbot.subscriptions import SubscriptionIndex
 
@@ -100,7 +100,7 @@ class TenderBot:
             ) from exc
         self._stack.push_async_callback(self.engine.dispose)
         await check_database(self.engine, settings.database_url)
-        await upgrade(self.engine)
+        await migrate(self.engine, settings.database_url)
         self.store = Store.over(self.engine, default_timezone=settings.timezone)
         self.http = httpx.AsyncClient(transport=self._transport, timeout=httpx.Timeout(30.0), follow_redirects=True)
         self._stack.push_async_callback(self.http.aclose)

@@ -111,13 +111,13 @@ async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     from tenderbot.app import TenderBot
 
     if args.command == "db":
-        from tenderbot.startup import check_database
-        from tenderbot.store.db import make_engine, upgrade
+        from tenderbot.startup import check_database, migrate
+        from tenderbot.store.db import make_engine
 
         engine = make_engine(settings.database_url)
         try:
             await check_database(engine, settings.database_url)
-            await upgrade(engine)
+            await migrate(engine, settings.database_url)
         finally:
             await engine.dispose()
         print("database is at the latest revision")

@@ -10,12 +10,14 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
+from alembic.util import CommandError
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 from telegram.error import InvalidToken, NetworkError, TelegramError, TimedOut
 
 from tenderbot.errors import StartupError
+from tenderbot.store.db import upgrade
 
 T = TypeVar("T")
 
@@ -80,6 +82,20 @@ async def check_database(engine: AsyncEngine, url: str, *, timeout: float = 30.0
         if failure is None:
             raise
         raise failure from exc
+
+
+async def migrate(engine: AsyncEngine, url: str) -> None:
+    """Apply the migrations; a database written by a newer tenderbot (an unknown revision) is one line."""
+    try:
+        await upgrade(engine)
+    except CommandError as exc:
+        if "Can't locate revision" not in str(exc):
+            raise
+        raise StartupError(
+            f"the database {display_url(url)} is at a schema revision this tenderbot does not know ({exc})",
+            "it was written by a newer tenderbot: run that version, or point TENDERBOT_DATABASE_URL at another "
+            "database",
+        ) from exc
 
 
 def telegram_failure(exc: BaseException, api_url: str) -> StartupError | None:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import logging
 import socket
+import sqlite3
 import subprocess
 import sys
 import threading
 import warnings
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -138,6 +140,18 @@ def test_a_wrong_postgres_role_or_database_is_one_line(
     cli.setenv("TENDERBOT_DATABASE_URL", url)
     assert main(["poll", "--once"]) == 2
     assert expected in one_line(capsys.readouterr().err)
+
+
+def test_a_database_from_a_newer_tenderbot_is_one_line(
+    cli: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    assert main(["db", "upgrade"]) == 0
+    with closing(sqlite3.connect(tmp_path / "db.sqlite")) as db, db:
+        db.execute("UPDATE alembic_version SET version_num = '0099_from_the_future'")
+    capsys.readouterr()
+    assert main(["poll", "--once"]) == 2
+    line = one_line(capsys.readouterr().err)
+    assert "schema revision this tenderbot does not know" in line and "0099_from_the_future" in line
 
 
 def test_a_bad_console_query_stops_the_start(cli: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
