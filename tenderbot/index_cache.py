@@ -9,7 +9,6 @@ or a new release compiles afresh. The file is written by this process into the o
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import logging
 import os
