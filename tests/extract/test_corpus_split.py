@@ -7,6 +7,8 @@ import sys
 from pathlib import Path
 from types import ModuleType
 
+import pytest
+
 from tests.corpus_support import load_split, matches
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -60,3 +62,35 @@ def test_matches_compares_only_the_keys_an_annotator_wrote() -> None:
     assert matches(None, None)
     assert not matches(None, got)
     assert matches(["medical"], ["medical"])
+
+
+def _accuracy_module() -> ModuleType:
+    """bench/accuracy.py imported as a module."""
+    spec = importlib.util.spec_from_file_location("bench_accuracy", ROOT / "bench" / "accuracy.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_accuracy_reports_each_half_and_hides_validation_misses(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    corpus = ROOT / "tests" / "fixtures" / "corpus"
+    for name, part in (("medtext-tender-guizhou-second-round", "dev"), ("news004-snippet-03", "validation")):
+        source = next(path for path in corpus.glob(f"{name}.*") if not path.name.endswith(".expected.json"))
+        (tmp_path / source.name).write_bytes(source.read_bytes())
+        expected = (corpus / f"{name}.expected.json").read_text(encoding="utf-8")
+        # a wrong expectation in each half, so each half has a miss to show or to hide
+        (tmp_path / f"{name}.expected.json").write_text(expected.replace('"notice_type": "', '"notice_type": "x'),
+                                                         encoding="utf-8")
+        with (tmp_path / "SPLIT.tsv").open("a", encoding="utf-8") as manifest:
+            manifest.write(f"{name}\t{part}\n")
+    accuracy = _accuracy_module()
+    assert accuracy.main(["--corpus", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "dev (1 docs)" in out and "validation (1 docs)" in out and "all (2 docs)" in out
+    assert "mean per field" in out
+    assert "medtext-tender-guizhou-second-round.html: notice_type" in out
+    assert "news004-snippet-03.txt: notice_type" not in out
+    assert "validation misses: 1 (not listed" in out
+    assert accuracy.main(["--corpus", str(tmp_path), "--split", "validation", "--show-validation-misses"]) == 0
+    assert "news004-snippet-03.txt: notice_type" in capsys.readouterr().out
