@@ -73,7 +73,9 @@ def _accuracy_module() -> ModuleType:
     return module
 
 
-def test_accuracy_reports_each_half_and_hides_validation_misses(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_accuracy_reports_each_half_and_hides_validation_misses(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     corpus = ROOT / "tests" / "fixtures" / "corpus"
     for name, part in (("medtext-tender-guizhou-second-round", "dev"), ("news004-snippet-03", "validation")):
         source = next(path for path in corpus.glob(f"{name}.*") if not path.name.endswith(".expected.json"))
