@@ -69,13 +69,12 @@ def epoint(replay: ReplayServer, serve: bool) -> tuple[SourceConfig, datetime]:
 
 def ggzy(replay: ReplayServer, serve: bool) -> tuple[SourceConfig, datetime]:
     if serve:
-        replay.add("POST", "/ds/deal/dealList_find.jsp", fixture_bytes("ggzy-deal-list-constructed.json"),
-                   headers=JSON)
-        for path in ("/information/html/b/320000/0201/202611/22/00aa11bb22cc33dd44ee55ff66778899.shtml",
-                     "/information/html/b/330000/0201/202611/21/1122334455667788990011223344aabb.shtml"):
+        replay.add("POST", "/information/pubTradingInfo/getTradList",
+                   fixture_bytes("ggzy-gettradlist-2026-constructed.json"), headers=JSON)
+        for path in ("/information/deal/html/b/320000/0201/20261122/9f1c2ab34d5e6f708192a3b4c5d6e7f8a9b0.html",
+                     "/information/deal/html/b/330000/0202/20261121/7a6b5c4d3e2f1a0b9c8d7e6f5a4b3c2d1e0f.html"):
             replay.add("GET", path, fixture_bytes("ggzy-detail-constructed.html"), headers=HTML)
-    options = {"list_url": replay.url + "/ds/deal/dealList_find.jsp", "detail_host": replay.url}
-    return SourceConfig(name="c-ggzy", kind="ggzy", options=options), NOW
+    return SourceConfig(name="c-ggzy", kind="ggzy", options={"base_url": replay.url}), NOW
 
 
 def html_list(replay: ReplayServer, serve: bool) -> tuple[SourceConfig, datetime]:
