@@ -10,7 +10,7 @@ import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import httpx
 
@@ -24,9 +24,28 @@ Sleep = Callable[[float], Awaitable[None]]
 Clock = Callable[[], float]
 Jitter = Callable[[], float]
 
-# Statuses a firewall uses for "slow down / prove you are human" (research/sources.md §1.4).
-_BLOCK_STATUSES = frozenset({403, 412, 429, 503})
-_RETRY_STATUSES = frozenset({500, 502, 503, 504, 520, 521, 522, 524})
+# Statuses a firewall uses for "slow down / prove you are human" (research/sources.md §1.4). 521 is
+# jiasule's (加速乐) JavaScript challenge: retrying the same request only earns the same page.
+_BLOCK_STATUSES = frozenset({403, 412, 429, 503, 521})
+_RETRY_STATUSES = frozenset({500, 502, 503, 504, 520, 522, 524})
+_REDIRECTS = frozenset({301, 302, 303, 307, 308})
+_MAX_POST_HOPS = 3
+# What a person's browser sends; portals' firewalls treat library User-Agents as bots (every 2025-26
+# crawler we read sends a Chrome UA, e.g. chenhw7/hongtu scraper/ggzy_national/api.py).
+BROWSER_USER_AGENT = (
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/131.0.0.0 Safari/537.36"
+)
+
+
+class HttpStatusError(FetchError):
+    """A portal answered a client error (4xx); ``status`` and the start of the body say which."""
+
+    def __init__(self, message: str, *, url: str, status: int, snippet: str) -> None:
+        super().__init__(message)
+        self.url = url
+        self.status = status
+        self.snippet = snippet
 
 
 @dataclass
@@ -121,18 +140,31 @@ class Fetcher:
         """Send with retries on timeouts, connection errors and 5xx; classify the final answer."""
         headers.setdefault("User-Agent", self._user_agent)
         attempt = 0
+        hops = 0
         while True:
             try:
                 async with self._slot(url):
-                    # Portals move between http and https and add trailing slashes: follow redirects.
-                    response = await self._client.request(method, url, headers=headers, follow_redirects=True,
-                                                          **kwargs)
+                    # Portals move between http and https and add trailing slashes: GETs follow redirects.
+                    # A POST does not: httpx would replay a 301/302/303 as a GET, which an API answers
+                    # with an HTML page or nothing, and the poll would look empty instead of failing.
+                    response = await self._client.request(method, url, headers=headers,
+                                                          follow_redirects=method == "GET", **kwargs)
             except (httpx.TimeoutException, httpx.TransportError) as exc:
                 problem = f"{type(exc).__name__} for {method} {url}"
                 if attempt >= self._retries:
                     raise FetchError(f"{problem} (gave up after {attempt + 1} attempts)") from exc
             else:
                 page = self._to_page(url, response)
+                if method != "GET" and page.status in _REDIRECTS:
+                    location = urljoin(url, page.headers.get("location", ""))
+                    if page.status in (307, 308) and hops < _MAX_POST_HOPS:
+                        hops += 1  # 307/308 keep the method and body: the same POST, elsewhere
+                        url = location
+                        continue
+                    raise FetchError(
+                        f"HTTP {page.status}: {method} {url} was redirected to {location}; a redirected {method} "
+                        "is not replayed as GET: point the source's base_url (or path) at the new address"
+                    )
                 retry = self._classify(method, page)
                 if retry is None:
                     return page
@@ -158,6 +190,9 @@ class Fetcher:
             return None
         if status in _RETRY_STATUSES:
             return f"HTTP {status} for {method} {page.url}"
+        if 400 <= status < 500:
+            raise HttpStatusError(f"HTTP {status} for {method} {page.url}", url=page.url, status=status,
+                                  snippet=" ".join(text[:300].split()))
         raise FetchError(f"HTTP {status} for {method} {page.url}")
 
     @staticmethod
