@@ -73,7 +73,7 @@ class TenderBot:
         """Open the database (migrating it), the HTTP client, the sources and the channels."""
         settings = self.settings
         configs = load_source_configs(settings.sources_file)
-        taxonomy = load_taxonomy(settings.taxonomy_file)
+        taxonomy = self.taxonomy = load_taxonomy(settings.taxonomy_file)
         self.sources: list[Source] = build_sources((c for c in configs if c.enabled), taxonomy=taxonomy)
         self.engine = make_engine(settings.database_url)
         self._stack.push_async_callback(self.engine.dispose)
@@ -89,7 +89,8 @@ class TenderBot:
         now = self.clock()
         for admin in admins:
             await self.store.chats.ensure(admin, now)
-        self.pipeline = Pipeline(self.store, self.fetcher, self.index, clock=self.clock, admin_ids=admins)
+        self.pipeline = Pipeline(self.store, self.fetcher, self.index, clock=self.clock, admin_ids=admins,
+                                 tz=settings.tz)
         telegram = None
         if not settings.console_mode:
             telegram = TelegramChannel(await self._sender_bot())
@@ -147,10 +148,10 @@ class TenderBot:
         names = ", ".join(s.name for s in self.sources) or "none"
         raise ConfigError(f"no enabled source named {name!r} (enabled: {names})")
 
-    async def poll_once(self, source_name: str | None = None) -> list[PollSummary]:
-        """One polling pass over every enabled source (or one), then print console alerts."""
+    async def poll_once(self, source_name: str | None = None, *, force: bool = False) -> list[PollSummary]:
+        """One polling pass over every enabled source (or one), then console alerts; ``force`` ignores backoff."""
         sources = [self.source(source_name)] if source_name else self.sources
-        summaries = [await self.pipeline.poll(source) for source in sources]
+        summaries = [await self.pipeline.poll(source, force=force) for source in sources]
         if self.settings.console_mode:
             await self.drain()
         return summaries

@@ -2,7 +2,8 @@
 
 Domain: ``options.base_url`` plus ``search_path`` (default 江西's ``/XZinterface/rest/esinteligentsearch/
 getFullTextDataNew``; most others ``/inteligentsearch/…``; 河北 2026 ``/inteligentsearchnew/…`` on
-szj.hebei.gov.cn, whose detail links sit under ``link_prefix: /hbggfwpt``, per a 2026 config in the index, file id 54155858719).
+szj.hebei.gov.cn, whose detail links sit under ``link_prefix: /hbggfwpt``, per a 2026 config in the
+index, file id 54155858719).
 Access: POST a raw JSON string body. ``body_format: classic`` (default): ``pn`` is a row offset, ``rn``
 rows, sorted by ``time_field`` descending, filtered by ``categorynum`` and a ``time_field`` window, ``cnum``
 as configured (江西 ``""``). ``body_format: keyword``: ``{keyword, pageNo, pageSize}`` — 江苏's ES API

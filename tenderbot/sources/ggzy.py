@@ -130,7 +130,7 @@ class GgzySource(ListingSource):
         items = tuple(item for r in records if isinstance(r, dict) and (item := self._item(r)) is not None)
         current, pages = as_int(data.get("current")), as_int(data.get("pages"))
         more = current < pages if current is not None and pages is not None else bool(records)
-        return ListPage(items, has_more=more and bool(records))
+        return ListPage(items, has_more=more and bool(records), listed=len(records))
 
     def _wanted(self, record: Mapping[str, Any]) -> bool:
         """True when the record's business and information types pass the configured filters."""

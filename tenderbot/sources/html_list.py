@@ -43,9 +43,9 @@ class HtmlListSource(ListingSource):
         problems = []
         for key in ("list_url", "item"):
             try:
-                value = option_str(options, key)
+                text = option_str(options, key)
                 if key == "list_url":
-                    site_url(options, value, key=key)
+                    site_url(options, text, key=key)
             except ConfigError as exc:
                 problems.append(str(exc))
         probe = LexborHTMLParser("<html><body></body></html>")
