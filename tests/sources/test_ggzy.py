@@ -75,7 +75,7 @@ async def test_captcha_code_is_a_block_and_backs_off(replay: ReplayServer, fetch
 
 
 def test_retired_options_name_their_replacements() -> None:
-    with pytest.raises(ConfigError, match="'list_url' is no longer used.*set 'base_url' instead"):
+    with pytest.raises(ConfigError, match=r"'list_url' is no longer used.*set 'base_url' instead"):
         parse_source_config({"name": "g", "kind": "ggzy",
                              "options": {"list_url": "http://deal.ggzy.gov.cn/ds/deal/dealList_find.jsp"}})
     with pytest.raises(ConfigError, match="set 'business_types' instead"):

@@ -9,11 +9,11 @@ import pytest
 
 from tenderbot.errors import BlockedError, ConfigError, FetchError
 from tenderbot.models import SourceState
+from tenderbot.settings import Settings
 from tenderbot.sources.base import SourceConfig
 from tenderbot.sources.epoint import EpointSource
 from tenderbot.sources.fetch import BROWSER_USER_AGENT, Fetcher
 from tenderbot.sources.zcy import ZcySource
-from tenderbot.settings import Settings
 from tests.replay_server import ReplayServer
 from tests.sources.conftest import BEIJING, fixture_bytes
 
@@ -124,7 +124,7 @@ async def test_epoint_jiangxi_cnum_hebei_prefix_and_record_province(replay: Repl
 async def test_a_redirected_post_is_never_replayed_as_get(replay: ReplayServer, fetcher: Fetcher) -> None:
     replay.add("POST", "/search", "", status=302, headers={"Location": "/login.html"})
     replay.add("GET", "/login.html", "<html><body>请登录</body></html>", headers=HTML)
-    with pytest.raises(FetchError, match="redirected to .*/login.html.*not replayed as GET"):
+    with pytest.raises(FetchError, match=r"redirected to .*/login.html.*not replayed as GET"):
         await fetcher.post(replay.url + "/search", json={"pn": 0})
     assert replay.hits("/login.html") == []
     replay.add("POST", "/old", "", status=307, headers={"Location": "/new"})
@@ -136,7 +136,8 @@ async def test_a_redirected_post_is_never_replayed_as_get(replay: ReplayServer, 
 ACW = ("<html><script>var arg1='3B4C4F8E1A2D';var _0x4818=['\\x63\\x6f\\x6f\\x6b\\x69\\x65'];"
        "function setCookie(name,value){document.cookie=name+'='+value};"
        "setCookie('acw_sc__v2', x);document.location.reload();</script></html>")
-JIASULE = "<script>document.cookie=('_')+('_')+('jsl_clearance_s=1733')+';path=/';location.href=location.pathname</script>"
+JIASULE = ("<script>document.cookie=('_')+('_')+('jsl_clearance_s=1733')+';path=/';"
+           "location.href=location.pathname</script>")
 
 
 @pytest.mark.parametrize(("body", "status", "reason"), [
