@@ -28,6 +28,7 @@ from tenderbot.notify.webhooks import WebhookSender
 from tenderbot.pipeline import Pipeline, PollSummary
 from tenderbot.settings import Settings
 from tenderbot.sources.base import Source
+from tenderbot.sources.browser import BrowserSession
 from tenderbot.sources.fetch import Fetcher
 from tenderbot.sources.registry import build_sources, load_source_configs
 from tenderbot.store.db import make_engine, upgrade
@@ -81,8 +82,15 @@ class TenderBot:
         self.store = Store.over(self.engine)
         self.http = httpx.AsyncClient(transport=self._transport, timeout=httpx.Timeout(30.0), follow_redirects=True)
         self._stack.push_async_callback(self.http.aclose)
+        # Started only when a source with ``fetch: browser`` meets a challenge (tenderbot/sources/browser.py).
+        self.browser = BrowserSession(self.http, user_agent=settings.user_agent)
+        self._stack.push_async_callback(self.browser.aclose)
         self.fetcher = Fetcher(
-            self.http, user_agent=settings.user_agent, min_delay=self._fetch_min_delay, backoff_base=self._fetch_backoff
+            self.http,
+            user_agent=settings.user_agent,
+            min_delay=self._fetch_min_delay,
+            backoff_base=self._fetch_backoff,
+            browser=self.browser,
         )
         self.index = SubscriptionIndex(self.store.chats, taxonomy.synonyms)
         admins = settings.admin_ids

@@ -192,6 +192,7 @@ class ListingSource(Source):
 
     async def poll(self, fetcher: Fetcher, state: SourceState, *, now: datetime, force: bool = False) -> PollResult:
         """See ``Source.poll``: collect new items page by page, then fetch each announcement."""
+        fetcher = fetcher.for_options(self.config.options)
         if not force and state.backoff_until is not None and now < state.backoff_until:
             return PollResult((), state, (), True, skipped=True)
         since = self._since(state, now)
@@ -229,6 +230,7 @@ class ListingSource(Source):
 
     async def check(self, fetcher: Fetcher, *, now: datetime) -> CheckReport:
         """Read the first listing page and the newest announcement; report what came back."""
+        fetcher = fetcher.for_options(self.config.options)
         lines = [f"{self.name} ({self.kind})"]
         since = now - timedelta(days=self.config.backfill_days)
         try:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import copy
 import json
 import logging
 import random
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
 import httpx
@@ -18,7 +19,11 @@ from tenderbot.errors import BlockedError, FetchError, NotModified, ParseError
 from tenderbot.models import RawPage
 from tenderbot.sources.pages import block_reason, decode_content
 
+if TYPE_CHECKING:
+    from tenderbot.sources.browser import BrowserSession
+
 log = logging.getLogger(__name__)
+FETCH_MODES = ("http", "browser")
 
 Sleep = Callable[[float], Awaitable[None]]
 Clock = Callable[[], float]
@@ -77,6 +82,7 @@ class Fetcher:
         sleep: Sleep = asyncio.sleep,
         clock: Clock = time.monotonic,
         jitter: Jitter = random.random,
+        browser: BrowserSession | None = None,
     ) -> None:
         if max_in_flight < 1:
             raise ValueError("max_in_flight must be at least 1")
@@ -90,6 +96,19 @@ class Fetcher:
         self._clock = clock
         self._jitter = jitter
         self._hosts: dict[str, _Host] = {}
+        self._browser = browser
+        self._use_browser = False
+
+    def for_options(self, options: Mapping[str, Any]) -> Fetcher:
+        """This fetcher, or (``fetch: browser``) a view of it that passes challenges in the browser.
+
+        The view shares the client (so its cookies), the per-host pacing and the browser session.
+        """
+        if options.get("fetch", "http") != "browser":
+            return self
+        view = copy.copy(self)
+        view._use_browser = True
+        return view
 
     async def get(
         self,
@@ -141,6 +160,7 @@ class Fetcher:
         headers.setdefault("User-Agent", self._user_agent)
         attempt = 0
         hops = 0
+        solved = False
         while True:
             try:
                 async with self._slot(url):
@@ -165,7 +185,16 @@ class Fetcher:
                         f"HTTP {page.status}: {method} {url} was redirected to {location}; a redirected {method} "
                         "is not replayed as GET: point the source's base_url (or path) at the new address"
                     )
-                retry = self._classify(method, page)
+                try:
+                    retry = self._classify(method, page)
+                except BlockedError:
+                    if solved or not self._use_browser or self._browser is None:
+                        raise
+                    # Pass the challenge once in the browser (the page itself for a GET, the page the
+                    # API belongs to for a POST), then ask again with the cookies it earned.
+                    solved = True
+                    await self._browser.solve(url if method == "GET" else headers.get("Referer") or _origin(url))
+                    continue
                 if retry is None:
                     return page
                 problem = retry
@@ -215,6 +244,12 @@ class Fetcher:
     def _slot(self, url: str) -> _HostSlot:
         """An async context that waits for this host's turn and holds one in-flight permit."""
         return _HostSlot(self, self._host(url))
+
+
+def _origin(url: str) -> str:
+    """``scheme://host/`` of a URL."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}/"
 
 
 class _HostSlot:
