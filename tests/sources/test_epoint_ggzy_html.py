@@ -24,7 +24,7 @@ def epoint(replay: ReplayServer, **options: object) -> EpointSource:
 
 
 async def test_epoint_posts_raw_json_with_row_offsets(replay: ReplayServer, fetcher: Fetcher) -> None:
-    records = json.loads(fixture_bytes("epoint-hebei-list-001.json"))["result"]["records"]  # real, 10 records
+    records = json.loads(fixture_bytes("epoint-hebei-list-2017-12-a.json"))["result"]["records"]  # real, 10 records
 
     def answer(hit: Hit) -> str:
         body = json.loads(hit.body)
@@ -49,7 +49,7 @@ async def test_epoint_posts_raw_json_with_row_offsets(replay: ReplayServer, fetc
 
 
 async def test_epoint_old_field_names_and_form_content_type(replay: ReplayServer, fetcher: Fetcher) -> None:
-    listing = fixture_bytes("epoint-hebei-list-002.json")  # real 2017-12-08 response: link/date/guid
+    listing = fixture_bytes("epoint-hebei-list-2017-12-08-b.json")  # real 2017-12-08 response: link/date/guid
     replay.add("POST", "/inteligentsearch/getFullTextDataNew", listing, headers=JSON)
     for record in json.loads(listing)["result"]["records"]:
         replay.add("GET", record["link"], fixture_bytes("epoint-detail-constructed.html"), headers=HTML)

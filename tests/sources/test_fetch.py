@@ -100,7 +100,7 @@ async def test_block_pages_raise_blocked(replay: ReplayServer, fetcher: Fetcher,
 
 
 async def test_real_ccgp_detail_with_bot_scripts_is_not_blocked(replay: ReplayServer, fetcher: Fetcher) -> None:
-    replay.add("GET", "/d.htm", fixture_bytes("ccgp-detail-001.html"), headers=HTML)
+    replay.add("GET", "/d.htm", fixture_bytes("ccgp-detail-guizhou-zbgg-2025-06-27.html"), headers=HTML)
     page = await fetcher.get(replay.url + "/d.htm")
     assert "/_bot_sbu/" in fetcher.text(page)
     assert "清镇市" in fetcher.text(page)
