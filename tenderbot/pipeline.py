@@ -97,7 +97,7 @@ class Pipeline:
         await self._store.sources.save(result.state, now)
         # Each skipped item was logged by the source where it happened; a failed listing gets one line below.
         queued = await self.queue_for(changes, now)
-        await self._report_health(source, result.state, result.ok, now)
+        await self._report_health(source, result.state, result.ok, now, suspect=result.suspect)
         new = sum(1 for c in changes if c.kind is ChangeKind.NEW)
         summary = PollSummary(
             source=source.name,
@@ -184,12 +184,16 @@ class Pipeline:
             for chat_id in sorted(chats)
         ]
 
-    async def _report_health(self, source: Source, state: SourceState, ok: bool, now: datetime) -> None:
-        """Tell the admin chats once when a source keeps failing or a productive one falls silent."""
+    async def _report_health(
+        self, source: Source, state: SourceState, ok: bool, now: datetime, *, suspect: str | None = None
+    ) -> None:
+        """Tell the admin chats once when a source keeps failing, lists nothing suspiciously, or falls silent."""
         if not self._admins:
             return
         problem: str | None = None
-        if not ok and state.failures >= FAILURES_BEFORE_REPORT:
+        if suspect:
+            problem = f"列表解析为 0 条，而最近几次都有公告：页面可能已改版或被静默拦截（{suspect}）"
+        elif not ok and state.failures >= FAILURES_BEFORE_REPORT:
             problem = f"连续 {state.failures} 次抓取失败：{state.last_error or '未知错误'}"
         elif ok and state.last_notice_at and now - state.last_notice_at > SILENCE_BEFORE_REPORT:
             problem = f"已 {(now - state.last_notice_at).days} 天没有新公告，页面结构可能已变化"

@@ -12,6 +12,7 @@ from tests.replay_server import ReplayServer
 from tests.sources.conftest import BEIJING, NOW, fixture_bytes
 
 HTML = {"Content-Type": "text/html; charset=utf-8"}
+GUIZHOU = "ccgp-detail-guizhou-zbgg-2025-06-27.html"  # real, 2025-06-27
 SUMMARY = "http://www.ccgp.gov.cn/cggg/dfgg/"
 
 
@@ -43,7 +44,7 @@ def test_pager_script_decides_paging_not_the_row_count() -> None:
 async def test_summary_channel_on_base_url_reads_noticearea_details(replay: ReplayServer, fetcher: Fetcher) -> None:
     replay.add("GET", "/cggg/dfgg/", fixture_bytes("ccgp-summary-dfgg-constructed.html"), headers=HTML)
     replay.add("GET", "/cggg/dfgg/zbgg/202611/t20261122_26500102.htm",
-               fixture_bytes("ccgp-detail-guizhou-zbgg-2025-06-27.html"), headers=HTML)
+               fixture_bytes(GUIZHOU), headers=HTML)
     replay.add("GET", "/cggg/dfgg/gkzb/202611/t20261122_26500101.htm",
                fixture_bytes("ccgp-detail-noticearea-constructed.html"), headers=HTML)
     replay.add("GET", "/cggg/dfgg/jzxcs/202611/t20261121_26500100.htm",

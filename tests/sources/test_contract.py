@@ -16,6 +16,7 @@ from tests.replay_server import ReplayServer
 from tests.sources.conftest import BEIJING, NOW, fixture_bytes
 
 HTML = {"Content-Type": "text/html; charset=utf-8"}
+GUIZHOU = "ccgp-detail-guizhou-zbgg-2025-06-27.html"  # real, 2025-06-27
 JSON = {"Content-Type": "application/json;charset=UTF-8"}
 Setup = Callable[[ReplayServer, bool], tuple[SourceConfig, datetime]]
 
@@ -29,7 +30,7 @@ def feed(replay: ReplayServer, serve: bool) -> tuple[SourceConfig, datetime]:
         replay.add("GET", "/feed.xml", f"<rss version='2.0'><channel>{items}</channel></rss>",
                    headers={"Content-Type": "application/rss+xml"}, etag='"f1"')
         for i in (1, 2):
-            replay.add("GET", f"/n/{i}.html", fixture_bytes("ccgp-detail-guizhou-zbgg-2025-06-27.html"), headers=HTML)
+            replay.add("GET", f"/n/{i}.html", fixture_bytes(GUIZHOU), headers=HTML)
     return SourceConfig(name="c-feed", kind="feed", options={"base_url": replay.url, "url": "/feed.xml"}), NOW
 
 
@@ -39,7 +40,7 @@ def ccgp(replay: ReplayServer, serve: bool) -> tuple[SourceConfig, datetime]:
             replay.add("GET", "/bxsearch", fixture_bytes(name), headers=HTML, query={"page_index": str(number)})
         for day, number in ((22, 26500004), (22, 26500003), (21, 26500002), (20, 26500001)):
             replay.add("GET", f"/cggg/dfgg/gkzb/202611/t202611{day}_{number}.htm",
-                       fixture_bytes("ccgp-detail-guizhou-zbgg-2025-06-27.html"), headers=HTML)
+                       fixture_bytes(GUIZHOU), headers=HTML)
     options = {"base_url": replay.url, "keywords": ["医疗设备"]}  # search at /bxsearch, details rehosted
     return SourceConfig(name="c-ccgp", kind="ccgp", options=options), NOW
 

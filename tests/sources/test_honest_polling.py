@@ -115,3 +115,18 @@ async def test_an_empty_listing_after_full_ones_is_suspect(replay: ReplayServer,
     assert result.state.listed == (20, 18, 20, 0)
     again = await source.poll(fetcher, replace(result.state), now=NOW + timedelta(minutes=30))
     assert again.suspect is None  # one empty poll in the history: not every recent poll was full
+
+
+async def test_admins_hear_about_a_suspect_listing(tmp_path: Path) -> None:
+    now = datetime(2026, 11, 22, 2, 0, tzinfo=UTC)
+    with ReplayServer() as server:
+        server.add("POST", LIST, EMPTY, headers=JSON)
+        settings = settings_for(tmp_path, sources_yaml(tmp_path / "s.yaml", server.url), None)
+        settings = settings.model_copy(update={"admin_chat_ids": "777"})
+        async with TenderBot(settings, fetch_min_delay=0.0, clock=lambda: now) as app:
+            await app.store.sources.save(SourceState(name="gg", listed=(12, 9, 15)), now)
+            (summary,) = await app.poll_once()
+            assert summary.status == "suspect" and not summary.ok
+            health = await app.store.outbox.for_chat(777, ["health"])
+            assert len(health) == 1 and "列表解析为 0 条" in str(health[0].payload)
+            assert (await app.store.sources.load("gg")).listed == (12, 9, 15, 0)
