@@ -16,7 +16,8 @@ from tests.replay_server import Hit, ReplayServer
 from tests.sources.conftest import BEIJING, NOW, fixture_bytes
 
 JSON = {"Content-Type": "application/json;charset=UTF-8"}
-REAL_ITEM: dict[str, Any] = json.loads(fixture_bytes("zcy-zhejiang-category-list-excerpt.json"))["result"]["data"]["data"][0]
+REAL_LIST = json.loads(fixture_bytes("zcy-zhejiang-category-list-excerpt.json"))
+REAL_ITEM: dict[str, Any] = REAL_LIST["result"]["data"]["data"][0]
 
 
 def record(number: int, published: datetime) -> dict[str, Any]:
