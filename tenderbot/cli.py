@@ -170,7 +170,8 @@ async def _print_sources(app: TenderBot) -> None:
         success = f"{state.last_success.astimezone(app.settings.tz):%Y-%m-%d %H:%M}" if state.last_success else "never"
         error = (state.last_error or "")[:60]
         if state.backoff_until and state.backoff_until > now:
-            error = f"[backing off until {state.backoff_until.astimezone(app.settings.tz):%H:%M}] {error}"
+            until = app.pipeline.operator_time(state.backoff_until)
+            error = f"[backing off until {until}] {error}"
         print(
             f"{config.name:<22} {config.kind:<10} {'yes' if config.enabled else 'no':<3} "
             f"{config.interval_seconds // 60:>5}m {counts.get(config.name, 0):>4} {state.failures:>5}  "

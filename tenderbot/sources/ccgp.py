@@ -55,7 +55,8 @@ DEFAULT_KEYWORDS: tuple[str, ...] = ("仪器", "检测设备", "分析仪", "医
 _DETAIL_ID = re.compile(r"/t(\d{8})_(\d+)\.s?html?")
 _OHTMLURLS = re.compile(r"""var\s+ohtmlurls\s*=\s*["']([^"']*)["']""")
 # Anchored on the Pager call: a bare "size: N" matched "font-size:18px" in a real page's inline CSS.
-_PAGER = re.compile(r"\bPager\s*\(\s*\{\s*size\s*:\s*(\d+)\s*,\s*current\s*:\s*(\d+)")
+_PAGER = re.compile(r"\bPager\s*\(\s*\{([^}]*)\}")
+_PAGER_FIELD = re.compile(r"\b(size|current)\s*:\s*['\"]?(\d+)")
 _CHANNEL_LABELS = {"发布时间": "published_at", "地域": "province", "采购人": "buyer", "采购单位": "buyer"}
 _DETAIL_BODY = ("div.vF_detail_content, div.vT_detail_content, div.vF_detail_main, div.vT_detail_main, "
                 "div#noticeArea, div[class*=\"noticePurchase-\"]")
@@ -269,10 +270,10 @@ def _has_more(html: str, page_index: int, count: int) -> bool:
     if not count:
         return False
     pager = _PAGER.search(html)
-    if pager is None:
+    fields = {key: int(value) for key, value in _PAGER_FIELD.findall(pager.group(1))} if pager else {}
+    if "size" not in fields:
         return count >= _PAGE_SIZE
-    size, current = int(pager.group(1)), int(pager.group(2))
-    return max(current + 1, page_index) < size
+    return max(fields.get("current", 0) + 1, page_index) < fields["size"]
 
 
 def _channel_page_url(first: str, page_no: int) -> str:

@@ -34,6 +34,8 @@ def test_pager_script_decides_paging_not_the_row_count() -> None:
     assert parse_channel_page(html, base_url=SUMMARY, page_index=1).has_more  # 3 rows, but 25 pages
     last = html.replace("current:0", "current:24")
     assert not parse_channel_page(last, base_url=SUMMARY, page_index=25).has_more
+    reordered = html.replace("Pager({size:25, current:0,", "Pager({current: 3, size: '25',")
+    assert parse_channel_page(reordered, base_url=SUMMARY, page_index=4).has_more
     css_only = html.replace("Pager({size:25, current:0, prefix:'index', suffix:'htm'});", "")
     assert not parse_channel_page(css_only, base_url=SUMMARY).has_more  # 3 < 20 rows, and no size:18 guess
     search = ('<style>a{font-size:18px}</style><ul class="vT-srch-result-list-bid"><li>'
