@@ -88,6 +88,9 @@ def test_sources_check_reaches_a_disabled_source_and_clears_its_backoff(
         import asyncio
 
         asyncio.run(seed())
+        assert main(["sources"]) == 0
+        table = capsys.readouterr().out
+        assert "[backing off until " in table and "(北京时间)] x" in table  # one zone in operator output
         assert main(["sources", "check", "gg"]) == 0
         assert main(["sources", "check", "nope"]) == 2
 
