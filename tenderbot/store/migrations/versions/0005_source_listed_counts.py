@@ -1,7 +1,7 @@
 """source_state.listed: recent listing sizes, so an empty listing after full ones reads as suspect
 
 Revision ID: 0005
-Revises: 0002
+Revises: 0006
 Create Date: 2026-12-08 01:20:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0005"
-down_revision = "0002"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
