@@ -119,7 +119,8 @@ def test_poll_once_against_a_local_2026_ggzy_stores_the_listed_notice(
         engine = make_engine(f"sqlite+aiosqlite:///{database}")
         try:
             store = Store.over(engine)
-            rows = await store.notices.seen_since(datetime(2000, 1, 1, tzinfo=UTC))
+            rows = [raw.decode() async for batch in store.notices.raw_since(datetime(2000, 1, 1, tzinfo=UTC))
+                    for raw in batch]
             return [f"{r.notice.source}|{r.notice.source_id}|{r.notice.title}" for r in rows]
         finally:
             await engine.dispose()
