@@ -27,9 +27,12 @@ from tenderbot.sources.fetch import Fetcher
 log = logging.getLogger(__name__)
 
 SEEN_LIMIT = 2000
-# How many recent listing sizes a source remembers, and how many full ones make an empty one suspect.
+# How many recent listing sizes a source remembers, and how many full ones make an empty one suspect;
+# the last of them must have held at least SUSPECT_MIN_LAST records, so a sparse listing whose last
+# items age out of the backfill window one by one (3, 2, 1, 0) is not a false alarm.
 LISTED_HISTORY = 5
 SUSPECT_AFTER = 3
+SUSPECT_MIN_LAST = 3
 _MAX_BACKOFF = timedelta(hours=6)
 _MAX_BLOCKED_BACKOFF = timedelta(hours=24)
 _BLOCKED_FLOOR = timedelta(minutes=30)
@@ -219,14 +222,15 @@ class ListingSource(Source):
                 state = dataclasses.replace(state, last_notice_at=now)
             return PollResult(tuple(notices), self._failed(state, now, message, failure), tuple(errors), False)
         succeeded = _succeeded(state, now, found=bool(notices))
-        listed = (*state.listed, listing.listed)[-LISTED_HISTORY:]
         suspect = _suspect(state.listed, listing.listed)
         if suspect is not None:
-            # Not a success (the pipeline logs it): last_success stays, so silence is still noticed; no backoff.
+            # Not a success (the pipeline logs it): last_success stays, so silence is still noticed; no
+            # backoff; the empty count stays out of the history, so the next empty listing is suspect too.
             succeeded = dataclasses.replace(succeeded, last_success=state.last_success,
                                             last_error=f"suspect: {suspect}")
-        return PollResult(tuple(notices), dataclasses.replace(succeeded, listed=listed), tuple(errors),
-                          suspect is None, suspect=suspect)
+            return PollResult(tuple(notices), succeeded, tuple(errors), False, suspect=suspect)
+        listed = (*state.listed, listing.listed)[-LISTED_HISTORY:]
+        return PollResult(tuple(notices), dataclasses.replace(succeeded, listed=listed), tuple(errors), True)
 
     async def check(self, fetcher: Fetcher, *, now: datetime) -> CheckReport:
         """Read the first listing page and the newest announcement; report what came back."""
@@ -425,7 +429,7 @@ def _succeeded(state: SourceState, now: datetime, *, found: bool) -> SourceState
 def _suspect(history: tuple[int, ...], listed: int) -> str | None:
     """Why an empty listing is suspect: the last ``SUSPECT_AFTER`` polls all listed items; else None."""
     recent = history[-SUSPECT_AFTER:]
-    if listed or len(recent) < SUSPECT_AFTER or not all(recent):
+    if listed or len(recent) < SUSPECT_AFTER or not all(recent) or recent[-1] < SUSPECT_MIN_LAST:
         return None
     counts = ", ".join(str(n) for n in recent)
     return f"the listing parsed to 0 items where the last polls listed {counts} (page changed, or a silent block?)"

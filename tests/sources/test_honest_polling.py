@@ -106,18 +106,25 @@ def test_sources_check_reaches_a_disabled_source_and_clears_its_backoff(
 
 
 async def test_an_empty_listing_after_full_ones_is_suspect(replay: ReplayServer, fetcher: Fetcher) -> None:
-    replay.add("POST", LIST, EMPTY, headers=JSON)
+    replay.add("POST", LIST, EMPTY, headers=JSON, times=3)
+    replay.add("POST", LIST, fixture_bytes("ggzy-gettradlist-2026-constructed.json"), headers=JSON)
+    replay.add("GET", "/information/deal/html/b/320000/0201/20261122/9f1c2ab34d5e6f708192a3b4c5d6e7f8a9b0.html",
+               fixture_bytes("ggzy-detail-constructed.html"), headers=HTML)
     source = GgzySource(SourceConfig(name="gg", kind="ggzy", options={"base_url": replay.url}))
     quiet = await source.poll(fetcher, SourceState(name="gg", listed=(0, 3)), now=NOW)
     assert quiet.ok and quiet.suspect is None and quiet.state.listed == (0, 3, 0)  # history was not all full
+    sparse = await source.poll(fetcher, SourceState(name="gg", listed=(3, 2, 1)), now=NOW)
+    assert sparse.ok and sparse.suspect is None  # the last items aged out of the window one by one
     before = SourceState(name="gg", listed=(20, 18, 20), last_success=NOW - timedelta(hours=1))
     result = await source.poll(fetcher, before, now=NOW)
     assert not result.ok and result.suspect and "last polls listed 20, 18, 20" in result.suspect
     assert result.state.last_error and result.state.last_error.startswith("suspect:")
     assert result.state.last_success == before.last_success and result.state.backoff_until is None
-    assert result.state.listed == (20, 18, 20, 0)
-    again = await source.poll(fetcher, replace(result.state), now=NOW + timedelta(minutes=30))
-    assert again.suspect is None  # one empty poll in the history: not every recent poll was full
+    assert result.state.listed == (20, 18, 20)  # the empty count stays out, so it stays suspect ...
+    later = NOW + timedelta(minutes=30)
+    recovered = await source.poll(fetcher, replace(result.state), now=later)  # ... until items come back
+    assert recovered.ok and recovered.suspect is None and recovered.state.listed == (20, 18, 20, 3)
+    assert recovered.state.last_error is None and recovered.state.last_success == later
 
 
 async def test_admins_hear_about_a_suspect_listing(tmp_path: Path) -> None:
@@ -132,4 +139,4 @@ async def test_admins_hear_about_a_suspect_listing(tmp_path: Path) -> None:
             assert summary.status == "suspect" and not summary.ok
             health = await app.store.outbox.for_chat(777, ["health"])
             assert len(health) == 1 and "列表解析为 0 条" in str(health[0].payload)
-            assert (await app.store.sources.load("gg")).listed == (12, 9, 15, 0)
+            assert (await app.store.sources.load("gg")).listed == (12, 9, 15)
