@@ -36,6 +36,7 @@ class Settings(BaseSettings):
     send_rate_per_second: float = 25.0
     reminder_days: str = "3,1"
     retention_days: int = Field(default=365, ge=1)
+    cache_dir: Path = Path("data/cache")
     web_public_url: str = ""
 
     @field_validator("sources_file", "taxonomy_file")
