@@ -1,8 +1,8 @@
 """Several processes, one database: a source is polled by one process at a time, and not twice in a row.
 
 Every ``tenderbot run`` schedules every source; without this, two processes would poll each portal twice as
-often as configured. A poll takes the source's lock (see store/locks.py) and a scheduled poll (after this process's first)
-also skips a source that another process finished polling less than half an interval ago.
+often as configured. A poll takes the source's lock (see store/locks.py), and a scheduled poll (after this
+process's first) also skips a source that another process finished polling less than half an interval ago.
 """
 
 from __future__ import annotations
