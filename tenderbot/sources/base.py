@@ -38,6 +38,9 @@ _MAX_BLOCKED_BACKOFF = timedelta(hours=24)
 _BLOCKED_FLOOR = timedelta(minutes=30)
 
 
+JITTER_SHARE = 0.1
+
+
 @dataclass(frozen=True)
 class SourceConfig:
     """One configured source (an entry of config/sources.yaml)."""
@@ -46,11 +49,20 @@ class SourceConfig:
     kind: str
     enabled: bool = True
     interval_seconds: int = 900
-    jitter_seconds: int = 60
+    # None: a tenth of the interval. The scheduler delays each poll by up to this much, so that sources
+    # do not fire in step; a jitter as large as the interval added half an interval to every alert.
+    jitter_seconds: int | None = None
     backfill_days: int = 3
     max_pages: int = 5
     max_items: int = 200
     options: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+
+    @property
+    def jitter(self) -> int:
+        """The scheduler's jitter in seconds: as configured, else a tenth of the interval."""
+        if self.jitter_seconds is not None:
+            return self.jitter_seconds
+        return round(self.interval_seconds * JITTER_SHARE)
 
 
 @dataclass(frozen=True)

@@ -179,3 +179,11 @@ async def test_check_reads_one_listing_and_one_detail(
     assert not bad.ok and "FAILED" in bad.lines[-1]
 
 
+
+
+def test_the_scheduler_jitter_defaults_to_a_tenth_of_the_interval() -> None:
+    from tenderbot.sources.base import SourceConfig
+
+    assert SourceConfig(name="a", kind="feed", interval_seconds=600).jitter == 60
+    assert SourceConfig(name="a", kind="feed", interval_seconds=60).jitter == 6
+    assert SourceConfig(name="a", kind="feed", interval_seconds=600, jitter_seconds=0).jitter == 0
