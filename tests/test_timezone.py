@@ -29,7 +29,7 @@ async def test_new_chats_and_retry_times_follow_the_setting(tmp_path: Path, capl
     assert state.backoff_until is not None
     local = state.backoff_until.astimezone(settings.tz)
     (line,) = [r.getMessage() for r in caplog.records if "dead-feed: unreachable" in r.getMessage()]
-    assert f"next try after {local:%Y-%m-%d %H:%M} Europe/Berlin" in line
+    assert f"next try after {local:%H:%M} (Europe/Berlin)" in line
 
 
 def test_sources_table_names_its_zone(
