@@ -162,7 +162,7 @@ async def test_stop_waits_for_a_cancelled_poll_before_closing_the_database(
     )
     polling = asyncio.Event()
 
-    async def slow_poll(source: object) -> None:
+    async def slow_poll(source: object, **options: object) -> None:
         polling.set()
         try:
             await asyncio.sleep(60)
