@@ -11,7 +11,7 @@ from telegram.ext import ContextTypes
 
 from tenderbot.bot.common import ensure_chat, get_deps, is_bot_admin, lang_of, new_token, reply
 from tenderbot.bot.reports import SourceHealth, source_health, stats
-from tenderbot.bot.texts import t
+from tenderbot.texts import t
 from tenderbot.notify.render import esc
 from tenderbot.store.outbox import OutboxItem
 

@@ -32,7 +32,7 @@ from tenderbot.bot.manage import (
 from tenderbot.bot.members import on_migrate, on_my_chat_member
 from tenderbot.bot.robots import robot_command
 from tenderbot.bot.settings import digest_command, settings_command
-from tenderbot.bot.texts import t
+from tenderbot.texts import t
 from tenderbot.bot.transfer import export_command, import_command, on_document
 from tenderbot.bot.wizard import KIND as WIZARD_KIND
 from tenderbot.bot.wizard import on_wizard_text, sub_command, wants_text

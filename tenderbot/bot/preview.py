@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 
-from tenderbot.bot.texts import t
+from tenderbot.texts import t
 from tenderbot.models import Notice, NoticeType
 from tenderbot.notify.render import TYPE_NAMES, budget_of, esc, money_text, title_link
 

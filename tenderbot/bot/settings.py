@@ -13,7 +13,7 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from tenderbot.bot.common import Keyboard, edit, ensure_chat, get_deps, lang_of, may_change, reply
-from tenderbot.bot.texts import t
+from tenderbot.texts import t
 from tenderbot.notify.render import esc
 from tenderbot.store.chats import ChatRecord, ChatRepo
 

@@ -26,7 +26,7 @@ from tenderbot.bot.common import (
     shown,
 )
 from tenderbot.bot.subscribe import MAX_SUBSCRIPTIONS
-from tenderbot.bot.texts import t
+from tenderbot.texts import t
 from tenderbot.errors import QueryError
 from tenderbot.matching.query import parse_query
 from tenderbot.models import Subscription
@@ -47,8 +47,15 @@ class ImportProblem(ValueError):
 
 def export_document(subscriptions: list[Subscription]) -> bytes:
     """The export file: format tag, version and one object per subscription, pretty and UTF-8."""
+    # "number" is for the reader (it matches /list); an import gives new subscriptions the chat's next numbers.
     items = [
-        {"query": s.query, "name": s.name, "active": s.active, "excluded_buyers": list(s.excluded_buyers)}
+        {
+            "number": s.number,
+            "query": s.query,
+            "name": s.name,
+            "active": s.active,
+            "excluded_buyers": list(s.excluded_buyers),
+        }
         for s in subscriptions
     ]
     document = {"format": FORMAT, "version": VERSION, "subscriptions": items}
@@ -103,8 +110,8 @@ def _item(number: int, item: Any, en: bool) -> NewSubscription:
     try:
         canonical = parse_query(item["query"]).canonical()
     except QueryError as exc:
-        raise ImportProblem(f"{where} “{item['query'][:60]}”: {exc}" if en
-                            else f"{where}“{item['query'][:60]}”：{exc}") from exc
+        raise ImportProblem(f"{where} “{item['query'][:60]}”: {exc.message('en')}" if en
+                            else f"{where}“{item['query'][:60]}”：{exc.message('zh')}") from exc
     name, active, buyers = item.get("name", ""), item.get("active", True), item.get("excluded_buyers", [])
     if not isinstance(name, str) or len(name) > 100:
         raise ImportProblem(f'{where}: "name" must be text of at most 100 characters' if en
@@ -209,7 +216,7 @@ async def _import_document(update: Update, context: ContextTypes.DEFAULT_TYPE, d
     await deps.store.pending.drop_kinds(chat.id, (KIND,))
     await deps.store.pending.put(PendingAction(token, chat.id, KIND, payload, deps.clock()))
     lines = [f"\n➕ <code>{shown(a.query, 150)}</code>" for a in change.added[:_SHOWN]]
-    lines += [f"\n➖ <code>{shown(s.query, 150)}</code>" for s in change.removed[:_SHOWN]]
+    lines += [f"\n➖ #{s.number} <code>{shown(s.query, 150)}</code>" for s in change.removed[:_SHOWN]]
     text = t(
         lang,
         "import_diff",

@@ -79,7 +79,7 @@ async def test_share_link_subscribes_whoever_opens_it(harness: Harness) -> None:
     await harness.command(OTHER, "/start s_nonsense")
     assert harness.last_text(OTHER) == "这个分享链接无效或已失效。"
     await harness.command(USER, "/share 9")
-    assert "/share 编号（1–1）" in harness.last_text(USER)
+    assert "/share 编号（现有：1）" in harness.last_text(USER)  # numbers, not a range (issue 9)
 
 
 async def test_help_lists_operator_commands_to_operators_only(harness: Harness) -> None:

@@ -60,7 +60,7 @@ async def test_import_shows_added_removed_unchanged_and_cancel_changes_nothing(h
     file = {"subscriptions": ["液相色谱", {"query": "质谱 地区:浙江", "name": "ms"}]}
     await harness.send(harness.fake.document_message(USER, USER, "x.json", json.dumps(file).encode()))
     assert "新增 1 个，删除 1 个，不变 1 个" in harness.last_text(USER)
-    assert "➖ 彩超" in harness.last_text(USER)
+    assert "➖ #2 彩超" in harness.last_text(USER)
     token = harness.buttons(USER)[0].split(":")[1]
     await harness.press(USER, f"i:{token}:n")
     assert harness.last_text(USER) == "已取消，什么都没改。"
