@@ -63,6 +63,10 @@ _BOT: dict[str, tuple[str, str]] = {
         "Only this group's admins can change its subscriptions and settings.",
     ),
     "admin_help": ("管理员命令", "Operator commands"),
+    "internal_error": (
+        "😥 抱歉，处理这条消息时出错了，已记录下来。请稍后再试，或发 /help 查看用法。",
+        "😥 Sorry, something went wrong with that; it has been logged. Please try again later, or see /help.",
+    ),
     "admins_only": ("抱歉，这个命令只对机器人管理员开放。", "Sorry, this command is only for the bot's operators."),
     "not_saved": ("❌ 未保存：{error}", "❌ Not saved: {error}"),
     "sub_limit": (

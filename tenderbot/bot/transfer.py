@@ -84,6 +84,10 @@ def parse_import(data: bytes, lang: str = "zh") -> list[NewSubscription]:
     except json.JSONDecodeError as exc:
         raise ImportProblem(f"not valid JSON: line {exc.lineno}, column {exc.colno}: {exc.msg}" if en
                             else f"不是有效的 JSON：第 {exc.lineno} 行第 {exc.colno} 列：{exc.msg}") from exc
+    except RecursionError as exc:  # [[[[… 5,000 deep: the decoder recurses once per level
+        raise ImportProblem("JSON nested too deeply" if en else "JSON 嵌套层数太多") from exc
+    except ValueError as exc:  # a 5,000-digit number: int() refuses more than 4,300 digits
+        raise ImportProblem("a number in the file is too long" if en else "文件里有位数过多的数字") from exc
     items = document.get("subscriptions") if isinstance(document, dict) else document
     if isinstance(document, dict) and document.get("format", FORMAT) != FORMAT:
         raise ImportProblem(f"not a tenderbot export (format {document.get('format')!r})" if en

@@ -86,6 +86,9 @@ async def test_import_shows_added_removed_unchanged_and_cancel_changes_nothing(h
         (subs([{"q": "彩超"}]), '第 1 项：缺少文字型的 "query"'),
         (subs([{"query": "彩超", "excluded_buyers": [1]}]), "excluded_buyers"),
         (subs(["彩超"] * 51), "有 51 个订阅，最多 50 个"),
+        # Issue 16: these two used to raise past the handler and leave the user without an answer.
+        (b"[" * 5000 + b"]" * 5000, "JSON 嵌套层数太多"),
+        (b'{"subscriptions": [' + b"9" * 5000 + b"]}", "文件里有位数过多的数字"),
     ],
 )
 async def test_bad_file_gets_a_precise_error_and_changes_nothing(harness: Harness, content: bytes, error: str) -> None:
