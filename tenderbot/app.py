@@ -18,6 +18,7 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
 from telegram.request import HTTPXRequest
 
 from tenderbot.bot.handlers import BotDeps, install, publish_commands
+from tenderbot.bot.lanes import ChatLanes
 from tenderbot.errors import ConfigError
 from tenderbot.extract.taxonomy import load_taxonomy
 from tenderbot.jobs import schedule_jobs
@@ -173,6 +174,7 @@ class TenderBot:
             .request(self._request(8))
             .get_updates_request(self._request(1))
             .rate_limiter(AIORateLimiter(max_retries=2))
+            .concurrent_updates(ChatLanes())  # a busy group waits for its flood limit alone (issue 16)
             .build()
         )
         install(application, BotDeps(self.store, self.index, self.clock, settings.admin_ids))

@@ -11,9 +11,9 @@ from telegram.ext import ContextTypes
 
 from tenderbot.bot.common import ensure_chat, get_deps, is_bot_admin, lang_of, new_token, reply
 from tenderbot.bot.reports import SourceHealth, source_health, stats
-from tenderbot.texts import t
 from tenderbot.notify.render import esc
 from tenderbot.store.outbox import OutboxItem
+from tenderbot.texts import t
 
 # A source that has not succeeded for this long is shown as unhealthy even without recorded failures.
 STALE_AFTER = timedelta(hours=6)

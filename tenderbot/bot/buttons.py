@@ -18,9 +18,9 @@ from tenderbot.bot.common import get_deps, lang_of, may_change
 from tenderbot.bot.listing import on_page_button, on_subscription_button
 from tenderbot.bot.manage import on_undo_button
 from tenderbot.bot.settings import on_settings_button
-from tenderbot.texts import t
 from tenderbot.bot.transfer import on_import_button
 from tenderbot.bot.wizard import on_wizard_button
+from tenderbot.texts import t
 
 
 async def on_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

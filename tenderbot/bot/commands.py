@@ -33,11 +33,11 @@ from tenderbot.bot.members import on_migrate, on_my_chat_member
 from tenderbot.bot.robots import robot_command
 from tenderbot.bot.safety import on_error
 from tenderbot.bot.settings import digest_command, settings_command
-from tenderbot.texts import t
 from tenderbot.bot.transfer import export_command, import_command, on_document
 from tenderbot.bot.wizard import KIND as WIZARD_KIND
 from tenderbot.bot.wizard import on_wizard_text, sub_command, wants_text
 from tenderbot.notify.render import esc
+from tenderbot.texts import t
 
 log = logging.getLogger(__name__)
 

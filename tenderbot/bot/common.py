@@ -14,13 +14,13 @@ from telegram.constants import ChatMemberStatus, ChatType, ParseMode
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
-from tenderbot.texts import language_of, t
 from tenderbot.models import Subscription
 from tenderbot.notify.render import esc
 from tenderbot.store.chats import ChatRecord
 from tenderbot.store.pending import PendingAction
 from tenderbot.store.repos import Store
 from tenderbot.subscriptions import SubscriptionIndex
+from tenderbot.texts import language_of, t
 
 # Guided flows, edits and import confirmations older than this answer "expired" (research/telegram.md §3.4).
 PENDING_TTL = timedelta(days=2)

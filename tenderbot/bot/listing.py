@@ -18,12 +18,12 @@ from telegram.ext import ContextTypes
 
 from tenderbot.bot.common import Keyboard, edit, get_deps, lang_of, may_change, new_token, reply, shown, toast
 from tenderbot.bot.subscribe import describe
-from tenderbot.texts import t
 from tenderbot.errors import QueryError
 from tenderbot.matching.query import parse_query
 from tenderbot.models import Subscription
 from tenderbot.notify.render import esc
 from tenderbot.store.pending import PendingAction
+from tenderbot.texts import t
 
 PAGE_SIZE = 5
 EDIT_KIND = "edit"

@@ -11,9 +11,9 @@ from telegram.ext import ContextTypes
 
 from tenderbot.bot.common import get_deps, lang_of, may_change, reply
 from tenderbot.bot.manage import numbered
-from tenderbot.texts import t
 from tenderbot.errors import ConfigError
 from tenderbot.notify.render import esc
+from tenderbot.texts import t
 
 log = logging.getLogger(__name__)
 ROBOT_NAMES = {"wecom": "企业微信", "dingtalk": "钉钉", "feishu": "飞书"}

@@ -13,9 +13,9 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from tenderbot.bot.common import Keyboard, edit, ensure_chat, get_deps, lang_of, may_change, reply
-from tenderbot.texts import t
 from tenderbot.notify.render import esc
 from tenderbot.store.chats import ChatRecord, ChatRepo
+from tenderbot.texts import t
 
 DEFAULT_DIGEST_TIME = "08:30"
 TIMEZONES = ("Asia/Shanghai", "Asia/Hong_Kong", "Asia/Taipei", "Asia/Singapore", "Europe/Berlin", "UTC")

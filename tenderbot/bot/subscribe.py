@@ -10,11 +10,11 @@ from telegram.ext import ContextTypes
 
 from tenderbot.bot.common import BotDeps, ensure_chat, get_deps, lang_of, may_change, reply, shown, toast
 from tenderbot.bot.preview import PREVIEW_DAYS, PreviewHit, render_preview
-from tenderbot.texts import t
 from tenderbot.errors import QueryError
 from tenderbot.matching.query import Query, parse_query
 from tenderbot.models import Subscription
 from tenderbot.notify.render import esc
+from tenderbot.texts import t
 
 MAX_SUBSCRIPTIONS = 50
 

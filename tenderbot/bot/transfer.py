@@ -26,13 +26,13 @@ from tenderbot.bot.common import (
     shown,
 )
 from tenderbot.bot.subscribe import MAX_SUBSCRIPTIONS
-from tenderbot.texts import t
 from tenderbot.errors import QueryError
 from tenderbot.matching.query import parse_query
 from tenderbot.models import Subscription
 from tenderbot.notify.render import esc
 from tenderbot.store.chats import NewSubscription
 from tenderbot.store.pending import PendingAction
+from tenderbot.texts import t
 
 FORMAT = "tenderbot-subscriptions"
 VERSION = 1

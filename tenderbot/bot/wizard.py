@@ -26,7 +26,6 @@ from tenderbot.bot.common import (
     shown,
 )
 from tenderbot.bot.subscribe import save_query
-from tenderbot.texts import t
 from tenderbot.errors import QueryError
 from tenderbot.matching.query import parse_query
 from tenderbot.matching.vocab import (
@@ -38,6 +37,7 @@ from tenderbot.matching.vocab import (
 )
 from tenderbot.notify.render import esc
 from tenderbot.store.pending import PendingAction
+from tenderbot.texts import t
 
 KIND = "wizard"
 STEPS = ("words", "exclude", "categories", "regions", "budget", "types", "review")

@@ -25,7 +25,6 @@ from tenderbot.matching.vocab import (
     CATEGORY_NAMES,
     CATEGORY_ORDER,
     FILTER_KEYS,
-    FILTER_LABELS,
     NOTICE_TYPE_LABELS,
     NOTICE_TYPE_NAMES,
     NOTICE_TYPE_ORDER,

@@ -6,11 +6,9 @@ from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncConnection
-
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.engine import Row
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from tenderbot.models import Subscription
 from tenderbot.store.tables import (
@@ -424,12 +422,12 @@ class ChatRepo:
         """Add and delete a chat's subscriptions in one transaction (an import applies all or nothing)."""
         created: list[Subscription] = []
         async with self._engine.begin() as conn:
-            number = await _allocate_numbers(conn, chat_id, len(add)) if add else 0
+            first = await _allocate_numbers(conn, chat_id, len(add)) if add else 0
             if remove_ids:
                 await conn.execute(
                     delete(subscriptions).where(subscriptions.c.chat_id == chat_id, subscriptions.c.id.in_(remove_ids))
                 )
-            for number, item in enumerate(add, start=number):
+            for number, item in enumerate(add, start=first):
                 result = await conn.execute(
                     subscriptions.insert().values(
                         chat_id=chat_id,
