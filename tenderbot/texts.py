@@ -242,6 +242,14 @@ _BOT: dict[str, tuple[str, str]] = {
     "broadcast_usage": ("请写 /broadcast 内容", "Write /broadcast text"),
     "broadcast_queued": ("📣 已排队发给 {count} 个会话。", "📣 Queued for {count} chats."),
     "sources_header": ("<b>数据源</b>", "<b>Sources</b>"),
+    "ops_polling_down": (
+        "🔴 tenderbot：收不到 Telegram 更新（getUpdates：{error}），正在重试。",
+        "🔴 tenderbot: no Telegram updates (getUpdates: {error}); retrying.",
+    ),
+    "ops_polling_back": (
+        "🟢 tenderbot：Telegram 更新已恢复（中断约 {seconds} 秒，失败 {failures} 次）。",
+        "🟢 tenderbot: Telegram updates are back (down about {seconds} s, {failures} failures).",
+    ),
     "wiz_title": ("<b>新建订阅</b>（第 {step}/{steps} 步）", "<b>New subscription</b> (step {step}/{steps})"),
     "wiz_words": (
         "请回复这条消息，发送要找的产品词（空格分开），如：液相色谱 质谱",
