@@ -145,7 +145,7 @@ async def _ask_for_new_query(
     chat = update.effective_chat
     assert chat is not None
     await deps.store.pending.drop_kinds(chat.id, (EDIT_KIND,))
-    payload = {"sub_id": subscription.id, "number": number}
+    payload = {"sub_id": subscription.id}
     await deps.store.pending.put(PendingAction(new_token(), chat.id, EDIT_KIND, payload, deps.clock()))
     await context.bot.send_message(
         chat.id,
