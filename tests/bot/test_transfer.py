@@ -122,3 +122,14 @@ async def test_import_as_a_reply_in_a_group_needs_an_admin(harness: Harness) -> 
     assert "新增 1 个" in harness.last_text(GROUP)
     await harness.command(GROUP, "/import", user=USER)
     assert "JSON 文件" in harness.last_text(GROUP)
+
+
+async def test_import_errors_follow_the_readers_language(harness: Harness) -> None:
+    """One catalogue: the file's problem and the query error inside it, both in English for English clients."""
+    content = subs(["彩超", "液相 地区:火星"])
+    update = harness.fake.document_message(USER, USER, "bad.json", content, caption="/import")
+    update["message"]["from"]["language_code"] = "en"
+    await harness.send(update)
+    text = harness.last_text(USER)
+    assert text.startswith("❌ Import failed, nothing changed: item 2 “液相 地区:火星”: Unknown region “火星”"), text
+    assert "region:江苏,浙江" in text and "请" not in text
