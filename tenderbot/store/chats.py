@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any
@@ -12,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from tenderbot.models import Subscription
 from tenderbot.store.tables import (
+    ID_CHUNK,
     chats,
     deliveries,
     follows,
@@ -133,6 +135,16 @@ class ChatRepo:
             row = (await conn.execute(select(chats).where(chats.c.id == chat_id))).one_or_none()
         return None if row is None else _chat(row)
 
+    async def get_many(self, chat_ids: Iterable[int]) -> dict[int, ChatRecord]:
+        """Several chats by id, in a few queries (unknown ids are absent)."""
+        wanted = sorted(set(chat_ids))
+        found: dict[int, ChatRecord] = {}
+        for start in range(0, len(wanted), ID_CHUNK):
+            query = select(chats).where(chats.c.id.in_(wanted[start : start + ID_CHUNK]))
+            async with self._engine.connect() as conn:
+                found.update((int(r.id), _chat(r)) for r in (await conn.execute(query)).all())
+        return found
+
     async def all(self, *, active_only: bool = True) -> list[ChatRecord]:
         """All chats."""
         query = select(chats).order_by(chats.c.id)
@@ -245,6 +257,21 @@ class ChatRepo:
             row = (await conn.execute(query)).one_or_none()
         return None if row is None else _subscription(row)
 
+    async def active_subscriptions_of(self, chat_ids: Iterable[int]) -> dict[int, list[Subscription]]:
+        """The active subscriptions of several chats, each chat's in creation order."""
+        wanted = sorted(set(chat_ids))
+        found: dict[int, list[Subscription]] = {c: [] for c in wanted}
+        for start in range(0, len(wanted), ID_CHUNK):
+            query = (
+                select(subscriptions)
+                .where(subscriptions.c.chat_id.in_(wanted[start : start + ID_CHUNK]), subscriptions.c.active.is_(True))
+                .order_by(subscriptions.c.id)
+            )
+            async with self._engine.connect() as conn:
+                for r in (await conn.execute(query)).all():
+                    found[int(r.chat_id)].append(_subscription(r))
+        return found
+
     async def subscription(self, sub_id: int) -> Subscription | None:
         """One subscription by id."""
         async with self._engine.connect() as conn:
@@ -287,7 +314,8 @@ class ChatRepo:
             if row is None:
                 return None
             await conn.execute(delete(subscriptions).where(subscriptions.c.id == sub_id))
-        snapshot = dict(row._mapping)
+        # Plain str keys: column names are quoted_name (a str subclass), which orjson refuses as keys.
+        snapshot = {str(key): value for key, value in row._mapping.items()}
         snapshot["created_at"] = row.created_at.isoformat()
         snapshot["excluded_buyers"] = list(row.excluded_buyers or ())
         return snapshot
