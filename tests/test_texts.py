@@ -52,3 +52,29 @@ def test_query_errors_read_in_both_languages(text: str) -> None:
 def test_a_message_value_renders_in_the_outer_language() -> None:
     assert t("en", "q_filter_empty", key="budget", example=Message("q_ex_budget")).endswith("budget:50万-500万")
     assert t("zh", "q_filter_empty", key="预算", example=Message("q_ex_budget")).endswith("预算:50万-500万")
+
+
+def _literal_keys() -> list[tuple[str, int, str]]:
+    """(file, line, key) of every literal message id the code passes to the catalogue."""
+    found = []
+    first_arg = {"QueryError", "Message", "_Problem"}
+    for path in Path(tenderbot.texts.__file__).parent.rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Call):
+                continue
+            name = node.func.id if isinstance(node.func, ast.Name) else getattr(node.func, "attr", "")
+            position = 0 if name in first_arg else 1 if name == "t" else None
+            if position is None or len(node.args) <= position:
+                continue
+            arg = node.args[position]
+            if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+                found.append((str(path), node.lineno, arg.value))
+    return found
+
+
+def test_every_message_id_the_code_uses_is_in_the_catalogue() -> None:
+    keys = _literal_keys()
+    assert len(keys) > 100  # the scan sees the code
+    missing = [f"{path}:{line}: {key}" for path, line, key in keys if key not in CATALOGUE]
+    assert not missing, missing
