@@ -1,7 +1,7 @@
 """stable subscription numbers
 
 Revision ID: 0003
-Revises: 0006
+Revises: 0005
 Create Date: 2026-12-08 01:20:00
 
 Each subscription keeps its number in its chat for life (issue 9: deleting #7 used to renumber the rest,
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0003"
-down_revision = "0006"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 
