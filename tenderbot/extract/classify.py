@@ -133,16 +133,83 @@ def type_from_hint(hint: str | None) -> NoticeType | None:
 
 
 def notice_type(title: str | None, text: str, url: str = "", hints: Mapping[str, str] | None = None) -> NoticeType:
-    """The notice type from title, body headings, URL folder and hint, in that order."""
+    """The notice type from title, body headings, URL folder, hint and body phrases, in that order."""
     hint = (hints or {}).get("notice_type_hint")
-    return (type_from_title(title) or type_from_body(text) or type_from_url(url) or type_from_hint(hint)
-            or _tender_by_wording(text) or T.OTHER)
+    return (mixed_projects(title, text) or type_from_title(title) or type_from_body(text) or type_from_url(url)
+            or type_from_hint(hint) or type_from_phrases(text) or tender_by_wording(text) or T.OTHER)
 
 
-def _tender_by_wording(text: str) -> NoticeType | None:
+def tender_by_wording(text: str) -> NoticeType | None:
     """Older pages without a typed title: 现对…进行公开招标 plus a bid deadline means a tender."""
     if re.search(r"(?:投标|响应文件|递交|提交|报价)[^\n]{0,8}截止|截标|开标时间", text[:20000]):
         return T.TENDER
+    return None
+
+
+# Sentences of the 2020 templates (财办库〔2020〕50号) and their older forms that say what a notice
+# is when its title does not: "现将…采购意向公开如下", "潜在投标人应在…获取招标文件", "更正事项" …
+# The earliest phrase in the opening of the text decides: a tender's rules later mention 废标 and
+# 中标供应商, a result notice quotes the original 招标公告.
+_PHRASES: tuple[tuple[re.Pattern[str], NoticeType], ...] = (
+    (re.compile(r"采购意向公开如下|采购意向(?:公开|公告)如下|(?:将|对)[^。\n]{0,60}采购意向(?:予以)?公开"), T.INTENTION),
+    (re.compile(r"更正事项|更正内容|变更内容|变更事项|原公告|现(?:变更|更正|调整)为|澄清(?:内容|事项)|延期至|"
+                r"补充(?:内容|事项)|(?:更正|变更|澄清)如下"), T.AMENDMENT),
+    (re.compile(r"项目终止|终止(?:本次)?(?:采购|招标)|(?:予以|作|做|宣布|本项目|本次采购|本次招标|采购)废标|"
+                r"(?:项目|本次采购|本次招标|采购)流标|终止原因|废标(?:理由|原因)|(?:有效)?(?:投标人|供应商)不足三家[^。\n]{0,20}"
+                r"(?:废标|终止|流标)"), T.TERMINATION),
+    (re.compile(r"中标(?:\(成交\))?结果|成交结果|中标(?:\(成交\))?供应商(?:名称)?[:|]|成交供应商(?:名称)?[:|]|"
+                r"中标(?:\(成交\))?金额[:|(]|成交金额[:|(]|中标人(?:名称)?[:|]|(?:确定|推荐)[^。\n]{0,20}为(?:中标|成交)"),
+     T.AWARD),
+    (re.compile(r"合同公告|合同公示|合同(?:主体|签订日期|金额[:|])"), T.CONTRACT),
+    (re.compile(r"潜在(?:投标人|供应商)[^。\n]{0,40}获取|(?:递交|提交)(?:投标|响应)文件|特邀请[^。\n]{0,60}参加|"
+                r"欢迎[^。\n]{0,30}(?:供应商|投标人)[^。\n]{0,10}(?:参加|投标|报名)|投标截止时间|获取(?:招标|采购|磋商|谈判|询价)文件"),
+     T.TENDER),
+)
+
+
+def type_from_phrases(text: str) -> NoticeType | None:
+    """The type named by the earliest telling sentence in the opening of the body (see ``_PHRASES``)."""
+    head = text[:6000]
+    best: tuple[int, NoticeType] | None = None
+    for pattern, kind in _PHRASES:
+        match = pattern.search(head)
+        if match is not None and (best is None or match.start() < best[0]):
+            best = (match.start(), kind)
+    return best[1] if best else None
+
+
+# Titles that name no project: the first heading of a template or a bare type word.
+_GENERIC_TITLE = re.compile(
+    r"^(?:项目概况|项目基本情况|公告|公示|通知|招标公告|采购公告|公开招标公告|中标公告|成交公告|结果公告|中标结果公告|"
+    r"中标\(成交\)结果公告|更正公告|变更公告|终止公告|废标公告|采购意向|采购意向公开|政府采购意向公告|询价公告|"
+    r"竞争性磋商公告|竞争性谈判公告|招标公告正文|公告详情|公告内容|正文|详情|[一二三四五六七八九十]+、.{0,8})$"
+)
+
+
+def generic_title(title: str) -> bool:
+    """True for a title that names no project (``项目概况``, ``招标公告``)."""
+    return bool(_GENERIC_TITLE.match(title.strip()))
+
+
+_CODE_VALUES = re.compile(r"(?:项目编号|采购项目编号|招标编号|采购编号)[::|]\s*([A-Za-z0-9][A-Za-z0-9\-_/()\[\]]{3,})")
+_NAME_VALUES = re.compile(r"(?:^|\n)\S{0,4}项目名称[::|]\s*([^\n|]{4,60})")
+_BUDGET_VALUES = re.compile(r"(?:预算金额|采购预算|项目预算)[^:\n|]{0,6}[::|]\s*([^\n|]{1,30})")
+
+
+def mixed_projects(title: str | None, text: str) -> NoticeType | None:
+    """``other`` for a page that reports several projects (a news article quoting three tenders).
+
+    Such a page has several distinct 项目编号 and 项目名称 each with its own 预算金额; alerting it as
+    one tender mixes one project's budget with another's deadline. Intention lists (one buyer's
+    year plan) are one notice.
+    """
+    if "采购意向" in (title or "") or "采购意向" in text[:800]:
+        return None
+    codes = set(_CODE_VALUES.findall(text[:20000]))
+    names = {name.strip() for name in _NAME_VALUES.findall(text[:20000])}
+    budgets = set(_BUDGET_VALUES.findall(text[:20000]))
+    if len(codes) >= 2 and len(names) >= 2 and len(budgets) >= 2:
+        return T.OTHER
     return None
 
 

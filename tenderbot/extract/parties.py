@@ -142,16 +142,53 @@ def _labelled_party(text: str, names: tuple[str, ...], addresses: tuple[str, ...
 
 
 def buyer(text: str, summary: Mapping[str, str], hint: str | None = None) -> Party | None:
-    """采购人: the contacts block, then labels, then the summary table, then ``X受Y委托``, then the hint."""
+    """采购人: the contacts block, then labels, then the summary table, then running text, then the hint."""
+    return buyer_with_rule(text, summary, hint)[0]
+
+
+# Running text that names the buyer (2020 templates and their older forms):
+# "采购人为【X】", "X2024年…采购意向公开如下" ("现将X…采购意向公开"), "受X委托".
+_BUYER_PROSE = (
+    re.compile(r"(?:采购人|采购单位|招标人)(?:为|是)[【\[\"“]?(?P<name>[^】\]\"”,。;\n:]{4,40}?)[】\]\"”]?(?=[,。;\n(]|的|委托)"),
+    re.compile(r"现将(?P<name>[^,。;\n:]{4,40}?(?:医院|卫生院|大学|学院|学校|研究所|研究院|中心|局|委员会|政府|站|所|院|馆|处|办公室|公司))"
+               r"(?:\d{4}年)?[^,。;\n]{0,30}?采购意向"),
+)
+
+
+def buyer_with_rule(text: str, summary: Mapping[str, str], hint: str | None = None) -> tuple[Party | None, str]:
+    """The buyer and the name of the rule that named it (``block``, ``label``, ``prose``, ``entrusted``, ``hint``)."""
     found = _party_from_block(_block(text, _BUYER_HEADINGS), _NAME_LABELS)
     labelled = _labelled_party(text, _BUYER_LABELS, _BUYER_ADDRESS_LABELS, _BUYER_PHONE_LABELS, summary, "采购单位")
     party = _merge(found, labelled)
+    rule = "block" if found is not None and found.name else "label"
     if party is None or party.name is None:
-        entrusted = _ENTRUSTED.search(text[:400])
-        name = entrusted.group("buyer") if entrusted else hint
+        name = None
+        for pattern in _BUYER_PROSE:
+            prose = pattern.search(text[:3000])
+            if prose is not None:
+                name, rule = _name(prose.group("name")), "prose"
+                break
+        if name is None:
+            entrusted = _ENTRUSTED.search(text[:400])
+            name, rule = (entrusted.group("buyer"), "entrusted") if entrusted else (hint, "hint")
         if name:
             party = _merge(Party(name=name), party or Party())
-    return party
+    if party is not None and party.name:
+        party = Party(name=_tidy_name(party.name), address=party.address, contact=party.contact, phone=party.phone)
+    return party, rule
+
+
+# "(盖章)", "(甲方)", "(盖章单位)", "(公章)" follow the name in signature and contract blocks.
+_SEAL = re.compile(r"\((?:盖章|甲方|乙方|盖章单位|公章|签章|章)\)|(?:盖章|\(章\))$")
+
+
+def _tidy_name(name: str) -> str:
+    """A party name without seal notes, and once when a summary cell repeats it (济南大学,济南大学)."""
+    name = _SEAL.sub("", name).strip(" ,、;:【】[]")
+    parts = [part.strip() for part in re.split(r"[,、;]", name) if part.strip()]
+    if len(parts) > 1 and len(set(parts)) == 1:
+        return parts[0]
+    return name
 
 
 _PROJECT_CONTACT_LABELS = ("项目联系人", "联系人")
