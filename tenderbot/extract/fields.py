@@ -132,11 +132,24 @@ def original_project_code(text: str) -> str | None:
     return None
 
 
-def _money_value(found: Labelled) -> Money | None:
-    """Money from a labelled value, honouring a unit written in the label (预算金额(万元))."""
+# A bare number whose unit was pushed onto a later line by the page layout ("1.8\n\n万元").
+_BARE_NUMBER = re.compile(r"^[¥￥]?\s*\d[\d,]*(?:\.\d+)?$")
+_UNIT_BELOW = re.compile(r"\s*(?P<unit>亿元|万元|元)")
+
+
+def _money_value(found: Labelled, text: str | None = None) -> Money | None:
+    """Money from a labelled value, honouring a unit written in the label (预算金额(万元)).
+
+    With ``text``, a bare number takes the unit that the layout split onto the next line.
+    """
     value = clean_cell(found.value)
     if not value:
         return None
+    if text is not None and not found.unit and _BARE_NUMBER.match(value):
+        line_end = text.find("\n", found.start)
+        below = _UNIT_BELOW.match(text, line_end) if line_end >= 0 else None
+        if below is not None:
+            value += below.group("unit")
     amount = parse_money(value, unit_hint=unit_from_label(found.unit) if found.unit else None)
     return Money(amount) if amount is not None and amount > 0 else None
 
@@ -160,7 +173,7 @@ def budget(text: str, lots: tuple[Lot, ...], table_total: Money | None, trace: T
     hits = [(found.start, money) for strict in (True, False) for found in find_labelled(text, BUDGET_LABELS,
                                                                                           strict=strict)
             if " | " not in line_at(text, found.start) or line_at(text, found.start).count(" | ") < 2
-            if (money := _money_value(found)) is not None]
+            if (money := _money_value(found, text)) is not None]
     hits = sorted(dict(hits).items())  # both passes find the guarded labels: keep each position once
     marker = _first_lot_marker(text)
     if hits and (len(hits) == 1 or marker is None or hits[0][0] < marker):
@@ -196,13 +209,39 @@ def max_price(text: str, budget_value: Money | None) -> Money | None:
     return None
 
 
+# "2021 10 12 14 00 分": a copy whose 年月日时 glyphs were stripped (font-mapped characters).
+_STRIPPED_DATETIME = re.compile(
+    r"(?<!\d)(?P<y>20\d{2})\s+(?P<m>\d{1,2})\s+(?P<d>\d{1,2})\s+(?P<h>\d{1,2})\s+(?P<mi>\d{2})\s*分?(?!\d)")
+# A clock time separated from its date by a few words ("2025年5月6日 截止 17:00", "…日(周二) 上午九点").
+_LATE_CLOCK = re.compile(r"[^\d\n。;]{0,8}?(?P<h>\d{1,2})\s*(?::|时|点)\s*(?P<mi>\d{1,2})?")
+
+
 def _datetime_in(value: str) -> datetime | None:
     """The first date-time in ``value``, preferring one with a clock time."""
     found = find_datetimes(value)
     if not found:
-        return None
+        stripped = _STRIPPED_DATETIME.search(value)
+        if stripped is None:
+            return None
+        return _at(parse_datetime(f"{stripped['y']}-{stripped['m']}-{stripped['d']}"), stripped["h"], stripped["mi"])
     with_time = [item for item in found if item[3]]
-    return (with_time or found)[0][0]
+    if with_time:
+        return with_time[0][0]
+    first = found[0]
+    late = _LATE_CLOCK.match(value, first[2])
+    if late is not None and late.group("mi") is None and not value[late.end("h"):].lstrip().startswith(("时", "点")):
+        late = None
+    return _at(first[0], late["h"], late["mi"]) if late is not None else first[0]
+
+
+def _at(day: datetime | None, hour: str, minute: str | None) -> datetime | None:
+    """``day`` at ``hour:minute`` (None for an impossible clock)."""
+    if day is None:
+        return None
+    hours, minutes = int(hour), int(minute or 0)
+    if hours > 23 or minutes > 59:
+        return day
+    return day.replace(hour=hours, minute=minutes)
 
 
 def _labelled_datetime(text: str, labels: tuple[str, ...]) -> datetime | None:

@@ -44,7 +44,13 @@ _AGENT_ALONE = re.compile(r"^(?P<agency>[^,。\n:]{4,40}?(?:公司|中心|事务
 _SUPPLIER_LABELS = ("中标供应商名称", "成交供应商名称", "中标(成交)供应商名称", "中标供应商", "成交供应商", "中标人",
                     "中标人名称", "中标单位", "成交单位", "中标(成交)供应商", "供应商名称", "中标候选人")
 _AWARD_AMOUNT_LABELS = ("中标金额", "成交金额", "中标(成交)金额", "中标价", "成交价", "中标价格", "成交价格",
-                        "中标总金额", "总中标金额", "总成交金额", "中标(成交)总金额", "合同金额")
+                        "中标总金额", "总中标金额", "总成交金额", "中标(成交)总金额", "合同金额", "中标(成交)价",
+                        "中标(成交)价格", "成交(中标)金额", "成交(中标)价", "中标(成交)金额(元)", "中标报价",
+                        "成交报价", "成交总价", "中标总价", "合同总金额", "合同价")
+# Prose: "中标金额为123.5万元", "成交金额:人民币壹拾贰万元整", "以1234567元的价格成交".
+_AWARD_PROSE = re.compile(r"(?:中标|成交)(?:\(成交\))?(?:总)?(?:金额|价格?)(?:为|是|:)?\s*(?:人民币)?(?=[¥\d壹贰叁肆伍陆柒捌玖拾佰仟万亿零])")
+# 中标(成交)金额 may hold a rate ("下浮率5%", "折扣率95%", "费率0.5%") instead of an amount.
+_RATE = re.compile(r"%|下浮|折扣|费率|优惠率|百分之")
 
 
 def _split_contact(value: str) -> tuple[str | None, str | None]:
@@ -150,7 +156,7 @@ def buyer(text: str, summary: Mapping[str, str], hint: str | None = None) -> Par
 # "采购人为【X】", "X2024年…采购意向公开如下" ("现将X…采购意向公开"), "受X委托".
 _BUYER_PROSE = (
     re.compile(r"(?:采购人|采购单位|招标人)(?:为|是)[【\[\"“]?(?P<name>[^】\]\"”,。;\n:]{4,40}?)[】\]\"”]?(?=[,。;\n(]|的|委托)"),
-    re.compile(r"现将(?P<name>[^,。;\n:]{4,40}?(?:医院|卫生院|大学|学院|学校|研究所|研究院|中心|局|委员会|政府|站|所|院|馆|处|办公室|公司))"
+    re.compile(r"现将(?P<name>[^,。;\n:]{2,40}?(?:医院|卫生院|大学|学院|学校|研究所|研究院|中心|局|委员会|政府|站|所|院|馆|处|办公室|公司))"
                r"(?:\d{4}年)?[^,。;\n]{0,30}?采购意向"),
 )
 
@@ -271,12 +277,21 @@ def award(text: str, tables: list[Table], codes: Mapping[str, tuple[str, ...]],
         if amount is None and amount_col is not None and amount_col < len(row):
             amount = money_cell(row[amount_col], table.header[amount_col]) or loose_money(row[amount_col])
     if supplier is None:
+        winners = {name for found in find_labelled(text, _SUPPLIER_LABELS) if (name := _name(found.value))}
+        if len(winners) > 1:
+            # One winner per 包 (济南大学's four lots, four suppliers): no single award to report.
+            return None
         found = first_value(text, _SUPPLIER_LABELS)
         supplier = _name(found.value) if found else None
     if amount is None:
         found = first_value(text, _AWARD_AMOUNT_LABELS)
         raw = found.value if found else summary.get("总中标金额") or summary.get("总成交金额") or ""
-        amount = loose_money(raw, unit_from_label(found.unit) if found and found.unit else None)
+        if not _RATE.search(raw[:12]):
+            amount = loose_money(raw, unit_from_label(found.unit) if found and found.unit else None)
+    if amount is None:
+        prose = _AWARD_PROSE.search(text[:20000])
+        if prose is not None and not _RATE.search(text[prose.end() : prose.end() + 12]):
+            amount = loose_money(text[prose.end() : prose.end() + 40])
     if supplier is None and amount is None:
         return None
     return Award(supplier=supplier, amount=amount)
