@@ -49,8 +49,10 @@ _AWARD_AMOUNT_LABELS = ("中标金额", "成交金额", "中标(成交)金额", 
                         "成交报价", "成交总价", "中标总价", "合同总金额", "合同价")
 # Prose: "中标金额为123.5万元", "成交金额:人民币壹拾贰万元整", "以1234567元的价格成交".
 _AWARD_PROSE = re.compile(r"(?:中标|成交)(?:\(成交\))?(?:总)?(?:金额|价格?)(?:为|是|:)?\s*(?:人民币)?(?=[¥\d壹贰叁肆伍陆柒捌玖拾佰仟万亿零])")
-# 中标(成交)金额 may hold a rate ("下浮率5%", "折扣率95%", "费率0.5%") instead of an amount.
-_RATE = re.compile(r"%|下浮|折扣|费率|优惠率|百分之")
+# 中标(成交)金额 may hold a rate ("下浮率5%", "折扣率95%", "费率0.5%") instead of an amount. The 2020
+# template's own note "(可填写下浮率、折扣率或费率):" precedes real amounts (ccgp Jinan 2025 sample).
+_RATE = re.compile(r"%|百分之|^\s*(?:下浮|折扣|费率|优惠率)")
+_TEMPLATE_NOTE = re.compile(r"^\s*\((?:可填写|可填)[^()]{0,24}\)\s*:?\s*")
 
 
 def _split_contact(value: str) -> tuple[str | None, str | None]:
@@ -286,11 +288,12 @@ def award(text: str, tables: list[Table], codes: Mapping[str, tuple[str, ...]],
     if amount is None:
         found = first_value(text, _AWARD_AMOUNT_LABELS)
         raw = found.value if found else summary.get("总中标金额") or summary.get("总成交金额") or ""
-        if not _RATE.search(raw[:12]):
+        raw = _TEMPLATE_NOTE.sub("", raw)
+        if not _RATE.search(raw[:16]):
             amount = loose_money(raw, unit_from_label(found.unit) if found and found.unit else None)
     if amount is None:
         prose = _AWARD_PROSE.search(text[:20000])
-        if prose is not None and not _RATE.search(text[prose.end() : prose.end() + 12]):
+        if prose is not None and not _RATE.search(text[prose.end() : prose.end() + 16].split("元")[0]):
             amount = loose_money(text[prose.end() : prose.end() + 40])
     if supplier is None and amount is None:
         return None
