@@ -125,9 +125,7 @@ def _lxml_render(node: Any, out: list[str]) -> None:
         out.append(node.text)
     for child in node:
         name = child.tag
-        if not isinstance(name, str):  # comments and processing instructions: only their tail counts
-            pass
-        elif name in _SKIP:
+        if not isinstance(name, str) or name in _SKIP:  # comments and processing instructions: only their tail counts
             pass
         elif name == "tr":
             cells = []
@@ -180,7 +178,8 @@ def compare_texts(html: list[str], names: list[str]) -> tuple[int, list[str]]:
             blank_only += 1
             continue
         ours, theirs = "\n".join(_lines(ours)), "\n".join(_lines(theirs))
-        at = next((i for i, (a, b) in enumerate(zip(ours, theirs, strict=False)) if a != b), min(len(ours), len(theirs)))
+        at = next((i for i, (a, b) in enumerate(zip(ours, theirs, strict=False)) if a != b),
+                  min(len(ours), len(theirs)))
         mismatches.append(f"{name}: differs at {at} (selectolax {len(ours)} chars, lxml {len(theirs)}): "
                           f"{ours[max(0, at - 15):at + 25]!r} vs {theirs[max(0, at - 15):at + 25]!r}")
     return blank_only, mismatches

@@ -69,7 +69,8 @@ def build_parser() -> argparse.ArgumentParser:
         "parse", help="extract announcements (HTML, text or 政采云 JSON) as JSON Lines, one record a line")
     parse.add_argument("paths", nargs="+", metavar="path", help="files or directories, or - for standard input")
     parse.add_argument("--url", default="", help="where the page came from (helps type and region)")
-    parse.add_argument("--explain", action="store_true", help="add why each field got its value (rule, label, position)")
+    parse.add_argument("--explain", action="store_true",
+                       help="add why each field got its value (rule, label, position)")
     sources = commands.add_parser("sources", help="the configured sources and their health")
     sources_commands = sources.add_subparsers(dest="sources_command")
     check = sources_commands.add_parser("check", help="live diagnostic: one listing and one detail page per source")

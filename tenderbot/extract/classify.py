@@ -151,7 +151,8 @@ def tender_by_wording(text: str) -> NoticeType | None:
 # The earliest phrase in the opening of the text decides: a tender's rules later mention 废标 and
 # 中标供应商, a result notice quotes the original 招标公告.
 _PHRASES: tuple[tuple[re.Pattern[str], NoticeType], ...] = (
-    (re.compile(r"采购意向公开如下|采购意向(?:公开|公告)如下|(?:将|对)[^。\n]{0,60}采购意向(?:予以)?公开"), T.INTENTION),
+    (re.compile(r"采购意向公开如下|采购意向(?:公开|公告)如下|(?:将|对)[^。\n]{0,60}采购意向(?:予以)?公开"),
+     T.INTENTION),
     (re.compile(r"更正事项|更正内容|变更内容|变更事项|原公告|现(?:变更|更正|调整)为|澄清(?:内容|事项)|延期至|"
                 r"补充(?:内容|事项)|(?:更正|变更|澄清)如下"), T.AMENDMENT),
     (re.compile(r"项目终止|终止(?:本次)?(?:采购|招标)|(?:予以|作|做|宣布|本项目|本次采购|本次招标|采购)废标|"

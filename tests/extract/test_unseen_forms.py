@@ -122,7 +122,8 @@ def test_amendment_takes_the_new_deadline_not_the_old() -> None:
 
 def test_award_label_after_the_template_note_on_rates() -> None:
     # ccgp Jinan 2025 (samples/ccgp): the 2020 template's note precedes the amount.
-    text = "三、中标(成交)信息\n供应商名称:山东某建设有限公司\n中标（成交）金额：（可填写下浮率、折扣率或费率）：2767万元\n"
+    text = ("三、中标(成交)信息\n供应商名称:山东某建设有限公司\n"
+            "中标（成交）金额：（可填写下浮率、折扣率或费率）：2767万元\n")
     award = extract_notice("某项目中标结果公告\n" + text).award
     assert award is not None and award.amount is not None and award.amount.amount == Decimal(27670000)
 
