@@ -17,6 +17,7 @@ from tenderbot.extract import classify
 from tenderbot.extract.detect import Document, Kind, detect
 from tenderbot.extract.fields import Fields, extract_fields
 from tenderbot.extract.html import MAX_TEXT_CHARS, PageParts, extract_page
+from tenderbot.extract.listrecord import list_row_hints
 from tenderbot.extract.pick import Context
 from tenderbot.extract.pick import dates as pick_dates
 from tenderbot.extract.pick import money as pick_money
@@ -78,6 +79,8 @@ def explain_notice(
     page, record = _read_source(detect(content))
     merged = dict(hints or {})
     for key, value in record_hints(record, classify.type_from_title).items():
+        merged.setdefault(key, value)
+    for key, value in list_row_hints(page.text).items():
         merged.setdefault(key, value)
     url = url or merged.get("url", "")
     ctx = Context(page=page, record=record, hints=merged, url=url)

@@ -21,7 +21,10 @@ _TITLE_KEYWORDS: tuple[tuple[str, NoticeType], ...] = (
     ("需求公示", T.INTENTION), ("需求调研", T.INTENTION), ("市场调研", T.INTENTION), ("调研公告", T.INTENTION),
     ("论证公示", T.INTENTION), ("采购需求论证", T.INTENTION), ("进口产品论证", T.INTENTION),
     ("采购进口产品公示", T.INTENTION),
-    ("单一来源采购公示", T.TENDER), ("单一来源公示", T.TENDER), ("单一来源采购征求意见", T.TENDER),
+    # 单一来源公示 names a pre-selected supplier: a pre-award notice, no open tender (domain.md §1.4);
+    # the schema has no pre-award type, so it is ``other`` (tests/fixtures/corpus/README.md).
+    ("单一来源采购公示", T.OTHER), ("单一来源公示", T.OTHER), ("单一来源采购征求意见", T.OTHER),
+    ("单一来源公告", T.OTHER), ("单一来源采购的公示", T.OTHER), ("单一来源采购公告", T.OTHER),
     ("资格预审公告", T.PREQUALIFICATION), ("资格预审", T.PREQUALIFICATION),
     ("公开招标公告", T.TENDER), ("邀请招标公告", T.TENDER), ("招标公告", T.TENDER), ("招标通告", T.TENDER),
     ("竞争性谈判公告", T.TENDER), ("竞争性磋商公告", T.TENDER), ("磋商公告", T.TENDER), ("谈判公告", T.TENDER),
@@ -61,7 +64,7 @@ _BODY_HEADINGS: tuple[tuple[re.Pattern[str], NoticeType], ...] = (
 )
 _URL_FOLDERS = {
     "gkzb": T.TENDER, "yqzb": T.TENDER, "jzxtp": T.TENDER, "jzxcs": T.TENDER, "xjgg": T.TENDER,
-    "dylygg": T.TENDER, "zbgg": T.AWARD, "cjgg": T.AWARD, "zzgg": T.TERMINATION, "gzgg": T.AMENDMENT,
+    "dylygg": T.OTHER, "zbgg": T.AWARD, "cjgg": T.AWARD, "zzgg": T.TERMINATION, "gzgg": T.AMENDMENT,
     "fbgg": T.TERMINATION, "fblbgg": T.TERMINATION, "zgysgg": T.PREQUALIFICATION, "htgg": T.CONTRACT,
     "qtgg": T.OTHER,
 }  # fmt: skip
@@ -84,7 +87,7 @@ _HINT_TYPES = {
     "采购意向": T.INTENTION, "资格预审": T.PREQUALIFICATION, "更正": T.AMENDMENT, "变更": T.AMENDMENT,
     "澄清": T.AMENDMENT, "终止": T.TERMINATION, "废标": T.TERMINATION, "流标": T.TERMINATION,
     "中标": T.AWARD, "成交": T.AWARD, "结果": T.AWARD, "合同": T.CONTRACT, "招标": T.TENDER,
-    "采购公告": T.TENDER, "谈判": T.TENDER, "磋商": T.TENDER, "询价": T.TENDER, "单一来源": T.TENDER,
+    "采购公告": T.TENDER, "谈判": T.TENDER, "磋商": T.TENDER, "询价": T.TENDER, "单一来源": T.OTHER,
 }  # fmt: skip
 
 
