@@ -142,10 +142,17 @@ def notice_type(title: str | None, text: str, url: str = "", hints: Mapping[str,
             or type_from_hint(hint) or type_from_phrases(text) or tender_by_wording(text) or T.OTHER)
 
 
+_CALL_METHOD = re.compile(r"(?:采购方式|招标方式)[:|]\s*\|?\s*(?:公开招标|邀请招标|竞争性谈判|竞争性磋商|询价)")
+_CALL_BUDGET = re.compile(r"(?:预算金额|采购预算|项目预算)[^\n]{0,8}?\d")
+
+
 def tender_by_wording(text: str) -> NoticeType | None:
-    """Older pages without a typed title: 现对…进行公开招标 plus a bid deadline means a tender."""
-    if re.search(r"(?:投标|响应文件|递交|提交|报价)[^\n]{0,8}截止|截标|开标时间", text[:20000]):
+    """Older pages without a typed title: a bid deadline, or a tender method with a budget, means a tender."""
+    head = text[:20000]
+    if re.search(r"(?:投标|响应文件|递交|提交|报价)[^\n]{0,8}截止|截标|开标时间", head):
         return T.TENDER
+    if _CALL_METHOD.search(head) and _CALL_BUDGET.search(head):
+        return T.TENDER  # 宁夏 2024 re-post: 采购方式: | 公开招标 | 预算金额 | 3950000.00, nothing else typed
     return None
 
 
@@ -157,30 +164,47 @@ _PHRASES: tuple[tuple[re.Pattern[str], NoticeType], ...] = (
     (re.compile(r"采购意向公开如下|采购意向(?:公开|公告)如下|(?:将|对)[^。\n]{0,60}采购意向(?:予以)?公开"),
      T.INTENTION),
     (re.compile(r"更正事项|更正内容|变更内容|变更事项|原公告|现(?:变更|更正|调整)为|澄清(?:内容|事项)|延期至|"
-                r"补充(?:内容|事项)|(?:更正|变更|澄清)如下"), T.AMENDMENT),
+                r"补充(?:内容|事项)|(?:更正|变更|澄清)如下|原定于[^。\n]{0,60}(?:开标|截止|递交)|(?:开标|截止时间)[^。\n]{0,6}延期"),
+     T.AMENDMENT),
     (re.compile(r"项目终止|终止(?:本次)?(?:采购|招标)|(?:予以|作|做|宣布|本项目|本次采购|本次招标|采购)废标|"
                 r"(?:项目|本次采购|本次招标|采购)流标|终止原因|废标(?:理由|原因)|(?:有效)?(?:投标人|供应商)不足三家[^。\n]{0,20}"
                 r"(?:废标|终止|流标)"), T.TERMINATION),
-    (re.compile(r"中标(?:\(成交\))?结果|成交结果|中标(?:\(成交\))?供应商(?:名称)?[:|]|成交供应商(?:名称)?[:|]|"
+    # "…中标或者成交结果使自己的权益受到损害" is the complaint boilerplate of every tender, not a result.
+    (re.compile(r"(?<![或、])中标(?:\(成交\))?结果(?!使)|(?<![或、])成交结果(?!使)|(?:投标|评标|评审)结果(?:为|如下)|"
+                r"以[^。\n]{0,12}(?:最高分|价格)?中标|中标(?:\(成交\))?供应商(?:名称)?[:|]|成交供应商(?:名称)?[:|]|"
                 r"中标(?:\(成交\))?金额[:|(]|成交金额[:|(]|中标人(?:名称)?[:|]"),
      T.AWARD),
     (re.compile(r"合同公告|合同公示|合同(?:主体|签订日期|金额[:|])"), T.CONTRACT),
     (re.compile(r"潜在(?:投标人|供应商)[^。\n]{0,40}获取|(?:递交|提交)(?:投标|响应)文件|特邀请[^。\n]{0,60}参加|"
                 r"欢迎[^。\n]{0,30}(?:供应商|投标人)[^。\n]{0,10}(?:参加|投标|报名)|投标截止时间|获取(?:招标|采购|磋商|谈判|询价)文件|"
-                r"(?:进行|组织)(?:公开|邀请)招标(?:采购)?[,。:;]|(?:发售|领取|购买)(?:招标|采购)文件"),
+                r"(?:进行|组织)(?:公开|邀请)招标(?:采购)?[,。:;]|(?:发售|领取|购买)(?:招标|采购)文件|投标邀请|"
+                r"发布招标公告|决定[^。\n]{0,30}(?:公开)?招标|现将招标[^。\n]{0,6}事项"),
      T.TENDER),
 )
 
 
+_FOLLOW_UPS = (T.AMENDMENT, T.TERMINATION, T.AWARD)
+# How far the opening reaches: an amendment or result says so in its first sentences, before it
+# quotes the tender it follows ("…进行公开招标。…原定于2021年11月2日开标…").
+_OPENING = 400
+
+
 def type_from_phrases(text: str) -> NoticeType | None:
-    """The type named by the earliest telling sentence in the opening of the body (see ``_PHRASES``)."""
+    """The type named by the telling sentences of the body (see ``_PHRASES``).
+
+    A follow-up phrase (amendment > termination > award, §5 priority) in the opening wins; otherwise
+    the earliest phrase in the first pages decides.
+    """
     head = text[:6000]
-    best: tuple[int, NoticeType] | None = None
+    found: dict[NoticeType, int] = {}
     for pattern, kind in _PHRASES:
         match = pattern.search(head)
-        if match is not None and (best is None or match.start() < best[0]):
-            best = (match.start(), kind)
-    return best[1] if best else None
+        if match is not None:
+            found[kind] = match.start()
+    for kind in _FOLLOW_UPS:
+        if found.get(kind, _OPENING) < _OPENING:
+            return kind
+    return min(found, key=found.__getitem__) if found else None
 
 
 # Titles that name no project: the first heading of a template or a bare type word.
@@ -201,6 +225,16 @@ _NAME_VALUES = re.compile(r"(?:^|\n)\S{0,4}项目名称[::|]\s*([^\n|]{4,60})")
 _BUDGET_VALUES = re.compile(r"(?:预算金额|采购预算|项目预算)[^:\n|]{0,6}[::|]\s*([^\n|]{1,30})")
 
 
+# News reports open like news ("近日,…", "据了解", "本报讯"), never like a template notice.
+_NEWS_OPENING = re.compile(r"^\s*(?:近日|日前|近期|据悉|据了解|本报讯|记者|\d{1,2}月\d{1,2}日[,,]记者)")
+_TEMPLATE_WORDS = re.compile(r"项目编号|采购项目编号|项目基本情况|采购人信息|招标编号")
+
+
+def news_report(text: str) -> bool:
+    """True for a news article about procurement (``other``: no budget or deadline of its own)."""
+    return bool(_NEWS_OPENING.match(text[:40])) and not _TEMPLATE_WORDS.search(text[:3000])
+
+
 def mixed_projects(title: str | None, text: str) -> NoticeType | None:
     """``other`` for a page that reports several projects (a news article quoting three tenders).
 
@@ -208,6 +242,8 @@ def mixed_projects(title: str | None, text: str) -> NoticeType | None:
     one tender mixes one project's budget with another's deadline. Intention lists (one buyer's
     year plan) are one notice.
     """
+    if news_report(text) and type_from_title(title) is None:
+        return T.OTHER
     if "采购意向" in (title or "") or "采购意向" in text[:800]:
         return None
     codes = set(_CODE_VALUES.findall(text[:20000]))

@@ -8,6 +8,7 @@ and 核磁共振波谱仪 is an NMR spectrometer (not the MRI alias 核磁共振
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
@@ -187,7 +188,8 @@ class Taxonomy:
     def classify(self, title: str, *, subject: str = "", buyer: str = "") -> CategoryDecision:
         """Categories from the title (strong), the procurement subject text (lots, 采购需求) and the buyer."""
         folded_title = fold(title)
-        title_hits = [hit for hit in self.scan(folded_title) if not folded_title.startswith(_COMPANY_TAIL, hit.end)]
+        title_hits = [hit for hit in self.scan(folded_title) if not folded_title.startswith(_COMPANY_TAIL, hit.end)
+                      and not _in_company_name(folded_title, hit)]
         entries = [entry for hit in title_hits for entry in hit.entries]
         negatives = [e for e in entries if e.kind is Kind.NEGATIVE]
         has_override = any(e.kind is Kind.OVERRIDE for e in entries)
@@ -231,6 +233,17 @@ class Taxonomy:
         if policy == "specific":
             return not has_specific
         return not (has_override or has_specific)
+
+
+# "广西龙建工程管理有限公司医疗设备采购废标公告": 工程 is part of the agency's name, not the object.
+_COMPANY_NAME_TAIL = re.compile(r"[\u4e00-\u9fff]{0,6}?(?:有限责任公司|有限公司|股份公司|集团)")
+
+
+def _in_company_name(folded: str, hit: Hit) -> bool:
+    """True when a negative word is inside a company name (its line runs on to 有限公司 within a few characters)."""
+    if not all(entry.kind is Kind.NEGATIVE for entry in hit.entries):
+        return False
+    return _COMPANY_NAME_TAIL.match(folded, hit.end) is not None
 
 
 def _has_kind(hit: Hit, kinds: frozenset[Kind]) -> bool:

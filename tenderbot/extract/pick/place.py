@@ -50,7 +50,10 @@ def categories(ctx: Context, taxonomy: Taxonomy, title: str | None, kind: Notice
     """Categories by the taxonomy; an ``other`` notice (news, supplier notices) by its title alone."""
     about = "" if kind is NoticeType.OTHER else subject(
         ctx.text, ctx.fields, ctx.summary.get("品目") or ctx.fields.item_text)
-    decision = classify.categories(taxonomy, title, about, buyer.name if buyer else None)
+    # An untitled page is judged by its opening sentence too: "我院决定对医院所需卫生耗材公开招标" is no
+    # equipment purchase whatever device words its body holds.
+    heading = title or ctx.text.lstrip().split("\n", 1)[0][:120]
+    decision = classify.categories(taxonomy, heading, about, buyer.name if buyer else None)
     if decision.categories:
         ctx.trace.note("categories", "taxonomy:" + "、".join(decision.terms[:4]))
     elif decision.excluded_by:
