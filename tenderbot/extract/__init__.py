@@ -119,7 +119,7 @@ def explain_notice(
         title=found_title,
         notice_type=kind,
         procurement_method=method,
-        project_code=pick_title.project_code(ctx),
+        project_code=pick_title.project_code(ctx, found_title),
         original_project_code=ctx.fields.original_project_code,
         buyer=buyer,
         agency=agency,

@@ -73,7 +73,7 @@ class Fields:
     item_text: str | None = None
 
 
-_CODE_VALUE = re.compile(r"[^\s|,;。]+")
+_CODE_VALUE = re.compile(r"[^\s|,;。】]+")
 
 
 def clean_code(value: str) -> str | None:
@@ -173,6 +173,7 @@ def budget(text: str, lots: tuple[Lot, ...], table_total: Money | None, trace: T
     hits = [(found.start, money) for strict in (True, False) for found in find_labelled(text, BUDGET_LABELS,
                                                                                           strict=strict)
             if " | " not in line_at(text, found.start) or line_at(text, found.start).count(" | ") < 2
+            or _pairs_row(line_at(text, found.start))
             if (money := _money_value(found, text)) is not None]
     hits = sorted(dict(hits).items())  # both passes find the guarded labels: keep each position once
     marker = _first_lot_marker(text)
@@ -195,6 +196,12 @@ def budget(text: str, lots: tuple[Lot, ...], table_total: Money | None, trace: T
         return Money(sum((money.amount for _, money in hits), start=hits[0][1].amount * 0))
     trace.detail("budget", "sum-of-lots")
     return sum_lots(lots)
+
+
+def _pairs_row(line: str) -> bool:
+    """A form row of label/value pairs ("采购方式: | 公开招标 | 预算金额 | 3950000.00 |"), not a lot table header."""
+    cells = [cell.strip(" |") for cell in line.split(" | ")]
+    return any(cell.endswith(":") for cell in cells) and any(re.fullmatch(r"[\d,.]+", cell) for cell in cells)
 
 
 def max_price(text: str, budget_value: Money | None) -> Money | None:

@@ -184,16 +184,26 @@ def buyer_with_rule(text: str, summary: Mapping[str, str], hint: str | None = No
             party = _merge(Party(name=name), party or Party())
     if party is not None and party.name:
         party = Party(name=_tidy_name(party.name), address=party.address, contact=party.contact, phone=party.phone)
+        if party.name is None and party.address is None:
+            party = None
     return party, rule
 
 
+# The next numbered item of a flattened list ("…委员会办公室 2.2 项目名称…" cut to "… 2.2").
+_ITEM_AFTER = re.compile(r"\s+\d{1,2}(?:\.\d{1,2})*[.、]?$")
 # "(盖章)", "(甲方)", "(盖章单位)", "(公章)" follow the name in signature and contract blocks.
 _SEAL = re.compile(r"\((?:盖章|甲方|乙方|盖章单位|公章|签章|章)\)|(?:盖章|\(章\))$")
 
 
-def _tidy_name(name: str) -> str:
-    """A party name without seal notes, and once when a summary cell repeats it (济南大学,济南大学)."""
+def _tidy_name(name: str) -> str | None:
+    """A party name without seal notes, and once when a summary cell repeats it (济南大学,济南大学).
+
+    A masked name (``******医院`` on re-posting sites) names nobody: None.
+    """
+    if "**" in name:
+        return None
     name = _SEAL.sub("", name).strip(" ,、;:【】[]")
+    name = _ITEM_AFTER.sub("", name)
     parts = [part.strip() for part in re.split(r"[,、;]", name) if part.strip()]
     if len(parts) > 1 and len(set(parts)) == 1:
         return parts[0]

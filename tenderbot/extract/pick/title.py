@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from tenderbot.extract import classify
 from tenderbot.extract.pick import Context
 from tenderbot.extract.text import normalize
@@ -9,9 +11,24 @@ from tenderbot.extract.titles import title_from_about, title_from_overview, titl
 from tenderbot.extract.zcy import first_code, text_value
 from tenderbot.models import NoticeType, ProcurementMethod
 
+# Search portals highlight the query inside stored titles: "<font color='#CC0000'>河北</font>西柏坡…".
+_MARKUP = re.compile(r"<[^<>\n]{1,80}>")
+
+
+def _clean(title: str | None) -> str | None:
+    """A title without markup left in it by the portal that stored it."""
+    if title and "<" in title:
+        title = _MARKUP.sub("", title).strip() or None
+    return title
+
 
 def early_title(ctx: Context, given: str | None) -> str | None:
     """The title before label extraction: caller, page heading, JSON record, hints, first lines."""
+    return _clean(_early_title(ctx, given))
+
+
+def _early_title(ctx: Context, given: str | None) -> str | None:
+    """The first title any source gives."""
     record_title = text_value(ctx.record.get("title"))
     return ctx.trace.first("title", (
         ("caller", lambda: normalize(given) if given else None),
@@ -64,7 +81,23 @@ def method(ctx: Context, title: str | None, kind: NoticeType) -> ProcurementMeth
     ))
 
 
-def project_code(ctx: Context) -> str | None:
+# A code written into the title: "[GDJYYY2016001]广东省…", "…公告【项目编号:YCRY-HW-1617】",
+# "(HNSXSS-2016WJMJQ)的中标、成交公告", "…补充公告-FJLQ20162151" (ccgp list titles, domain.md §7).
+_TITLE_CODE = re.compile(
+    r"[\[【(]\s*(?:(?:采购)?项目编号[:\s]*)?(?P<code>[A-Za-z0-9][A-Za-z0-9\-_/]{5,40})\s*[\]】)]"
+    r"|(?<=公告|公示)-(?P<tail>[A-Za-z]{2,}[A-Za-z0-9\-_]{4,40})$")
+
+
+def code_in_title(title: str | None) -> str | None:
+    """A project code in brackets inside the title (letters and digits, not a year or a lot number)."""
+    for match in _TITLE_CODE.finditer(title or ""):
+        code = match.group("code") or match.group("tail")
+        if re.search(r"\d", code) and re.search(r"[A-Za-z]|\d-\d", code) and not re.fullmatch(r"\d{4}", code):
+            return code
+    return None
+
+
+def project_code(ctx: Context, title: str | None = None) -> str | None:
     """项目编号."""
     found = ctx.fields
     return ctx.trace.first("project_code", (
@@ -72,5 +105,6 @@ def project_code(ctx: Context) -> str | None:
         ("text", lambda: found.project_code),
         ("zcy:projectCode", lambda: text_value(ctx.record.get("projectCode"))),
         ("hint:project_code", lambda: ctx.hints.get("project_code")),
+        ("title:bracketed-code", lambda: code_in_title(title)),
         ("text:original-code", lambda: found.original_project_code),
     ))
