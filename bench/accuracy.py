@@ -16,8 +16,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.corpus_support import CORPUS as DEFAULT_CORPUS  # noqa: E402
-from tests.corpus_support import SPLITS, documents, extract_record, field, load_expected, load_split, matches, stem  # noqa: E402  # noqa: E402
+import tests.corpus_support as support  # noqa: E402
+from tests.corpus_support import SPLITS, documents, extract_record, field, load_expected  # noqa: E402
 
 HEADLINE_FIELDS = ("title", "notice_type", "procurement_method", "project_code", "buyer.name", "budget",
                    "tender_deadline", "region.province", "categories")
@@ -39,7 +39,7 @@ def measure(corpus: Path, fields: tuple[str, ...], split: str | None = None) -> 
                 continue  # the annotator left the field out: the text does not settle it
             want, got = field(expected, name), field(actual, name)
             hits, total = scores[name]
-            if matches(want, got):
+            if support.matches(want, got):
                 scores[name] = (hits + 1, total + 1)
             else:
                 scores[name] = (hits, total + 1)
@@ -78,7 +78,7 @@ def print_table(columns: dict[str, Scores], counts: dict[str, int]) -> None:
 def main(argv: list[str] | None = None) -> int:
     """Print the accuracy table per split and the development misses."""
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    parser.add_argument("--corpus", type=Path, default=support.CORPUS)
     parser.add_argument("--split", choices=(*SPLITS, "all"), default=None,
                         help="score one split (or 'all' = the whole corpus); default: dev, validation and all")
     parser.add_argument("--all-fields", action="store_true", help="also score contacts, lots, award, times")
@@ -90,8 +90,8 @@ def main(argv: list[str] | None = None) -> int:
     if not documents(args.corpus):
         print(f"no annotated documents in {args.corpus}")
         return 1
-    manifest = load_split(args.corpus)
-    unassigned = [stem(e) for _, e in documents(args.corpus) if stem(e) not in manifest]
+    manifest = support.load_split(args.corpus)
+    unassigned = [support.stem(e) for _, e in documents(args.corpus) if support.stem(e) not in manifest]
     if unassigned:
         print(f"warning: {len(unassigned)} documents are not in SPLIT.tsv (run bench/split_corpus.py): "
               + ", ".join(unassigned[:5]), file=sys.stderr)

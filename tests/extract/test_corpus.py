@@ -29,29 +29,31 @@ from tests.corpus_support import (
 from tests.corpus_support import field as get_field
 
 NOT_COMPARED = frozenset({"category_terms"})
-# Floors per split, set from measured accuracy (bench/accuracy.py) a few points below, so a regression fails.
+# Floors per split, set a few points below what bench/accuracy.py measured on the 207-document corpus with the
+# extractor of 2026-12-08 (mean per field: dev 0.87, validation 0.88), so a regression fails. Raise them as the
+# extractor improves; never lower one to make a change pass.
 THRESHOLDS: dict[str, dict[str, float]] = {
     "dev": {
-        "title": 0.85,
-        "notice_type": 0.95,
-        "procurement_method": 0.90,
-        "project_code": 0.90,
-        "buyer.name": 0.85,
-        "budget": 0.93,
-        "tender_deadline": 0.95,
-        "region.province": 0.90,
-        "categories": 0.90,
+        "title": 0.82,
+        "notice_type": 0.84,
+        "procurement_method": 0.93,
+        "project_code": 0.89,
+        "buyer.name": 0.43,
+        "budget": 0.94,
+        "tender_deadline": 0.97,
+        "region.province": 0.93,
+        "categories": 0.80,
     },
     "validation": {
-        "title": 0.85,
-        "notice_type": 0.95,
-        "procurement_method": 0.90,
-        "project_code": 0.90,
-        "buyer.name": 0.85,
-        "budget": 0.93,
-        "tender_deadline": 0.95,
-        "region.province": 0.90,
-        "categories": 0.90,
+        "title": 0.78,
+        "notice_type": 0.82,
+        "procurement_method": 0.93,
+        "project_code": 0.92,
+        "buyer.name": 0.50,
+        "budget": 0.94,
+        "tender_deadline": 0.96,
+        "region.province": 0.94,
+        "categories": 0.88,
     },
 }
 FLOORS = [(split, name) for split in SPLITS for name in sorted(THRESHOLDS[split])]
