@@ -200,8 +200,8 @@ def _tidy_name(name: str) -> str | None:
 
     A masked name (``******医院`` on re-posting sites) names nobody: None.
     """
-    if "**" in name:
-        return None
+    if "**" in name or name.endswith(("名称", "单位", "采购人")):
+        return None  # masked, or the column's own label left as its value ("采购中心名称")
     name = _SEAL.sub("", name).strip(" ,、;:【】[]")
     name = _ITEM_AFTER.sub("", name)
     parts = [part.strip() for part in re.split(r"[,、;]", name) if part.strip()]

@@ -212,8 +212,7 @@ class Taxonomy:
         if context and (classes or generics):
             deciding += context
         if generics and not classes:
-            hint_categories = {e.category for hit in self.scan(fold(buyer + " " + title)) for e in hit.entries
-                               if e.kind is Kind.HINT and e.category is not None}
+            hint_categories = self._purchaser_kind(buyer) or self._purchaser_kind(title)
             if hint_categories or body_terms:
                 # 检验设备 is generic in both trees: the buyer (医院 vs 疾控) says which one is meant.
                 matching = [g for g in generics if g.category in hint_categories]
@@ -222,6 +221,19 @@ class Taxonomy:
             return CategoryDecision()
         chosen = deciding + body_terms[:8]
         return CategoryDecision(_ordered(_cats(chosen)), _unique(e.canonical for e in chosen))
+
+    def _purchaser_kind(self, name: str) -> set[Category]:
+        """The category of the purchaser word that ends latest in ``name``.
+
+        A Chinese organisation name ends with what it is: 北京大学第三医院 is a hospital, 江西中医药大学
+        第二附属医院 too, whatever university it belongs to.
+        """
+        hints = [hit for hit in self.scan(fold(name)) if _has_kind(hit, frozenset({Kind.HINT}))]
+        if not hints:
+            return set()
+        last = max(hint.end for hint in hints)
+        return {e.category for hit in hints if hit.end == last for e in hit.entries
+                if e.kind is Kind.HINT and e.category is not None}
 
     def _vetoes(self, group: str, has_override: bool, has_specific: bool) -> bool:
         """Whether a negative word of ``group`` vetoes the title, given what else the title holds."""
