@@ -33,7 +33,8 @@ _TITLE_KEYWORDS: tuple[tuple[str, NoticeType], ...] = (
     ("框架协议采购征集公告", T.TENDER), ("邀请书", T.TENDER), ("议标采购公告", T.TENDER), ("议标公告", T.TENDER),
     ("更正公告", T.AMENDMENT), ("变更公告", T.AMENDMENT), ("澄清公告", T.AMENDMENT), ("澄清或修改", T.AMENDMENT),
     ("补充公告", T.AMENDMENT), ("更正(澄清)公告", T.AMENDMENT), ("延期公告", T.AMENDMENT),
-    ("延期开标", T.AMENDMENT), ("答疑", T.AMENDMENT), ("暂停公告", T.AMENDMENT), ("恢复公告", T.AMENDMENT),
+    ("延期开标", T.AMENDMENT), ("开标延期", T.AMENDMENT),
+    ("延期的公告", T.AMENDMENT), ("答疑", T.AMENDMENT), ("暂停公告", T.AMENDMENT), ("恢复公告", T.AMENDMENT),
     ("更正", T.AMENDMENT), ("澄清", T.AMENDMENT), ("变更", T.AMENDMENT), ("补充通知", T.AMENDMENT),
     ("更正通知", T.AMENDMENT), ("变更通知", T.AMENDMENT), ("延期通知", T.AMENDMENT), ("澄清通知", T.AMENDMENT),
     ("中标(成交)结果公告", T.AWARD), ("中标结果公告", T.AWARD), ("成交结果公告", T.AWARD), ("中标公告", T.AWARD),
@@ -177,7 +178,8 @@ _PHRASES: tuple[tuple[re.Pattern[str], NoticeType], ...] = (
     (re.compile(r"合同公告|合同公示|合同(?:主体|签订日期|金额[:|])"), T.CONTRACT),
     (re.compile(r"潜在(?:投标人|供应商)[^。\n]{0,40}获取|(?:递交|提交)(?:投标|响应)文件|特邀请[^。\n]{0,60}参加|"
                 r"欢迎[^。\n]{0,30}(?:供应商|投标人)[^。\n]{0,10}(?:参加|投标|报名)|投标截止时间|获取(?:招标|采购|磋商|谈判|询价)文件|"
-                r"(?:进行|组织)(?:公开|邀请)招标(?:采购)?[,。:;]|(?:发售|领取|购买)(?:招标|采购)文件|投标邀请|"
+                r"(?:进行|组织)(?:公开招标|邀请招标|竞争性谈判|竞争性磋商|询价)(?:采购)?[,。:;]|"
+                r"欢迎[^。\n]{0,30}(?:供应商|投标人)[^。\n]{0,10}参与|(?:发售|领取|购买)(?:招标|采购)文件|投标邀请|"
                 r"发布招标公告|决定[^。\n]{0,30}(?:公开)?招标|现将招标[^。\n]{0,6}事项"),
      T.TENDER),
 )
@@ -187,6 +189,19 @@ _FOLLOW_UPS = (T.AMENDMENT, T.TERMINATION, T.AWARD)
 # How far the opening reaches: an amendment or result says so in its first sentences, before it
 # quotes the tender it follows ("…进行公开招标。…原定于2021年11月2日开标…").
 _OPENING = 400
+
+
+def follow_up_phrase(text: str) -> NoticeType | None:
+    """An amendment, termination or award phrase anywhere in the first pages (by §5 priority), else None.
+
+    Used when the title is a bare template word (``招标公告`` above "…开标延期的公告").
+    """
+    head = text[:6000]
+    for pattern, kind in _PHRASES:
+        if kind in _FOLLOW_UPS and pattern.search(head):
+            return min((kind for pattern, kind in _PHRASES if kind in _FOLLOW_UPS and pattern.search(head)),
+                       key=_FOLLOW_UPS.index)
+    return None
 
 
 def type_from_phrases(text: str) -> NoticeType | None:
@@ -226,13 +241,16 @@ _BUDGET_VALUES = re.compile(r"(?:预算金额|采购预算|项目预算)[^:\n|]{
 
 
 # News reports open like news ("近日,…", "据了解", "本报讯"), never like a template notice.
-_NEWS_OPENING = re.compile(r"^\s*(?:近日|日前|近期|据悉|据了解|本报讯|记者|\d{1,2}月\d{1,2}日[,,]记者)")
+_NEWS_OPENING = re.compile(
+    r"^\s*(?:[\u4e00-\u9fff]{2,8}?(?:近日|近期|日前)|近日|日前|近期|据悉|据了解|本报讯|记者|\d{1,2}月\d{1,2}日[,,]记者)",
+    re.MULTILINE)
 _TEMPLATE_WORDS = re.compile(r"项目编号|采购项目编号|项目基本情况|采购人信息|招标编号")
 
 
 def news_report(text: str) -> bool:
     """True for a news article about procurement (``other``: no budget or deadline of its own)."""
-    return bool(_NEWS_OPENING.match(text[:40])) and not _TEMPLATE_WORDS.search(text[:3000])
+    # The opening line, or the one after a re-post's date/view-count line.
+    return bool(_NEWS_OPENING.search(text[:160])) and not _TEMPLATE_WORDS.search(text[:3000])
 
 
 def mixed_projects(title: str | None, text: str) -> NoticeType | None:

@@ -59,8 +59,10 @@ def notice_type(ctx: Context, title: str | None) -> NoticeType:
     """The notice type: title suffix, body headings and phrases, URL folder, source hint."""
     text = ctx.text
     hint = ctx.hints.get("notice_type_hint")
+    generic = bool(title) and classify.generic_title(title or "")
     kind = ctx.trace.first("notice_type", (
         ("multi-project", lambda: classify.mixed_projects(title, text)),
+        ("body:follow-up-under-generic-title", lambda: classify.follow_up_phrase(text) if generic else None),
         ("title", lambda: classify.type_from_title(title)),
         ("body:heading", lambda: classify.type_from_body(text)),
         ("url:ccgp-folder", lambda: classify.type_from_url(ctx.url)),
