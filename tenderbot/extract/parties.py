@@ -50,6 +50,13 @@ _AWARD_AMOUNT_LABELS = ("中标金额", "成交金额", "中标(成交)金额", 
 # Prose: "中标金额为123.5万元", "成交金额:人民币壹拾贰万元整", "以1234567元的价格成交".
 _AWARD_PROSE = re.compile(
     r"(?:中标|成交)(?:\(成交\))?(?:总)?(?:金额|价格?)(?:为|是|:)?\s*(?:人民币)?(?=[¥\d壹贰叁肆伍陆柒捌玖拾佰仟万亿零])")
+# "1:供应商名称 广州华银医学检验中心有限公司 ;供应商地址 …" (gdgpo 2020): the label without a colon.
+_ORG_END = r"(?:有限责任公司|有限公司|公司|厂|中心|研究院|研究所|经营部|商行)"
+_SUPPLIER_LOOSE = re.compile(rf"(?:中标|成交)?供应商名称\s*(?P<name>[^\s;,:|]{{2,40}}?{_ORG_END})(?=\s|;|,|$)")
+# "投标结果为:福建省升创建设工程有限公司,以92分最高分中标" (a hospital's own result notice, Fuzhou 2019).
+_WINNER_PROSE = re.compile(
+    rf"(?:结果为|确定|推荐|由)[:]?\s*(?P<name>[\u4e00-\u9fff()]{{2,40}}?{_ORG_END})[,]?(?:以[^。\n]{{0,20}}?)?"
+    r"(?:为)?(?:中标|成交)(?!候选|结果|公告)")
 # 中标(成交)金额 may hold a rate ("下浮率5%", "折扣率95%", "费率0.5%") instead of an amount. The 2020
 # template's own note "(可填写下浮率、折扣率或费率):" precedes real amounts (ccgp Jinan 2025 sample).
 _RATE = re.compile(r"%|百分之|^\s*(?:下浮|折扣|费率|优惠率)")
@@ -279,6 +286,8 @@ def award(text: str, tables: list[Table], codes: Mapping[str, tuple[str, ...]],
     for table in tables:
         if supplier and amount:
             break
+        if any(word in cell for cell in table.header for word in ("得分", "排名", "评分")):
+            continue  # the evaluation table ranks every bidder; the winner is in the result section
         supplier_col = column(table.header, "供应商名称", "中标供应商", "成交供应商", "中标人", "中标单位")
         amount_col = column(table.header, "中标(成交)金额", "中标金额", "成交金额", "中标价", "成交价", "金额",
                             avoid=("单价",))
@@ -289,6 +298,9 @@ def award(text: str, tables: list[Table], codes: Mapping[str, tuple[str, ...]],
             supplier = clean_cell(row[supplier_col]) or None
         if amount is None and amount_col is not None and amount_col < len(row):
             amount = money_cell(row[amount_col], table.header[amount_col]) or loose_money(row[amount_col])
+    if supplier is None:
+        loose = _SUPPLIER_LOOSE.search(text[:20000]) or _WINNER_PROSE.search(text[:5000])
+        supplier = _name(loose.group("name")) if loose else None
     if supplier is None:
         winners = {name for found in find_labelled(text, _SUPPLIER_LABELS) if (name := _name(found.value))}
         if len(winners) > 1:
