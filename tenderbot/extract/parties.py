@@ -38,7 +38,7 @@ _AGENCY_LABELS = ("采购代理机构", "代理机构", "代理机构名称", "�
 _AGENCY_ADDRESS_LABELS = ("代理机构地址", "招标代理机构地址", "采购代理机构地址")
 _AGENCY_PHONE_LABELS = ("代理机构联系方式", "招标代理机构联系方式", "代理机构联系人", "采购代理机构联系方式")
 _ENTRUSTED = re.compile(
-    r"(?:^|\n)(?P<agency>[^,。\n:]{4,40}?)(?:\([^)]{0,20}\))?受(?P<buyer>[^,。\n:]{3,40}?)(?:\([^)]{0,20}\))?的?委托"
+    r"(?:^|\n)(?P<agency>[^,。\n:]{4,40}?|我(?:公司|中心|单位))(?:\([^)]{0,20}\))?受(?P<buyer>[^,。\n:]{3,40}?)(?:\([^)]{0,20}\))?的?委托"
 )
 _AGENT_ALONE = re.compile(r"^(?P<agency>[^,。\n:]{4,40}?(?:公司|中心|事务所))受委托")
 _SUPPLIER_LABELS = ("中标供应商名称", "成交供应商名称", "中标(成交)供应商名称", "中标供应商", "成交供应商", "中标人",
@@ -166,6 +166,9 @@ def buyer(text: str, summary: Mapping[str, str], hint: str | None = None) -> Par
 # "采购人为【X】", "X2024年…采购意向公开如下" ("现将X…采购意向公开"), "受X委托".
 _BUYER_PROSE = (
     re.compile(r"(?:采购人|采购单位|招标人)(?:为|是)[【\[\"“]?(?P<name>[^】\]\"”,。;\n:]{4,40}?)[】\]\"”]?(?=[,。;\n(]|的|委托)"),
+    # "江苏大学因教学科研需要,拟购置如下仪器设备" (a university's own call, bidcenter 2016).
+    re.compile(r"(?:^|\n)(?P<name>[^,。;\n:]{2,30}?(?:大学|学院|医院|卫生院|研究所|研究院|中心|学校))"
+               r"(?:因|为了?|根据|拟|现)[^。\n]{0,40}(?:需要|需求|购置|采购|招标)"),
     re.compile(r"现将(?P<name>[^,。;\n:]{2,40}?(?:医院|卫生院|大学|学院|学校|研究所|研究院|中心|局|委员会|政府|站|所|院|馆|处|办公室|公司))"
                r"(?:\d{4}年)?[^,。;\n]{0,30}?采购意向"),
 )
@@ -338,7 +341,19 @@ _TITLE_NOISE = re.compile(r"^(?:\[[^\]]{1,8}\]|\d{4}年(?:度)?)+")
 
 
 def organisation_prefix(title: str) -> str | None:
-    """The buyer named at the start of a title, or None (``宁波市公安局三重四极杆…`` → 宁波市公安局)."""
+    """The buyer named at the start of a title, or None (``宁波市公安局三重四极杆…`` → 宁波市公安局).
+
+    ``X关于…的公告`` names the buyer before 关于 (济南大学关于…); ``关于“Y医院…项目”的…`` names it
+    at the start of the quoted project.
+    """
+    if "关于" in title[:40]:
+        before, _, after = title.partition("关于")
+        return _prefix(before) or _prefix(after.lstrip("“\"「《"))
+    return _prefix(title)
+
+
+def _prefix(title: str) -> str | None:
+    """The organisation a title or project name starts with."""
     head = _TITLE_NOISE.sub("", title.strip())[:40]
     ends = [match.end() for match in _STRONG_ORG.finditer(head)]
     if not ends:
