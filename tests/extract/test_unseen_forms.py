@@ -172,3 +172,125 @@ def test_generic_title_falls_back_to_project_name() -> None:
     assert generic_title("项目概况") and generic_title("招标公告") and not generic_title("某医院CT采购项目招标公告")
     notice, trace = explain_notice("招标公告\n一、项目基本情况\n项目编号:X-1\n项目名称:某医院CT采购项目\n")
     assert notice.title == "某医院CT采购项目" and trace.reasons["title"].rule == "label:项目名称"
+
+
+# --- forms of the development corpus (tests/fixtures/corpus, dev half of SPLIT.tsv) -------------
+
+def test_a_crawled_ccgp_list_row_gives_title_buyer_type_and_time() -> None:
+    # ccgplist-tender-anhui-mingguang-colonoscope: one list column a line, 地区 glued to the title.
+    row = ("明光市中医院高清染色电子结肠镜采购与安装招标公告安徽\n"
+           "http://www.ccgp.gov.cn/cggg/dfgg/gkzb/201610/t20161024_7473163.htm\n安徽\n 明光市中医院\n \n"
+           "2016-10-24 15:24:54\n 明光市中医院\n公开招标公告\n ")
+    notice = extract_notice(row)
+    assert notice.title == "明光市中医院高清染色电子结肠镜采购与安装招标公告"
+    assert notice.buyer is not None and notice.buyer.name == "明光市中医院"
+    assert notice.notice_type is T.TENDER and Category.MEDICAL in notice.categories
+    assert notice.region is not None and notice.region.province == "安徽"
+    assert notice.published_at is not None and notice.published_at.hour == 15
+
+
+def test_single_source_publicity_is_other() -> None:
+    notice = extract_notice("佛山市南海区人民医院蓝激光胃肠镜摄像系统单一来源公示\n拟采用单一来源方式采购。")
+    assert notice.notice_type is T.OTHER and notice.procurement_method is not None
+    assert notice.procurement_method.value == "single_source"
+
+
+def test_masked_names_and_label_words_are_no_buyer() -> None:
+    # hospital-intention-traditional-property-masked: the re-posting site masks the hospital.
+    assert extract_notice("******醫院2026年3月(第1批)政府採購意向公告\n采购人:******医院\n").buyer is None
+    assert extract_notice("某项目补充通知\n采购人:采购中心名称\n").buyer is None
+
+
+@pytest.mark.parametrize(("title", "code"), [
+    ("[GDJYYY2016001]广东省监狱中心医院医疗设备采购项目中标结果公告", "GDJYYY2016001"),
+    ("阳春市人民医院医疗设备招标采购项目公开招标公告【项目编号:YCRY-HW-1617】", "YCRY-HW-1617"),
+    ("龙岩市第一医院医疗器械采购招标补充公告-FJLQ20162151", "FJLQ20162151"),
+    ("某医院2016年医疗设备采购项目公告", None),
+])
+def test_project_code_written_in_the_title(title: str, code: str | None) -> None:
+    assert extract_notice("正文", title=title).project_code == code
+
+
+def test_budget_in_a_form_row_of_label_value_pairs() -> None:
+    # repost-tender-ningxia-shizuishan-laryngoscope-table (宁夏 2024 re-post).
+    text = ("公告内容\n"
+            "采购计划编号: | 2024NCZ(SZS)001463 | 项目名称: | 石嘴山市第一人民医院电子喉镜等设备采购项目(二批次) |\n"
+            "---|---|---|---|\n采购方式: | 公开招标 | 预算金额 | 3950000.00 |\n")
+    notice = extract_notice(text)
+    assert notice.budget is not None and notice.budget.amount == Decimal(3950000)
+    assert notice.notice_type is T.TENDER
+
+
+def test_markdown_rule_line_under_a_table_header() -> None:
+    text = ("现将某医院2025年7月采购意向公开如下:\n"
+            "序号 | 采购项目名称 | 采购需求概况 | 预算金额(元) | 预计采购时间(填写到月) |\n"
+            "---|---|---|---|---|\n1 | 某医院保洁托管服务 | 环境表面的保洁 | 756500 | 2025-08 |\n")
+    notice = extract_notice(text)
+    assert notice.budget is not None and notice.budget.amount == Decimal(756500)
+
+
+def test_news_report_is_other_without_budget() -> None:
+    # news-other-hubei-hefeng-county-procurement-summary: a re-post's date line, then the report.
+    text = ("2025-07-11 02:35:25 2次\n鹤峰县近期招标项目中,医用耗材与信息化设备采购占据主导地位。"
+            "县中心医院病理专机专用材料采购以133.45万元由国药器械恩施有限公司中标。\n")
+    notice = extract_notice(text)
+    assert notice.notice_type is T.OTHER and notice.budget is None and notice.award is None
+
+
+def test_negative_word_inside_the_agency_name_does_not_veto() -> None:
+    # ccgplist-termination-guangxi-qinzhou-buyer-not-in-title: 工程 belongs to 龙建工程管理有限公司.
+    notice = extract_notice("广西龙建工程管理有限公司医疗设备采购废标公告/流标公告\n正文")
+    assert notice.categories == (Category.MEDICAL,)
+
+
+def test_the_purchaser_word_ending_the_buyer_name_decides_a_generic_title() -> None:
+    # ccgplist-award-beijing-pku-third-central: 北京大学第三医院 is a hospital, not a university.
+    notice = extract_notice("北京大学第三医院设备购置项目-418中标公告\n采购人:北京大学第三医院\n")
+    assert notice.categories == (Category.MEDICAL,)
+
+
+def test_industrial_endoscope_is_an_instrument() -> None:
+    notice = extract_notice(
+        "江西省锅炉压力容器检验检测研究院鹰潭分院逆变交叉旋转磁场探伤仪和工业视频内窥镜采购成交结果公告\n")
+    assert notice.categories == (Category.INSTRUMENT,)
+
+
+def test_award_winner_without_colon_and_in_prose_not_from_the_score_table() -> None:
+    # gdgpo-award-zhongshan-lab-outsourcing-fee-trap and hospital-award-fuzhou-childrens-renovation-score.
+    text = ("某服务项目中标结果公告\n三、中标(成交)信息\n"
+            "1:供应商名称 广州华银医学检验中心有限公司 ;供应商地址 广州高新技术产业开发区 ;中标(成交)金额 1267500;\n"
+            "分包号 | 分包名称 | 投标供应商名称 | 价格得分 | 排名\n1 | 检验外送 | 权重30% | 30 | 1\n")
+    award = extract_notice(text).award
+    assert award is not None and award.supplier == "广州华银医学检验中心有限公司"
+    prose = ("经院务会研究通过,福建省福州儿童医院承顺楼六楼改造项目进行对外招标采购。投标结果为:"
+             "福建省升创建设工程有限公司,以92分最高分中标。现予以公示。")
+    notice = extract_notice(prose)
+    assert notice.notice_type is T.AWARD
+    assert notice.award is not None and notice.award.supplier == "福建省升创建设工程有限公司"
+
+
+@pytest.mark.parametrize(("text", "buyer"), [
+    ("湖南娄底关于娄底市中心医院新住院大楼监控系统招标项目废标的公告\n"
+     "我公司受娄底市中心医院委托,就其所需项目组织公开招标。", "娄底市中心医院"),
+    ("汽车综合性能试验教学实验系统招标公告\n江苏大学因教学科研需要,拟购置如下仪器设备,经费已经落实到位。", "江苏大学"),
+    ("关于“阜阳市颍州区卫生和计划生育委员会基层医疗卫生机构设备采购项目”的补充通知\n正文",
+     "阜阳市颍州区卫生和计划生育委员会"),
+])
+def test_buyer_from_titles_and_opening_sentences(text: str, buyer: str) -> None:
+    notice = extract_notice(text)
+    assert notice.buyer is not None and notice.buyer.name == buyer
+
+
+def test_a_generic_title_lets_the_body_say_amendment() -> None:
+    # repost-amendment-lanzhou-dental-postponed-no-date: "招标公告" above a two-line 关于… title.
+    text = ("|\n招标公告\n关于“兰州市口腔医院异地新建项目通风空调设备采购及安装\n工程”开标延期的公告\n"
+            "大华建设项目管理有限公司受兰州市口腔医院的委托对该项目进行公开招标。原定于2021年11月2日上午9:30分开标。")
+    assert extract_notice(text).notice_type is T.AMENDMENT
+
+
+def test_untitled_page_is_categorised_with_its_opening_line() -> None:
+    # hospital-tender-liaoning-chaoyang-consumables-2012: consumables, though the body says 医疗器械.
+    text = ("根据医院相关规定,我院决定对医院所需卫生耗材公开招标,现将招标相关事项告知如下: 一、招标范围:卫生耗材。\n"
+            "投标商必须是具有经营相应医疗器械的资质。\n")
+    notice = extract_notice(text)
+    assert notice.notice_type is T.TENDER and notice.categories == ()
