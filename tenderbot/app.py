@@ -208,6 +208,8 @@ class TenderBot:
             clock=self.clock,
             index=self.index,
             reminder_offsets=settings_offsets(self.settings),
+            body_retention=timedelta(days=self.settings.retention_days),
+            web_url=self.settings.web_public_url,
         )
         scheduler.start()
         log.info("tenderbot running: %d sources; Ctrl-C to stop", len(self.sources))

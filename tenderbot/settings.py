@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from pydantic import SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from tenderbot.errors import ConfigError
@@ -31,6 +31,8 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     send_rate_per_second: float = 25.0
     reminder_days: str = "3,1"
+    retention_days: int = Field(default=365, ge=1)
+    web_public_url: str = ""
 
     @field_validator("sources_file", "taxonomy_file")
     @classmethod

@@ -29,28 +29,28 @@ from tests.corpus_support import (
 from tests.corpus_support import field as get_field
 
 NOT_COMPARED = frozenset({"category_terms"})
-# Floors per split, set a few points below what bench/accuracy.py measured on the 207-document corpus with the
-# extractor of 2026-12-08 (mean per field: dev 0.87, validation 0.88), so a regression fails. Raise them as the
+# Floors per split, set a few points below what bench/accuracy.py measured on the 233-document corpus with the
+# extractor of 2026-12-08 (mean per field: dev 0.865, validation 0.876), so a regression fails. Raise them as the
 # extractor improves; never lower one to make a change pass.
 THRESHOLDS: dict[str, dict[str, float]] = {
     "dev": {
-        "title": 0.82,
-        "notice_type": 0.84,
-        "procurement_method": 0.93,
+        "title": 0.79,
+        "notice_type": 0.82,
+        "procurement_method": 0.91,
         "project_code": 0.89,
-        "buyer.name": 0.43,
+        "buyer.name": 0.45,
         "budget": 0.94,
         "tender_deadline": 0.97,
-        "region.province": 0.93,
-        "categories": 0.80,
+        "region.province": 0.94,
+        "categories": 0.81,
     },
     "validation": {
-        "title": 0.78,
-        "notice_type": 0.82,
-        "procurement_method": 0.93,
-        "project_code": 0.92,
-        "buyer.name": 0.50,
-        "budget": 0.94,
+        "title": 0.75,
+        "notice_type": 0.76,
+        "procurement_method": 0.90,
+        "project_code": 0.93,
+        "buyer.name": 0.53,
+        "budget": 0.93,
         "tender_deadline": 0.96,
         "region.province": 0.94,
         "categories": 0.88,
