@@ -55,7 +55,8 @@ _TITLE_REGEX = re.compile("|".join(re.escape(k) for k, _ in sorted(_TITLE_KEYWOR
 _KEYWORD_TYPE = dict(_TITLE_KEYWORDS)
 _BODY_HEADINGS: tuple[tuple[re.Pattern[str], NoticeType], ...] = (
     (re.compile(r"(?:^|\n)[一二三四五六七八九十]+、\s*更正信息"), T.AMENDMENT),
-    (re.compile(r"(?:^|\n)[一二三四五六七八九十]+、\s*(?:项目终止的原因|废标)"), T.TERMINATION),
+    (re.compile(r"(?:^|\n)[一二三四五六七八九十]+、\s*(?:项目(?:终止|废标|流标)(?:/(?:废标|流标))?的?原因|废标)"),
+     T.TERMINATION),
     (re.compile(r"(?:^|\n)[一二三四五六七八九十]+、\s*(?:中标(?:\(成交\))?|成交)信息"), T.AWARD),
     (re.compile(r"(?:^|\n)[一二三四五六七八九十]+、\s*合同(?:主要信息|编号|名称)"), T.CONTRACT),
     (re.compile(r"(?:^|\n)[一二三四五六七八九十]+、\s*(?:领取资格预审文件|资格预审申请文件)"), T.PREQUALIFICATION),

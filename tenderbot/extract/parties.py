@@ -210,7 +210,7 @@ def _tidy_name(name: str) -> str | None:
 
     A masked name (``******医院`` on re-posting sites) names nobody: None.
     """
-    if "**" in name or name.endswith(("名称", "单位", "采购人")):
+    if "**" in name or "##" in name or name.endswith(("名称", "单位", "采购人")):
         return None  # masked, or the column's own label left as its value ("采购中心名称")
     name = _SEAL.sub("", name).strip(" ,、;:【】[]")
     name = _ITEM_AFTER.sub("", name)

@@ -48,8 +48,13 @@ def subject(text: str, found: Fields, item_text: str | None) -> str:
 def categories(ctx: Context, taxonomy: Taxonomy, title: str | None, kind: NoticeType,
                buyer: Party | None) -> CategoryDecision:
     """Categories by the taxonomy; an ``other`` notice (news, supplier notices) by its title alone."""
-    about = "" if kind is NoticeType.OTHER else subject(
-        ctx.text, ctx.fields, ctx.summary.get("品目") or ctx.fields.item_text)
+    if kind is not NoticeType.OTHER:
+        about = subject(ctx.text, ctx.fields, ctx.summary.get("品目") or ctx.fields.item_text)
+    elif classify.news_report(ctx.text) or not title:
+        # A news report is categorised by what it reports on: its opening paragraph (corpus README).
+        about = ctx.text[:600]
+    else:
+        about = ""  # supplier notices and the like mention devices without buying them
     # An untitled page is judged by its opening sentence too: "我院决定对医院所需卫生耗材公开招标" is no
     # equipment purchase whatever device words its body holds.
     heading = title or ctx.text.lstrip().split("\n", 1)[0][:120]
