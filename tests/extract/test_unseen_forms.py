@@ -294,3 +294,11 @@ def test_untitled_page_is_categorised_with_its_opening_line() -> None:
             "投标商必须是具有经营相应医疗器械的资质。\n")
     notice = extract_notice(text)
     assert notice.notice_type is T.TENDER and notice.categories == ()
+
+
+def test_beijing_time_is_no_region() -> None:
+    # zcy-tender-guangxi-lingyun-maternal-lots: a Guangxi county's notice says "(北京时间)" twice.
+    text = ("项目概况\n凌云县妇幼保健院整体搬迁项目医疗设备采购招标项目的潜在投标人应在“政采云”平台获取招标文件,"
+            "并于 2022年12月19日 09:30(北京时间)前递交投标文件。\n")
+    region = extract_notice(text).region
+    assert region is None or region.province != "北京"
