@@ -14,6 +14,7 @@ from tenderbot.models import NoticeType, Party, Region
 
 _SECTION_TWO = re.compile(r"\n(?:二、|第二部分)")
 _MAIN_ITEMS = re.compile(r"主要标的信息")
+_EVENT = re.compile(r"招标|中标|成交|开标|采购项目|投标")
 
 
 def region(ctx: Context, title: str | None, buyer: Party | None, agency: Party | None) -> Region | None:
@@ -50,8 +51,9 @@ def categories(ctx: Context, taxonomy: Taxonomy, title: str | None, kind: Notice
     """Categories by the taxonomy; an ``other`` notice (news, supplier notices) by its title alone."""
     if kind is not NoticeType.OTHER:
         about = subject(ctx.text, ctx.fields, ctx.summary.get("品目") or ctx.fields.item_text)
-    elif classify.news_report(ctx.text) or not title:
-        # A news report is categorised by what it reports on: its opening paragraph (corpus README).
+    elif (classify.news_report(ctx.text) or not title) and _EVENT.search(ctx.text[:600]):
+        # A report on a tender or an award is categorised by what was bought (corpus README); market
+        # commentary that only names devices is not (news004-snippet-05, the Yiwu summary).
         about = ctx.text[:600]
     else:
         about = ""  # supplier notices and the like mention devices without buying them
