@@ -302,3 +302,18 @@ def test_beijing_time_is_no_region() -> None:
             "并于 2022年12月19日 09:30(北京时间)前递交投标文件。\n")
     region = extract_notice(text).region
     assert region is None or region.province != "北京"
+
+
+@pytest.mark.parametrize(("body", "kind"), [
+    # Section 一 of the 2020 call-for-bids template, with no title and no 获取/递交 sentence (a re-post).
+    ("一、项目基本情况\n最高限价:45.6万元\n采购需求:\n详见采购文件。\n合同履行期限:自合同签订之日起一年。", T.TENDER),
+    # aggregator-tender-beijing-property-comparison-traditional-masked (dev): a 比选 for property services.
+    ("递交比选文件时间:比选文件一份,2021年3月15日上午9:30分之前送至后勤管理处办公室。", T.TENDER),
+    # docshare-tender-yangtze-delta-drug-volume-procurement (dev): "第一部分 采购邀请".
+    ("采购文件编号:CSJ-YD2022-1\n第一部分 采购邀请\n为贯彻落实党中央、国务院决策部署,开展药品集中带量采购。", T.TENDER),
+    # The 2020 contract template without its numbering.
+    ("合同编号:HT-2024-018\n合同名称:彩超采购合同\n采购人(甲方):某县人民医院\n"
+     "供应商(乙方):某医疗科技有限公司", T.CONTRACT),
+])
+def test_template_sections_give_the_type(body: str, kind: NoticeType) -> None:
+    assert extract_notice(body).notice_type is kind
