@@ -20,6 +20,7 @@ from telegram.request import HTTPXRequest
 from tenderbot.bot.handlers import BotDeps, install, publish_commands
 from tenderbot.errors import ConfigError
 from tenderbot.extract.taxonomy import load_taxonomy
+from tenderbot.index_cache import IndexCache, file_digest
 from tenderbot.jobs import schedule_jobs
 from tenderbot.notify.channels import ConsoleChannel, TelegramChannel
 from tenderbot.notify.ratelimit import SendLimiter
@@ -84,7 +85,12 @@ class TenderBot:
         self.fetcher = Fetcher(
             self.http, user_agent=settings.user_agent, min_delay=self._fetch_min_delay, backoff_base=self._fetch_backoff
         )
-        self.index = SubscriptionIndex(self.store.chats, taxonomy.synonyms)
+        self.index = SubscriptionIndex(
+            self.store.chats,
+            taxonomy.synonyms,
+            cache=IndexCache(settings.cache_dir),
+            cache_salt=file_digest(settings.taxonomy_file),
+        )
         admins = settings.admin_ids
         now = self.clock()
         for admin in admins:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from tenderbot.errors import QueryError
+from tenderbot.index_cache import IndexCache, fingerprint
 from tenderbot.matching.engine import Matcher
 from tenderbot.matching.query import Query, parse_query
 from tenderbot.models import Notice, NoticeType, Subscription
@@ -17,6 +19,8 @@ from tenderbot.store.notices import NoticeRepo, RawNotice, StoredNotice
 
 log = logging.getLogger(__name__)
 
+# A full rebuild saves the cache at most this often (seconds).
+CACHE_SAVE_INTERVAL = 300.0
 # Without a 类型 filter a subscription hears about new tenders; follow-ups (amendments, results,
 # terminations, contracts) reach the chats that got the original alert instead (research/domain.md §4.3).
 FOLLOW_UP_TYPES = frozenset({NoticeType.AMENDMENT, NoticeType.AWARD, NoticeType.TERMINATION, NoticeType.CONTRACT})
@@ -41,6 +45,10 @@ class CompiledSubscriptions:
     def __init__(self, synonyms: Callable[[str], Iterable[str]] | None = None) -> None:
         self._matcher = Matcher(synonyms)
         self._subs: dict[int, tuple[Subscription, Query]] = {}
+
+    def bind_synonyms(self, synonyms: Callable[[str], Iterable[str]] | None) -> None:
+        """Set the synonym source again after loading from a cache (a callable is not pickled)."""
+        self._matcher.bind_synonyms(synonyms)
 
     def put(self, subscription: Subscription) -> bool:
         """Add or replace one subscription; False (and dropped) when inactive or its query is invalid."""
@@ -101,10 +109,23 @@ def _preview_batch(
 class SubscriptionIndex:
     """The compiled matcher over every active subscription, refreshed when subscriptions change."""
 
-    def __init__(self, chats: ChatRepo, synonyms: Callable[[str], Iterable[str]] | None = None) -> None:
+    def __init__(
+        self,
+        chats: ChatRepo,
+        synonyms: Callable[[str], Iterable[str]] | None = None,
+        *,
+        cache: IndexCache | None = None,
+        cache_salt: str = "",
+    ) -> None:
         self._chats = chats
         self._synonyms = synonyms
+        self._cache = cache
+        self._cache_salt = cache_salt
+        self._saved_at = -CACHE_SAVE_INTERVAL
         self._compiled = CompiledSubscriptions(synonyms)
+        # put/drop calls made while a rebuild runs in a worker thread, replayed onto its result.
+        self._during_rebuild: list[Subscription | int] | None = None
+        self._refreshing = asyncio.Lock()
         self._version: tuple[int, int] | None = None
         self._dirty = True
         self._local_changes = False
@@ -117,11 +138,15 @@ class SubscriptionIndex:
         """Add or replace one subscription without a reload."""
         self._compiled.put(subscription)
         self._local_changes = True
+        if self._during_rebuild is not None:
+            self._during_rebuild.append(subscription)
 
     def drop(self, subscription_id: int) -> None:
         """Remove one subscription without a reload."""
         if self._compiled.drop(subscription_id):
             self._local_changes = True
+        if self._during_rebuild is not None:
+            self._during_rebuild.append(subscription_id)
 
     def compile(self, subscriptions: Iterable[Subscription]) -> CompiledSubscriptions:
         """A separate matcher over some subscriptions (same synonyms and rules), e.g. for one digest pass."""
@@ -132,6 +157,10 @@ class SubscriptionIndex:
 
     async def refresh(self) -> None:
         """Reload when invalidated or when another process added or removed subscriptions."""
+        async with self._refreshing:
+            await self._refresh()
+
+    async def _refresh(self) -> None:
         version = await self._chats.subscriptions_version()
         local, self._local_changes = self._local_changes, False
         if not self._dirty and version != self._version and local:
@@ -142,11 +171,39 @@ class SubscriptionIndex:
             return
         if not self._dirty and version == self._version:
             return
-        self._compiled = self.compile(await self._chats.active_subscriptions())
+        self._during_rebuild = []
+        try:
+            compiled = await self._rebuild(await self._chats.active_subscriptions())
+            for change in self._during_rebuild:  # made after the read: the rebuild may not hold them
+                if isinstance(change, Subscription):
+                    compiled.put(change)
+                else:
+                    compiled.drop(change)
+        finally:
+            self._during_rebuild = None
+        self._compiled = compiled
         self._version = version
         self._dirty = False
         self._local_changes = False
         log.debug("matcher compiled over %d subscriptions", len(self._compiled))
+
+    async def _rebuild(self, subscriptions: list[Subscription]) -> CompiledSubscriptions:
+        """The index over these subscriptions: from the cache when it holds exactly them, else compiled."""
+        if self._cache is None:
+            return await asyncio.to_thread(self.compile, subscriptions)
+        key = fingerprint(subscriptions, self._cache_salt)
+        cached = await asyncio.to_thread(self._cache.load, key)
+        if cached is not None:
+            cached.bind_synonyms(self._synonyms)
+            log.info("subscription index loaded from its cache (%d subscriptions)", len(cached))
+            return cached
+        compiled = await asyncio.to_thread(self.compile, subscriptions)
+        # Saved before it is published, so no put/drop can change it while it is written; at most every
+        # few minutes, since other processes' changes also rebuild.
+        if time.monotonic() - self._saved_at >= CACHE_SAVE_INTERVAL:
+            self._saved_at = time.monotonic()
+            await asyncio.to_thread(self._cache.save, key, compiled)
+        return compiled
 
     def match(self, notice: Notice) -> list[SubscriptionMatch]:
         """Subscriptions a notice should alert, excluding buyers a subscription has blocked."""
