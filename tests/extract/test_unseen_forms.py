@@ -317,3 +317,20 @@ def test_beijing_time_is_no_region() -> None:
 ])
 def test_template_sections_give_the_type(body: str, kind: NoticeType) -> None:
     assert extract_notice(body).notice_type is kind
+
+
+def test_buyer_named_before_its_project_and_more_organisation_kinds() -> None:
+    # aggregator-award-hunan-shaoshan-kitchen-plan-number-trap (dev).
+    text = "韶山干部学院的厨房设施设备采购公开招标采购项目于2021年09月08日结束,现将中标(成交)结果公告如下:\n"
+    notice = extract_notice(text)
+    assert notice.buyer is not None and notice.buyer.name == "韶山干部学院"
+    titled = extract_notice("某市食品药品检验所气相色谱仪采购项目招标公告\n正文")
+    assert titled.buyer is not None and titled.buyer.name == "某市食品药品检验所"
+
+
+@pytest.mark.parametrize("body", [
+    "一、项目基本情况\n项目编号:X-1\n二、申请人的资格要求:\n1.满足《中华人民共和国政府采购法》第二十二条规定",
+    "报名时间:2024年3月1日至3月5日\n报名方式:现场报名",
+])
+def test_call_for_bids_sections_without_a_deadline_sentence(body: str) -> None:
+    assert extract_notice(body).notice_type is T.TENDER
