@@ -8,7 +8,7 @@ and 核磁共振波谱仪 is an NMR spectrometer (not the MRI alias 核磁共振
 
 from __future__ import annotations
 
-import hashlib
+import binascii
 import json
 import logging
 import os
@@ -312,29 +312,38 @@ def _cats(entries: Iterable[Entry]) -> list[Category]:
 _CACHE_FORMAT = 1
 
 
-def _cache_file(path: str, mtime_ns: int) -> Path:
-    """Where the compiled form of the taxonomy at ``path`` is cached (``TENDERBOT_CACHE_DIR`` or ~/.cache)."""
+def _cache_key(path: str, mtime_ns: int) -> str:
+    """What the cached compiled form must have been built from: format, file, its mtime, the folding code."""
+    code = f"{Path(__file__).stat().st_mtime_ns}:{Path(_text_module.__file__).stat().st_mtime_ns}"
+    return f"{_CACHE_FORMAT}|{path}|{mtime_ns}|{code}"
+
+
+def _cache_file(key: str) -> Path:
+    """Where the compiled form for ``key`` is cached (``TENDERBOT_CACHE_DIR``, else ~/.cache/tenderbot)."""
     root = os.environ.get("TENDERBOT_CACHE_DIR") or os.path.join(
         os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "tenderbot")
-    code = f"{Path(__file__).stat().st_mtime_ns}:{Path(_text_module.__file__).stat().st_mtime_ns}"
-    key = hashlib.sha256(f"{_CACHE_FORMAT}|{path}|{mtime_ns}|{code}".encode()).hexdigest()[:24]
-    return Path(root) / f"taxonomy-{key}.json"
+    # crc32, not hashlib (3 ms to import): the file also stores its full key, checked on load.
+    return Path(root) / f"taxonomy-{binascii.crc32(key.encode()):08x}.json"
 
 
-def _from_cache(cache: Path) -> Taxonomy | None:
-    """The taxonomy restored from its cache file, or None when absent or unreadable."""
+def _from_cache(cache: Path, key: str) -> Taxonomy | None:
+    """The taxonomy restored from its cache file, or None when absent, unreadable or built from something else."""
     try:
-        return Taxonomy({}, compiled=json.loads(cache.read_text(encoding="utf-8")))
+        blob = json.loads(cache.read_text(encoding="utf-8"))
+        if not isinstance(blob, dict) or blob.get("key") != key:
+            return None
+        return Taxonomy({}, compiled=blob)
     except (OSError, ValueError, ConfigError):
         return None
 
 
-def _to_cache(cache: Path, taxonomy: Taxonomy) -> None:
+def _to_cache(cache: Path, key: str, taxonomy: Taxonomy) -> None:
     """Write the compiled taxonomy atomically; a read-only home only costs the next start its speed."""
     try:
         cache.parent.mkdir(parents=True, exist_ok=True)
         partial = cache.with_suffix(f".{os.getpid()}.tmp")
-        partial.write_text(json.dumps(taxonomy.compiled(), ensure_ascii=False), encoding="utf-8")
+        blob = {"key": key, **taxonomy.compiled()}
+        partial.write_text(json.dumps(blob, ensure_ascii=False), encoding="utf-8")
         os.replace(partial, cache)
     except OSError as exc:
         log.debug("taxonomy cache not written (%s)", exc)
@@ -347,12 +356,13 @@ def _load_cached(path: str, mtime_ns: int) -> Taxonomy:
     Compiling folds some 3,000 terms (NFKC, Traditional→Simplified) and parses 50 KB of YAML: about
     half of a one-page ``tenderbot parse``. The compiled form is kept as JSON beside the user's caches.
     """
-    cache = _cache_file(path, mtime_ns)
-    cached = _from_cache(cache)
+    key = _cache_key(path, mtime_ns)
+    cache = _cache_file(key)
+    cached = _from_cache(cache, key)
     if cached is not None:
         return cached
     taxonomy = _compile_file(path)
-    _to_cache(cache, taxonomy)
+    _to_cache(cache, key, taxonomy)
     return taxonomy
 
 

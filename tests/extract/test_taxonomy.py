@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -147,6 +148,11 @@ def test_compiled_taxonomy_is_cached_on_disk_and_rebuilt_when_unreadable(
     title = "某县人民医院彩色多普勒超声诊断仪采购项目"
     assert restored.classify(title) == built.classify(title)
     cached_files[0].write_text("{not json", encoding="utf-8")
+    module._load_cached.cache_clear()
+    assert module.load_taxonomy(source).compiled() == built.compiled()
+    # A file built from another taxonomy (same name by a crc32 collision, say) is not trusted.
+    cached_files[0].write_text(json.dumps({"key": "other", "patterns": {}, "families": {}, "policy": {}}),
+                               encoding="utf-8")
     module._load_cached.cache_clear()
     assert module.load_taxonomy(source).compiled() == built.compiled()
     module._load_cached.cache_clear()
