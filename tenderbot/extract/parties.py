@@ -208,6 +208,11 @@ _ITEM_AFTER = re.compile(r"\s+\d{1,2}(?:\.\d{1,2})*[.、]?$")
 _SEAL = re.compile(r"\((?:盖章|甲方|乙方|盖章单位|公章|签章|章)\)|(?:盖章|\(章\))$")
 
 
+def usable_name(name: str) -> bool:
+    """False for a masked name or a column label left as the value (``******医院``, ``采购中心名称``)."""
+    return _tidy_name(name) is not None
+
+
 def _tidy_name(name: str) -> str | None:
     """A party name without seal notes, and once when a summary cell repeats it (济南大学,济南大学).
 

@@ -334,3 +334,12 @@ def test_buyer_named_before_its_project_and_more_organisation_kinds() -> None:
 ])
 def test_call_for_bids_sections_without_a_deadline_sentence(body: str) -> None:
     assert extract_notice(body).notice_type is T.TENDER
+
+
+def test_a_placeholder_in_the_list_row_yields_to_the_title() -> None:
+    # ccgplist-amendment-anhui-fuyang-placeholder-purchase-column (dev): 采购人 column says "采购中心名称".
+    row = ("关于“阜阳市颍州区卫生和计划生育委员会基层医疗卫生机构设备采购项目”的补充通知安徽\n"
+           "http://www.ccgp.gov.cn/cggg/dfgg/qtgg/201610/t20161008_7399595.htm\n安徽\n 采购中心名称\n \n"
+           "2016-10-08 15:23:10\n 采购中心名称\n其它公告\n ")
+    notice = extract_notice(row)
+    assert notice.buyer is not None and notice.buyer.name == "阜阳市颍州区卫生和计划生育委员会"

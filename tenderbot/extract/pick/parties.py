@@ -15,7 +15,7 @@ def buyer(ctx: Context, title: str | None) -> Party | None:
         ("hint:buyer", ctx.hints.get("buyer")),
         ("title-prefix", parties.organisation_prefix(title or "")),
         ("signature", parties.signature(text)),
-    ) if value), ("", None))
+    ) if value and parties.usable_name(value)), ("", None))
     party, rule = parties.buyer_with_rule(text, ctx.summary, hint)
     if party is not None and party.name:
         rule = hint_rule if rule == "hint" else rule
