@@ -13,6 +13,7 @@ from sqlalchemy.engine import URL, make_url
 
 from tenderbot.errors import ConfigError, QueryError
 from tenderbot.models import DEFAULT_TIMEZONE
+from tenderbot.paths import PROJECT_ROOT, found_config
 
 SQLITE_EXAMPLE = "sqlite+aiosqlite:///./data/tenderbot.db"
 POSTGRES_EXAMPLE = "postgresql+asyncpg://user:password@127.0.0.1:5432/tenderbot"
@@ -20,8 +21,7 @@ POSTGRES_EXAMPLE = "postgresql+asyncpg://user:password@127.0.0.1:5432/tenderbot"
 DRIVERS = {"sqlite": "aiosqlite", "postgresql": "asyncpg"}
 PROXY_SCHEMES = ("http", "https", "socks5", "socks5h")
 
-# Where config/ lives in a source checkout, for commands run from another directory.
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
+__all__ = ["PROJECT_ROOT", "Settings", "describe_invalid_settings"]
 
 
 class Settings(BaseSettings):
@@ -54,10 +54,7 @@ class Settings(BaseSettings):
     @classmethod
     def _found_config(cls, value: Path) -> Path:
         """A relative path is read from the working directory, else from the checkout's own config/."""
-        if value.is_absolute() or value.exists():
-            return value
-        bundled = PROJECT_ROOT / value
-        return bundled if bundled.exists() else value
+        return found_config(value)
 
     @field_validator("database_url")
     @classmethod
