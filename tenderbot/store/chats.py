@@ -8,7 +8,6 @@ from typing import Any
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.engine import Row
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tenderbot.models import Subscription
 from tenderbot.store.tables import (
@@ -19,6 +18,7 @@ from tenderbot.store.tables import (
     new_id,
     subscriptions,
 )
+from tenderbot.store.unit import Database
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +76,7 @@ def _subscription(row: Row[Any]) -> Subscription:
 class ChatRepo:
     """Reads and writes chats and everything a chat owns."""
 
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: Database) -> None:
         self._engine = engine
 
     async def ensure(

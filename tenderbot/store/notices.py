@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from tenderbot.identity import ProjectIdentity, announcement_key, project_identity
 from tenderbot.models import Change, ChangeKind, Notice
 from tenderbot.store.codec import decode_notice, encode_notice
-from tenderbot.store.tables import new_id, notice_sources, notices, projects
+from tenderbot.store.tables import new_id, notice_sources, notices, projects, quarantine
+from tenderbot.store.unit import Database, start_transaction
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +28,51 @@ class StoredNotice:
     project_id: int
     notice: Notice
     first_seen_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class QuarantinedNotice:
+    """A notice a poll could not store, kept for the operator with the reason."""
+
+    source: str
+    source_id: str
+    url: str | None
+    error: str
+    data: dict[str, Any] | None
+    created_at: datetime
+
+
+# Times within this margin of datetime.min/max cannot be moved between zones: ``datetime(1, 1, 1, tzinfo=+08:00)``
+# (a deadline written 〇〇〇一年一月一日) raises OverflowError when converted to UTC, stored or compared (issue #16).
+_TIME_MARGIN = timedelta(days=2)
+_TIME_FIELDS = ("tender_deadline", "opening_time", "published_at")
+
+
+def _representable(moment: datetime) -> bool:
+    """True when a time can be converted to UTC and any zone, and compared, without overflowing."""
+    try:
+        utc = moment.astimezone(UTC)
+        return utc - _TIME_MARGIN < utc + _TIME_MARGIN
+    except (OverflowError, ValueError):
+        return False
+
+
+def storable(notice: Notice) -> Notice:
+    """The notice with any time that cannot be stored or compared dropped (and logged), everything else kept."""
+    dropped = [
+        name for name in _TIME_FIELDS if (value := getattr(notice, name)) is not None and not _representable(value)
+    ]
+    if not dropped:
+        return notice
+    log.warning(
+        "notice %s/%s: dropped unrepresentable %s (%s)",
+        notice.source,
+        notice.source_id,
+        ", ".join(dropped),
+        ", ".join(repr(getattr(notice, name)) for name in dropped),
+    )
+    cleared: dict[str, Any] = dict.fromkeys(dropped)
+    return replace(notice, **cleared)
 
 
 def _row_values(notice: Notice, now: datetime) -> dict[str, object]:
@@ -60,18 +107,60 @@ def _same_buyer(stored: str | None, incoming: str | None) -> bool:
 class NoticeRepo:
     """Stores notices, deduplicating across sources, and reads them back."""
 
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: Database) -> None:
         self._engine = engine
 
     async def upsert(self, batch: Iterable[Notice], now: datetime) -> list[Change]:
-        """Store a batch in one transaction; return the new and changed notices."""
+        """Store a batch in one transaction; return the new and changed notices.
+
+        Each notice is stored under its own savepoint: one that fails (a value the database refuses, a bug)
+        is logged, quarantined and skipped, and the others are stored all the same.
+        """
         changes: list[Change] = []
         async with self._engine.begin() as conn:
+            await start_transaction(conn)
             for notice in batch:
-                change = await self._upsert_one(conn, notice, now)
+                try:
+                    async with conn.begin_nested():
+                        change = await self._upsert_one(conn, storable(notice), now)
+                except Exception as exc:
+                    await self._quarantine(conn, notice, exc, now)
+                    continue
                 if change is not None:
                     changes.append(change)
         return changes
+
+    async def _quarantine(self, conn: AsyncConnection, notice: Notice, exc: Exception, now: datetime) -> None:
+        """Keep a notice that could not be stored where an operator sees it; never fail the batch for it."""
+        error = f"{type(exc).__name__}: {exc}"[:2000]
+        log.error("notice %s/%s could not be stored; quarantined: %s", notice.source, notice.source_id, error,
+                  exc_info=exc)
+        try:
+            data: dict[str, Any] | None = encode_notice(notice)
+        except Exception:  # the notice may be broken in a way its encoding trips on too
+            data = None
+        try:
+            async with conn.begin_nested():
+                where = (quarantine.c.source == notice.source) & (quarantine.c.source_id == notice.source_id)
+                await conn.execute(quarantine.delete().where(where))
+                await conn.execute(
+                    quarantine.insert().values(
+                        source=notice.source[:100], source_id=notice.source_id, url=notice.url, error=error,
+                        data=data, created_at=now,
+                    )
+                )
+        except Exception:
+            log.exception("notice %s/%s: could not record it in quarantine either", notice.source, notice.source_id)
+
+    async def quarantined(self, limit: int = 100) -> list[QuarantinedNotice]:
+        """Notices that could not be stored, newest first (for the operator)."""
+        async with self._engine.connect() as conn:
+            rows = (
+                await conn.execute(
+                    select(quarantine).order_by(quarantine.c.created_at.desc(), quarantine.c.id.desc()).limit(limit)
+                )
+            ).all()
+        return [QuarantinedNotice(r.source, r.source_id, r.url, r.error, r.data, r.created_at) for r in rows]
 
     async def _upsert_one(self, conn: AsyncConnection, notice: Notice, now: datetime) -> Change | None:
         """Store one notice; None when it was already known unchanged (or is a cross-portal copy)."""

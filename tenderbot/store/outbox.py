@@ -9,9 +9,9 @@ from typing import Any
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tenderbot.store.tables import deliveries, notices
+from tenderbot.store.unit import Database
 
 # A row claimed longer ago than this belongs to a sender that died mid-send: send it again (at most the
 # in-flight messages are duplicated after a crash, never the sent ones). A live sender renews its claims
@@ -82,7 +82,7 @@ class OutboxRepo:
     """Enqueue, claim and settle deliveries."""
 
     def __init__(
-        self, engine: AsyncEngine, *, lease: timedelta = CLAIM_LEASE, per_chat_claim: int = PER_CHAT_CLAIM
+        self, engine: Database, *, lease: timedelta = CLAIM_LEASE, per_chat_claim: int = PER_CHAT_CLAIM
     ) -> None:
         self._engine = engine
         self.lease = lease
