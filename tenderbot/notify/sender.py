@@ -67,6 +67,14 @@ class Composed:
     shown: dict[str, Any] | None = None
 
 
+class Superseded(Exception):
+    """This row has nothing left to say (its notice is gone, its reminder moot): settle it as dead, no retry.
+
+    Its own class, not LookupError: a KeyError or IndexError from a rendering bug must be logged with its
+    traceback and retried, never taken for "nothing to send" (issue #9).
+    """
+
+
 class Defer(Exception):
     """Not now: try this row again at ``until`` (a follow-up whose alert is still queued)."""
 
@@ -237,7 +245,7 @@ class Sender:
         except Defer as wait:
             await self._store.outbox.mark_retry(delivery.id, str(wait), wait.until, count_attempt=False)
             return Hold(wait.until, str(wait))
-        except LookupError as exc:
+        except Superseded as exc:
             await self._store.outbox.mark_dead(delivery.id, str(exc))
             return None
         try:
@@ -286,10 +294,10 @@ class Sender:
         if "text" in payload:
             return Composed(str(payload["text"]), reply_to=delivery.reply_to_message_id)
         if delivery.notice_id is None:
-            raise LookupError(f"delivery {delivery.id} has neither a notice nor a text")
+            raise Superseded(f"delivery {delivery.id} has neither a notice nor a text")
         stored = await self._notice(delivery.notice_id)
         if stored is None:
-            raise LookupError(f"notice {delivery.notice_id} is gone")
+            raise Superseded(f"notice {delivery.notice_id} is gone")
         if delivery.kind == "alert":
             text = render_alert(stored.notice, why=delivery.why, now=now, tz=tz, language=chat.language)
             buttons = None if chat.kind == "console" else alert_buttons(stored.id, chat.language)
@@ -315,13 +323,13 @@ class Sender:
         """A reminder, unless the tender was terminated or its deadline moved since it was queued."""
         announcements = await self._store.notices.project_notices(stored.project_id)
         if any(s.notice.notice_type in CANCELLING_TYPES for s in announcements):
-            raise LookupError("tender terminated; reminder cancelled")
+            raise Superseded("tender terminated; reminder cancelled")
         queued_for = datetime.fromisoformat(str((delivery.payload or {}).get("deadline")))
         latest = current_deadline(announcements)
         if latest is None or latest.notice.tender_deadline != queued_for:
-            raise LookupError("deadline changed; reminder superseded")
+            raise Superseded("deadline changed; reminder superseded")
         if queued_for <= self._clock():
-            raise LookupError("deadline passed; reminder too late")
+            raise Superseded("deadline passed; reminder too late")
         text = render_reminder(
             stored.notice, queued_for, now=self._clock(), tz=ZoneInfo(chat.timezone), language=chat.language
         )
