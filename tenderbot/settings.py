@@ -31,6 +31,7 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     send_rate_per_second: float = 25.0
     reminder_days: str = "3,1"
+    webhook_allowed_hosts: str = ""
 
     @field_validator("sources_file", "taxonomy_file")
     @classmethod
