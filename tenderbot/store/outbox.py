@@ -204,6 +204,11 @@ class OutboxRepo:
                 deliveries.update().where(deliveries.c.id == delivery_id).values(claimed_at=None, **values)
             )
 
+    async def save_payload(self, delivery_id: int, payload: dict[str, Any]) -> None:
+        """Replace a row's payload (the sender records which parts of a long message Telegram confirmed)."""
+        async with self._engine.begin() as conn:
+            await conn.execute(deliveries.update().where(deliveries.c.id == delivery_id).values(payload=payload))
+
     async def mark_dead(self, delivery_id: int, error: str) -> None:
         """Give up on a row (chat gone, message rejected for good)."""
         async with self._engine.begin() as conn:
