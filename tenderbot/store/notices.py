@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
@@ -14,6 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from tenderbot.identity import ProjectIdentity, announcement_key, project_identity
 from tenderbot.models import Change, ChangeKind, Notice
 from tenderbot.store.codec import decode_notice, encode_notice
+from tenderbot.store.notice_batch import store_batch
+from tenderbot.store.notice_values import row_values, same_buyer, storable
 from tenderbot.store.tables import new_id, notice_sources, notices, projects, quarantine
 from tenderbot.store.unit import Database, start_transaction
 
@@ -42,68 +44,6 @@ class QuarantinedNotice:
     created_at: datetime
 
 
-# Times within this margin of datetime.min/max cannot be moved between zones: ``datetime(1, 1, 1, tzinfo=+08:00)``
-# (a deadline written 〇〇〇一年一月一日) raises OverflowError when converted to UTC, stored or compared (issue #16).
-_TIME_MARGIN = timedelta(days=2)
-_TIME_FIELDS = ("tender_deadline", "opening_time", "published_at")
-
-
-def _representable(moment: datetime) -> bool:
-    """True when a time can be converted to UTC and any zone, and compared, without overflowing."""
-    try:
-        utc = moment.astimezone(UTC)
-        return utc - _TIME_MARGIN < utc + _TIME_MARGIN
-    except (OverflowError, ValueError):
-        return False
-
-
-def storable(notice: Notice) -> Notice:
-    """The notice with any time that cannot be stored or compared dropped (and logged), everything else kept."""
-    dropped = [
-        name for name in _TIME_FIELDS if (value := getattr(notice, name)) is not None and not _representable(value)
-    ]
-    if not dropped:
-        return notice
-    log.warning(
-        "notice %s/%s: dropped unrepresentable %s (%s)",
-        notice.source,
-        notice.source_id,
-        ", ".join(dropped),
-        ", ".join(repr(getattr(notice, name)) for name in dropped),
-    )
-    cleared: dict[str, Any] = dict.fromkeys(dropped)
-    return replace(notice, **cleared)
-
-
-def _row_values(notice: Notice, now: datetime) -> dict[str, object]:
-    """Column values for a notice row."""
-    return {
-        "source": notice.source,
-        "source_id": notice.source_id,
-        "url": notice.url,
-        "title": notice.title,
-        "notice_type": notice.notice_type.value,
-        "procurement_method": notice.procurement_method.value if notice.procurement_method else None,
-        "project_code": notice.project_code,
-        "buyer_name": notice.buyer.name if notice.buyer else None,
-        "province": notice.region.province if notice.region else None,
-        "budget": notice.budget.amount if notice.budget else None,
-        "tender_deadline": notice.tender_deadline,
-        "published_at": notice.published_at,
-        "categories": ",".join(c.value for c in notice.categories),
-        "content_hash": notice.content_hash,
-        "data": encode_notice(notice),
-        "updated_at": now,
-    }
-
-
-def _same_buyer(stored: str | None, incoming: str | None) -> bool:
-    """Buyers agree when either is unknown or one name contains the other (某医院 / 某市某医院)."""
-    if stored is None or incoming is None:
-        return True
-    return stored in incoming or incoming in stored
-
-
 class NoticeRepo:
     """Stores notices, deduplicating across sources, and reads them back."""
 
@@ -113,21 +53,36 @@ class NoticeRepo:
     async def upsert(self, batch: Iterable[Notice], now: datetime) -> list[Change]:
         """Store a batch in one transaction; return the new and changed notices.
 
-        Each notice is stored under its own savepoint: one that fails (a value the database refuses, a bug)
-        is logged, quarantined and skipped, and the others are stored all the same.
+        The batch is first stored in a few multi-row statements (``notice_batch``); when that fails, notice
+        by notice, each under its own savepoint: one that fails (a value the database refuses, a bug) is
+        logged, quarantined and skipped, and the others are stored all the same.
         """
-        changes: list[Change] = []
+        notices_in = list(batch)
         async with self._engine.begin() as conn:
             await start_transaction(conn)
-            for notice in batch:
-                try:
-                    async with conn.begin_nested():
-                        change = await self._upsert_one(conn, storable(notice), now)
-                except Exception as exc:
-                    await self._quarantine(conn, notice, exc, now)
-                    continue
-                if change is not None:
-                    changes.append(change)
+            try:
+                async with conn.begin_nested():
+                    changes = await store_batch(conn, notices_in, now)
+            except Exception:
+                # Some notice in the batch cannot be stored: the attempt left nothing; find it one by one.
+                log.warning("%d notices could not be stored together; storing them one by one", len(notices_in))
+                changes = None
+            if changes is not None:
+                return changes
+            return await self._upsert_each(conn, notices_in, now)
+
+    async def _upsert_each(self, conn: AsyncConnection, batch: Sequence[Notice], now: datetime) -> list[Change]:
+        """Store notice by notice, each under a savepoint; a failing one is quarantined and skipped."""
+        changes: list[Change] = []
+        for notice in batch:
+            try:
+                async with conn.begin_nested():
+                    change = await self._upsert_one(conn, storable(notice), now)
+            except Exception as exc:
+                await self._quarantine(conn, notice, exc, now)
+                continue
+            if change is not None:
+                changes.append(change)
         return changes
 
     async def _quarantine(self, conn: AsyncConnection, notice: Notice, exc: Exception, now: datetime) -> None:
@@ -181,7 +136,7 @@ class NoticeRepo:
             await self._add_source(conn, existing, notice, now)
             log.debug("notice %s/%s is a copy of notice %d", notice.source, notice.source_id, existing)
             return None
-        values = _row_values(notice, now)
+        values = row_values(notice, now)
         inserted = await conn.execute(
             notices.insert().values(project_id=project_id, dedupe_key=key, first_seen_at=now, **values)
         )
@@ -200,7 +155,7 @@ class NoticeRepo:
         ).one()
         if row.content_hash == notice.content_hash:
             return None
-        await conn.execute(notices.update().where(notices.c.id == notice_id).values(**_row_values(notice, now)))
+        await conn.execute(notices.update().where(notices.c.id == notice_id).values(**row_values(notice, now)))
         return Change(ChangeKind.UPDATED, notice_id, notice, decode_notice(row.data), row.project_id)
 
     async def _add_source(self, conn: AsyncConnection, notice_id: int, notice: Notice, now: datetime) -> None:
@@ -222,7 +177,7 @@ class NoticeRepo:
                 )
             ).all()
             for found in candidates:
-                if not _same_buyer(found.buyer_key, ident.buyer_key):
+                if not same_buyer(found.buyer_key, ident.buyer_key):
                     continue
                 if found.buyer_key is None and ident.buyer_key is not None:
                     await conn.execute(
