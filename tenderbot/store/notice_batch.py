@@ -34,12 +34,10 @@ def _chunks(values: Sequence[Any]) -> Iterator[Sequence[Any]]:
 
 
 async def _insert_returning_ids(conn: AsyncConnection, table: Any, rows: list[dict[str, Any]]) -> list[int]:
-    """Insert rows in multi-row statements; their new ids in the order of ``rows``."""
-    ids: list[int] = []
-    for chunk in _chunks(rows):
-        statement = table.insert().returning(table.c.id, sort_by_parameter_order=True)
-        ids += [int(row.id) for row in await conn.execute(statement, list(chunk))]
-    return ids
+    """Insert rows; their new ids in the order of ``rows``."""
+    # Executed as multi-row INSERTs by SQLAlchemy's "insertmanyvalues", batched under the drivers' limits.
+    statement = table.insert().returning(table.c.id, sort_by_parameter_order=True)
+    return [int(row.id) for row in await conn.execute(statement, rows)]
 
 
 async def store_batch(conn: AsyncConnection, batch: Sequence[Notice], now: datetime) -> list[Change] | None:
@@ -157,6 +155,5 @@ async def store_batch(conn: AsyncConnection, batch: Sequence[Notice], now: datet
         )
         if creator.get(key) == index:
             results[index] = Change(ChangeKind.NEW, notice_id, notice, None, project_of[index])
-    for chunk in _chunks(source_rows):
-        await conn.execute(notice_sources.insert(), list(chunk))
+    await conn.execute(notice_sources.insert(), source_rows)
     return [change for change in results if change is not None]
