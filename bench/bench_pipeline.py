@@ -1,149 +1,168 @@
-"""Benchmark one poll: 200 new notices stored, matched and queued (about 2,600 outbox rows) in one transaction.
+"""Benchmark the storage side of the pipeline: database size per 10,000 notices, storing them, start-up.
 
-Run: ``python bench/bench_pipeline.py`` (SQLite file), ``--postgres postgresql+asyncpg://…/db`` to add a
-PostgreSQL row (the database should be empty: the tables are created and dropped), ``--notices``/``--chats``
-to change the load. Each row is one fresh database and one ``Pipeline.poll`` of a source that returns
-``--notices`` new tenders, each matched by every one of ``--chats`` chats. "row by row" is the same poll
-with the one-statement-per-notice/row path forced (what every poll did before the bulk writes, and what a
-batch falls back to when one of its notices cannot be stored); "bulk" is the default. Target (issue #13):
-≤ 1 s for 200 notices on the 2-core development machine.
+Run: ``python bench/bench_pipeline.py`` (options: --notices, --startup-subscriptions, --startup-notices, --seed).
+The same realistic notices (bench_match's generator: title, code, lots, 0.7–1.6 k characters of body)
+are stored twice in the same run: once as the store writes them now (UTF-8 JSON through orjson, the body
+zlib-compressed in its own column), and once the way it wrote them before (stdlib JSON with ``\\uXXXX``
+escapes, the body inline in the JSON). It prints the size of each database after VACUUM, the ratio,
+and the time each took to store. Target: ≤ 35 MiB per 10k notices (before: 63 MiB).
+
+Start-up: a database with 100,000 subscriptions and 100,000 notices is opened the way ``tenderbot run``
+opens it (engine, migrations, the subscription index over the taxonomy's synonyms) three times: compiling
+the index (the first start), then twice more reading it from its cache. Target: ready in ≤ 2 s.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
+import random
 import sys
 import tempfile
 import time
-from dataclasses import replace
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
-from decimal import Decimal
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import func, select
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from sqlalchemy import text  # noqa: E402
+from sqlalchemy.ext.asyncio import create_async_engine  # noqa: E402
 
-from tenderbot.models import Money, Notice, NoticeType, Party, Region, SourceState
-from tenderbot.pipeline import Pipeline
-from tenderbot.sources.base import PollResult, Source
-from tenderbot.store.db import make_engine, upgrade
-from tenderbot.store.notices import NoticeRepo
-from tenderbot.store.outbox import OutboxItem, OutboxRepo
-from tenderbot.store.repos import Store
-from tenderbot.store.tables import deliveries, metadata
-from tenderbot.store.unit import start_transaction
-from tenderbot.subscriptions import SubscriptionIndex
+import tenderbot.store.notices as notice_rows  # noqa: E402
+from bench.bench_match import load_products, make_notice  # noqa: E402
+from tenderbot.models import Notice  # noqa: E402
+from tenderbot.store.db import make_engine, upgrade  # noqa: E402
+from tenderbot.store.repos import Store  # noqa: E402
 
-
-async def enqueue_row_by_row(self: OutboxRepo, items: Any, now: datetime) -> int:
-    """The outbox's enqueue before bulk writes: one INSERT per row (kept here to measure against)."""
-    rows = [
-        {"chat_id": i.chat_id, "notice_id": i.notice_id, "kind": i.kind, "dedupe_key": i.dedupe_key, "state": "pending",
-         "attempts": 0, "not_before": i.not_before or now, "subscription_ids": list(i.subscription_ids),
-         "why": list(i.why), "payload": i.payload, "reply_to_message_id": i.reply_to_message_id, "created_at": now}
-        for i in cast(list[OutboxItem], items)
-    ]
-    added = 0
-    async with self._engine.begin() as conn:
-        for row in rows:
-            added += max((await conn.execute(self._insert_ignoring_duplicates().values(**row))).rowcount, 0)
-    return added
+NOW = datetime(2026, 12, 8, 0, 30, tzinfo=UTC)
+MIB = 1024 * 1024
 
 
-async def upsert_row_by_row(self: NoticeRepo, batch: Any, now: datetime) -> Any:
-    """Every notice under its own savepoint: the path a batch falls back to when one notice fails."""
-    async with self._engine.begin() as conn:
-        await start_transaction(conn)
-        return await self._upsert_each(conn, list(batch), now)
+@contextmanager
+def legacy_encoding() -> Iterator[None]:
+    """Write rows as before: the body inline in the JSON column."""
+    original = notice_rows.split_body
+
+    def inline(data: dict[str, Any]) -> tuple[dict[str, Any], bytes | None]:
+        return data, None
+
+    notice_rows.split_body = inline  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        notice_rows.split_body = original  # type: ignore[assignment]
 
 
-class Listing:
-    """A source that returns a fixed batch of new notices once."""
-
-    name = "bench"
-
-    def __init__(self, batch: list[Notice]) -> None:
-        self.batch = batch
-
-    async def poll(self, fetcher: Any, state: SourceState, *, now: datetime) -> PollResult:
-        return PollResult(tuple(self.batch), replace(state, cursor="done", last_success=now), (), True)
-
-
-def batch(count: int, now: datetime) -> list[Notice]:
-    """Distinct tenders, every one an instrument tender the subscriptions match."""
-    return [
-        Notice(
-            source="bench",
-            source_id=f"n-{n}",
-            url=f"https://example.gov.cn/notice/{n}.html",
-            title=f"第{n}人民医院高效液相色谱仪采购项目公开招标公告",
-            notice_type=NoticeType.TENDER,
-            project_code=f"BENCH-{n:05d}",
-            buyer=Party(name=f"第{n}人民医院"),
-            budget=Money(Decimal(1_000_000 + n)),
-            tender_deadline=now + timedelta(days=20),
-            region=Region(province="江苏", city="南京"),
-            text=f"第{n}人民医院高效液相色谱仪采购项目 预算金额：{100 + n}万元 " * 20,
-        )
-        for n in range(count)
-    ]
-
-
-async def one_poll(url: str, notices: int, chats: int, *, bulk: bool) -> tuple[float, int]:
-    """Seconds for one poll on a fresh database, and the outbox rows it queued."""
-    engine = make_engine(url)
-    async with engine.begin() as conn:
-        await conn.run_sync(metadata.drop_all)
-        await conn.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+async def store_all(url: str, day: list[Notice], *, legacy: bool) -> tuple[float, float]:
+    """Store the notices in batches of 200 (a busy poll); returns (seconds, MiB after VACUUM)."""
+    # Before: stdlib json (ensure_ascii writes every Chinese character as \\uXXXX) and SQLite's 4 KB pages.
+    engine = create_async_engine(url, json_serializer=json.dumps) if legacy else make_engine(url)
     await upgrade(engine)
     store = Store.over(engine)
-    now = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)
-    for chat in range(chats):
-        await store.chats.ensure(10_000 + chat, now)
-        await store.chats.add_subscription(10_000 + chat, "液相色谱", now)
-    fetcher: Any = None
-    pipeline = Pipeline(store, fetcher, SubscriptionIndex(store.chats), clock=lambda: now)
-    await SubscriptionIndex(store.chats).refresh()  # warm imports and the first connection
-    saved = NoticeRepo.upsert, OutboxRepo.enqueue
-    if not bulk:
-        NoticeRepo.upsert, OutboxRepo.enqueue = upsert_row_by_row, enqueue_row_by_row  # type: ignore[method-assign]
-    try:
-        started = time.perf_counter()
-        summary = await pipeline.poll(cast(Source, Listing(batch(notices, now))))
-        elapsed = time.perf_counter() - started
-    finally:
-        NoticeRepo.upsert, OutboxRepo.enqueue = saved  # type: ignore[method-assign]
+    started = time.perf_counter()
+    with legacy_encoding() if legacy else _nothing():
+        for start in range(0, len(day), 200):
+            await store.notices.upsert(day[start : start + 200], NOW - timedelta(minutes=len(day) - start))
+    seconds = time.perf_counter() - started
     async with engine.connect() as conn:
-        rows = int((await conn.execute(select(func.count()).select_from(deliveries))).scalar_one())
-    assert summary.ok and summary.new == notices and rows == summary.queued, summary
-    async with engine.begin() as conn:
-        await conn.run_sync(metadata.drop_all)
-        await conn.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+        await conn.execute(text("VACUUM"))
     await engine.dispose()
-    return elapsed, rows
+    return seconds, Path(url.split("///", 1)[1]).stat().st_size / MIB
 
 
-async def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--notices", type=int, default=200)
-    parser.add_argument("--chats", type=int, default=13)
-    parser.add_argument("--repeat", type=int, default=3, help="polls per row; the best is shown")
-    parser.add_argument("--postgres", help="also measure on this (empty) PostgreSQL database")
-    args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        backends = [("SQLite", f"sqlite+aiosqlite:///{tmp}/bench.db")]
-        if args.postgres:
-            backends.append(("PostgreSQL", args.postgres))
-        print(f"one poll: {args.notices} new notices × {args.chats} matching chats (best of {args.repeat})")
-        for name, url in backends:
-            for label, bulk in (("row by row", False), ("bulk", True)):
-                runs = [await one_poll(url, args.notices, args.chats, bulk=bulk) for _ in range(args.repeat)]
-                best, rows = min(runs)
-                print(f"  {name:<10} {label:<10} {best:6.2f} s  ({rows} outbox rows)")
+@contextmanager
+def _nothing() -> Iterator[None]:
+    yield
+
+
+async def run(args: argparse.Namespace) -> None:
+    """Generate, store both ways, print."""
+    rng = random.Random(args.seed)
+    families, _ = load_products()
+    day = [make_notice(rng, families, n) for n in range(args.notices)]
+    scale = 10_000 / args.notices
+    with tempfile.TemporaryDirectory() as folder:
+        now_s, now_mib = await store_all(f"sqlite+aiosqlite:///{folder}/now.db", day, legacy=False)
+        old_s, old_mib = await store_all(f"sqlite+aiosqlite:///{folder}/before.db", day, legacy=True)
+    mean_body = sum(len(n.text) for n in day) / len(day)
+    print(f"{args.notices:,} notices, mean body {mean_body:,.0f} characters")
+    print(f"before (\\u-escaped JSON, body inline): {old_mib * scale:6.1f} MiB per 10k notices, "
+          f"stored in {old_s:.1f} s")
+    print(f"now (UTF-8 JSON, zlib body column):    {now_mib * scale:6.1f} MiB per 10k notices, stored in {now_s:.1f} s")
+    print(f"ratio: {old_mib / now_mib:.2f}× smaller (target ≤ 35 MiB: {'met' if now_mib * scale <= 35 else 'MISSED'})")
+
+
+async def startup(args: argparse.Namespace) -> None:
+    """Time a cold and two warm starts over a large database."""
+    from sqlalchemy import insert
+
+    from bench.bench_match import make_query
+    from tenderbot.extract.taxonomy import load_taxonomy
+    from tenderbot.index_cache import IndexCache, file_digest
+    from tenderbot.store.tables import chats, notices, projects, subscriptions
+    from tenderbot.subscriptions import SubscriptionIndex
+
+    rng = random.Random(args.seed)
+    families, _ = load_products()
+    taxonomy_file = ROOT / "config" / "taxonomy.yaml"
+    with tempfile.TemporaryDirectory() as folder:
+        url = f"sqlite+aiosqlite:///{folder}/big.db"
+        engine = make_engine(url)
+        await upgrade(engine)
+        chat_count = args.startup_subscriptions // 2
+        async with engine.begin() as conn:
+            await conn.execute(insert(chats), [{"id": c, "kind": "private", "language": "zh",
+                                                "timezone": "Asia/Shanghai", "digest_always": False, "instant": True,
+                                                "active": True, "send_failures": 0, "created_at": NOW}
+                                               for c in range(1, chat_count + 1)])
+            await conn.execute(insert(subscriptions), [
+                {"chat_id": 1 + n % chat_count, "query": make_query(rng, families), "name": "", "active": True,
+                 "instant": True, "excluded_buyers": [], "created_at": NOW}
+                for n in range(args.startup_subscriptions)
+            ])
+            await conn.execute(insert(projects), [{"id": n + 1, "fingerprint": f"{n:064x}", "created_at": NOW}
+                                                  for n in range(args.startup_notices)])
+            for start in range(0, args.startup_notices, 5000):
+                rows = []
+                for n in range(start, min(start + 5000, args.startup_notices)):
+                    values = notice_rows._row_values(make_notice(rng, families, n), NOW)
+                    rows.append({**values, "project_id": n + 1, "dedupe_key": f"bench:{n}", "first_seen_at": NOW})
+                await conn.execute(insert(notices), rows)
+        await engine.dispose()
+        print(f"start-up over {args.startup_subscriptions:,} subscriptions and {args.startup_notices:,} notices:")
+        for attempt in ("first start (compiles, saves the cache)", "restart (cache)", "restart (cache)"):
+            started = time.perf_counter()
+            engine = make_engine(url)
+            await upgrade(engine)
+            store = Store.over(engine)
+            taxonomy = load_taxonomy(taxonomy_file)
+            index = SubscriptionIndex(store.chats, taxonomy.synonyms, cache=IndexCache(Path(folder) / "cache"),
+                                      cache_salt=file_digest(taxonomy_file))
+            await index.refresh()
+            seconds = time.perf_counter() - started
+            print(f"  {attempt}: ready in {seconds:.2f} s with {len(index):,} subscriptions compiled")
+            await engine.dispose()
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Parse options and run."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--notices", type=int, default=10_000)
+    parser.add_argument("--seed", type=int, default=20261208)
+    parser.add_argument("--startup-subscriptions", type=int, default=100_000)
+    parser.add_argument("--startup-notices", type=int, default=100_000)
+    parser.add_argument("--skip-storage", action="store_true")
+    args = parser.parse_args(argv)
+    if not args.skip_storage:
+        asyncio.run(run(args))
+    if args.startup_subscriptions:
+        asyncio.run(startup(args))
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    main()

@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from tenderbot.identity import announcement_key, project_identity
 from tenderbot.models import Change, ChangeKind, Notice
-from tenderbot.store.codec import decode_notice
+from tenderbot.store.codec import decode_notice, join_body
 from tenderbot.store.notice_values import row_values, same_buyer, storable
 from tenderbot.store.tables import notice_sources, notices, projects
 
@@ -59,9 +59,11 @@ async def store_batch(conn: AsyncConnection, batch: Sequence[Notice], now: datet
                 known[(row.source, row.source_id)] = int(row.notice_id)
     stored: dict[int, tuple[str, Notice, int]] = {}  # id → (content hash, notice, project), kept current
     for chunk in _chunks(sorted(set(known.values()))):
-        stored_query = select(notices.c.id, notices.c.content_hash, notices.c.data, notices.c.project_id)
+        stored_query = select(
+            notices.c.id, notices.c.content_hash, notices.c.data, notices.c.body, notices.c.project_id
+        )
         for row in await conn.execute(stored_query.where(notices.c.id.in_(chunk))):
-            stored[int(row.id)] = (row.content_hash, decode_notice(row.data), int(row.project_id))
+            stored[int(row.id)] = (row.content_hash, decode_notice(join_body(row.data, row.body)), int(row.project_id))
     fresh: list[int] = []
     for index, notice in enumerate(batch):
         notice_id = known.get(pairs[index])
@@ -155,5 +157,6 @@ async def store_batch(conn: AsyncConnection, batch: Sequence[Notice], now: datet
         )
         if creator.get(key) == index:
             results[index] = Change(ChangeKind.NEW, notice_id, notice, None, project_of[index])
-    await conn.execute(notice_sources.insert(), source_rows)
+    if source_rows:
+        await conn.execute(notice_sources.insert(), source_rows)
     return [change for change in results if change is not None]

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from tenderbot.models import Notice
-from tenderbot.store.codec import encode_notice
+from tenderbot.store.codec import encode_notice, split_body
 
 log = logging.getLogger("tenderbot.store.notices")
 
@@ -47,7 +47,8 @@ def storable(notice: Notice) -> Notice:
 
 
 def row_values(notice: Notice, now: datetime) -> dict[str, object]:
-    """Column values for a notice row."""
+    """Column values for a notice row (the body text compressed in its own column)."""
+    data, body = split_body(encode_notice(notice))
     return {
         "source": notice.source,
         "source_id": notice.source_id,
@@ -63,7 +64,8 @@ def row_values(notice: Notice, now: datetime) -> dict[str, object]:
         "published_at": notice.published_at,
         "categories": ",".join(c.value for c in notice.categories),
         "content_hash": notice.content_hash,
-        "data": encode_notice(notice),
+        "data": data,
+        "body": body,
         "updated_at": now,
     }
 

@@ -134,7 +134,11 @@ async def test_real_values_that_broke_storage_are_stored(store: Store) -> None:
     summary = await pipeline.poll(cast(Source, ListSource(listing)))
     assert (summary.ok, summary.new) == (True, 3)
     assert await store.notices.quarantined() == []
-    stored = {s.notice.source_id: s.notice for s in await store.notices.seen_since(clock.now() - timedelta(days=1))}
+    stored = {
+        raw.decode().notice.source_id: raw.decode().notice
+        async for chunk in store.notices.raw_since(clock.now() - timedelta(days=1))
+        for raw in chunk
+    }
     assert len(HOSPITALS) >= 280 and stored["n-1"].buyer == Party(name=HOSPITALS)
     # The impossible date is dropped (and logged); the notice and everything else in it is kept.
     assert stored["n-2"].tender_deadline is None and stored["n-2"].opening_time is None
