@@ -68,7 +68,7 @@ class Listing:
     def __init__(self, batch: list[Notice]) -> None:
         self.batch = batch
 
-    async def poll(self, fetcher: Any, state: SourceState, *, now: datetime) -> PollResult:
+    async def poll(self, fetcher: Any, state: SourceState, *, now: datetime, force: bool = False) -> PollResult:
         return PollResult(tuple(self.batch), replace(state, cursor="done", last_success=now), (), True)
 
 

@@ -36,7 +36,7 @@ class ListSource:
     def name(self) -> str:
         return "test"
 
-    async def poll(self, fetcher: Any, state: SourceState, *, now: datetime) -> PollResult:
+    async def poll(self, fetcher: Any, state: SourceState, *, now: datetime, force: bool = False) -> PollResult:
         self.polls += 1
         after = int(state.cursor or 0)
         fresh = tuple(n for n in self.notices if int(n.source_id.split("-")[1]) > after)
