@@ -1,7 +1,7 @@
 """quarantine for notices a poll could not store; no length limits on portal-written keys
 
 Revision ID: 0002b
-Revises: 0005
+Revises: 0003
 Create Date: 2026-12-08 01:30:00
 
 The brief assigned "0002", which the shares migration already uses; "0002b" keeps its place in line.
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0002b"
-down_revision = "0005"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 
