@@ -25,6 +25,7 @@ from tenderbot.extract.taxonomy import load_taxonomy
 from tenderbot.index_cache import IndexCache, file_digest
 from tenderbot.jobs import schedule_jobs
 from tenderbot.notify.channels import ConsoleChannel, TelegramChannel
+from tenderbot.notify.hookguard import HookPolicy
 from tenderbot.notify.ratelimit import SendLimiter
 from tenderbot.notify.sender import CONSOLE_CHAT_ID, Sender
 from tenderbot.notify.webhooks import WebhookSender
@@ -135,7 +136,7 @@ class TenderBot:
             console=ConsoleChannel(self._console_stream),
             limiter=SendLimiter(overall_per_second=settings.send_rate_per_second),
             clock=self.clock,
-            webhooks=WebhookSender(self.http),
+            webhooks=WebhookSender(self.http, policy=HookPolicy.from_setting(settings.webhook_allowed_hosts)),
         )
         return self
 
