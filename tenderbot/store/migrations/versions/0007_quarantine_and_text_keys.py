@@ -1,10 +1,8 @@
 """quarantine for notices a poll could not store; no length limits on portal-written keys
 
-Revision ID: 0002b
+Revision ID: 0007
 Revises: 0003
 Create Date: 2026-12-08 01:30:00
-
-The brief assigned "0002", which the shares migration already uses; "0002b" keeps its place in line.
 """
 
 from __future__ import annotations
@@ -12,7 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0002b"
+revision = "0007"
 down_revision = "0003"
 branch_labels = None
 depends_on = None
