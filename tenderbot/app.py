@@ -216,7 +216,8 @@ class TenderBot:
             .updater(None)  # UpdatePoller polls
             .build()
         )
-        install(application, BotDeps(self.store, self.index, self.clock, settings.admin_ids))
+        policy = HookPolicy.from_setting(settings.webhook_allowed_hosts)
+        install(application, BotDeps(self.store, self.index, self.clock, settings.admin_ids, policy))
         await application.initialize()
         self._stack.push_async_callback(application.shutdown)
         await publish_commands(application)
