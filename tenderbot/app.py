@@ -25,6 +25,7 @@ from tenderbot.extract.taxonomy import load_taxonomy
 from tenderbot.index_cache import IndexCache, file_digest
 from tenderbot.jobs import RunningJobs, schedule_jobs
 from tenderbot.notify.channels import ConsoleChannel, TelegramChannel
+from tenderbot.notify.hookguard import HookPolicy
 from tenderbot.notify.ratelimit import SendLimiter
 from tenderbot.notify.sender import CONSOLE_CHAT_ID, Sender
 from tenderbot.notify.webhooks import WebhookSender
@@ -159,7 +160,7 @@ class TenderBot:
             console=ConsoleChannel(self._console_stream),
             limiter=SendLimiter(overall_per_second=settings.send_rate_per_second),
             clock=self.clock,
-            webhooks=WebhookSender(self.http),
+            webhooks=WebhookSender(self.http, policy=HookPolicy.from_setting(settings.webhook_allowed_hosts)),
         )
 
     async def __aexit__(
@@ -240,7 +241,8 @@ class TenderBot:
             .updater(None)  # UpdatePoller polls
             .build()
         )
-        install(application, BotDeps(self.store, self.index, self.clock, settings.admin_ids, tz=settings.tz))
+        policy = HookPolicy.from_setting(settings.webhook_allowed_hosts)
+        install(application, BotDeps(self.store, self.index, self.clock, settings.admin_ids, policy, tz=settings.tz))
         # The bot's own shutdown first: Application.shutdown does nothing when initialize failed half-way.
         self._stack.push_async_callback(application.bot.shutdown)
         await connect_telegram(application.initialize, settings.telegram_api_url)

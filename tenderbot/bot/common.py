@@ -6,7 +6,7 @@ import html
 import re
 import secrets
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
@@ -16,6 +16,7 @@ from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
 from tenderbot.models import DEFAULT_TIMEZONE, Subscription
+from tenderbot.notify.hookguard import HookPolicy
 from tenderbot.notify.render import esc
 from tenderbot.store.chats import ChatRecord
 from tenderbot.store.pending import PendingAction
@@ -41,6 +42,8 @@ class BotDeps:
     index: SubscriptionIndex
     clock: Callable[[], datetime]
     admin_ids: frozenset[int]
+    # Which robot URLs /robot accepts (the same policy the sender enforces at every post).
+    hook_policy: HookPolicy = field(default_factory=HookPolicy)
     tz: tzinfo = DEFAULT_TZ  # TENDERBOT_TIMEZONE: operator-facing times
 
 

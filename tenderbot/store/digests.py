@@ -8,12 +8,12 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import exists, select, update
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tenderbot.errors import ConfigError
 from tenderbot.models import DEFAULT_TIMEZONE
 from tenderbot.notify.webhooks import WebhookTarget
 from tenderbot.store.tables import ID_CHUNK, chats, deliveries, follows, notices, source_state, subscriptions
+from tenderbot.store.unit import Database
 
 DEFAULT_DIGEST_TIME = "08:30"
 
@@ -51,7 +51,7 @@ def webhook_target(config: Any) -> WebhookTarget | None:
 class DigestRepo:
     """Reads what digests, reminders and webhooks need; advances digest schedules atomically."""
 
-    def __init__(self, engine: AsyncEngine, *, default_timezone: str = DEFAULT_TIMEZONE) -> None:
+    def __init__(self, engine: Database, *, default_timezone: str = DEFAULT_TIMEZONE) -> None:
         self._engine = engine
         self._default_timezone = default_timezone
 
