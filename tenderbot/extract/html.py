@@ -12,10 +12,16 @@ from dataclasses import dataclass, field
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from tenderbot.extract.bounds import MAX_HTML_DEPTH, cap_html_depth
 from tenderbot.extract.text import normalize
 
 # Text beyond this is not scanned: label fields live in the first pages of an announcement.
 MAX_TEXT_CHARS = 120_000
+# HTML beyond this is not parsed (the same bound as detect.MAX_INPUT_CHARS, which a JSON
+# record's ``content`` field does not pass through).
+MAX_HTML_CHARS = 1_000_000
+# 政采云 pages carry a dozen code cells per 标项; 25,000 of them cost 0.4 s of money parsing.
+MAX_CODE_CELLS = 500
 
 _BLOCK = frozenset({
     "p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "table", "tbody", "thead",
@@ -58,6 +64,8 @@ class PageParts:
     summary: dict[str, str] = field(default_factory=dict)
     codes: dict[str, tuple[str, ...]] = field(default_factory=dict)
     attachments: tuple[str, ...] = ()
+    # Why only the first part of the page was read (too long, nested too deep); None when whole.
+    cut: str | None = None
 
 
 def _squash(text: str) -> str:
@@ -175,9 +183,11 @@ def _summary_table(tree: LexborHTMLParser) -> dict[str, str]:
 
 
 def _zcy_codes(scope: LexborNode) -> dict[str, tuple[str, ...]]:
-    """Values of the 政采云 ``code-*`` cells, in page order, per class."""
+    """Values of the 政采云 ``code-*`` cells, in page order, per class (the first ``MAX_CODE_CELLS``)."""
     found: dict[str, list[str]] = {}
-    for node in scope.css("[class*='code-']"):
+    for count, node in enumerate(scope.css("[class*='code-']")):
+        if count >= MAX_CODE_CELLS:
+            break
         classes = (node.attributes.get("class") or "").split()
         for name in classes:
             if name in ZCY_CODES:
@@ -198,7 +208,18 @@ def _attachments(tree: LexborHTMLParser) -> tuple[str, ...]:
 
 
 def extract_page(html: str) -> PageParts:
-    """Parse an HTML page or fragment into normalised body text and page facts."""
+    """Parse an HTML page or fragment into normalised body text and page facts.
+
+    A page longer than ``MAX_HTML_CHARS`` or nested deeper than ``bounds.MAX_HTML_DEPTH`` is read
+    from its first part only (``PageParts.cut`` says why), so one page stays well under 0.5 s.
+    """
+    cuts: list[str] = []
+    if len(html) > MAX_HTML_CHARS:
+        html = html[:MAX_HTML_CHARS]
+        cuts.append(f"longer than {MAX_HTML_CHARS:,} characters")
+    html, deep = cap_html_depth(html)
+    if deep:
+        cuts.append(f"nested deeper than {MAX_HTML_DEPTH:,} elements (inner tags dropped, text kept)")
     tree = LexborHTMLParser(html)
     for hidden in tree.css(_HIDDEN):
         hidden.decompose()
@@ -206,6 +227,8 @@ def extract_page(html: str) -> PageParts:
     raw = node_text(body) if body is not None else ""
     if not raw.strip() and tree.root is not None:
         raw = node_text(tree.root)
+    if len(raw) > MAX_TEXT_CHARS:
+        cuts.append(f"text longer than {MAX_TEXT_CHARS:,} characters")
     text = normalize(raw[:MAX_TEXT_CHARS])
     title = _meta(tree, "ArticleTitle")
     if title is None:
@@ -224,4 +247,5 @@ def extract_page(html: str) -> PageParts:
         summary=_summary_table(tree),
         codes=_zcy_codes(scope) if scope is not None else {},
         attachments=_attachments(tree),
+        cut=", ".join(cuts) or None,
     )
