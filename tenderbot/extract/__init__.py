@@ -22,6 +22,7 @@ from tenderbot.extract.fields import Fields, extract_fields
 from tenderbot.extract.html import MAX_TEXT_CHARS, PageParts, extract_page
 from tenderbot.extract.money import parse_money
 from tenderbot.extract.region import detect_region
+from tenderbot.extract.sanity import sane_notice
 from tenderbot.extract.serialize import notice_to_dict
 from tenderbot.extract.tables import find_tables
 from tenderbot.extract.taxonomy import CategoryDecision, Taxonomy, load_taxonomy
@@ -99,7 +100,10 @@ def _read_source(document: Document) -> _Source:
 def _json_time(value: Any) -> datetime | None:
     """A 政采云 time: epoch milliseconds or a date string."""
     if isinstance(value, int | float) and value > 10**11:
-        return datetime.fromtimestamp(value / 1000, tz=TZ)
+        try:
+            return datetime.fromtimestamp(value / 1000, tz=TZ)
+        except (OverflowError, OSError, ValueError):  # 1e20 ms: beyond year 9999
+            return None
     if isinstance(value, str):
         return parse_datetime(value)
     return None
@@ -190,8 +194,11 @@ def extract_notice(
     a Notice with whatever could be read.
     """
     hints = dict(hints or {})
-    source = _read_source(detect(content))
+    document = detect(content)
+    source = _read_source(document)
     page, record = source.page, source.json_facts
+    if document.cut or page.cut:
+        log.warning("page %s read in part only: %s", url or "<content>", page.cut or "longer than the input bound")
     for key, value in _record_hints(record).items():
         hints.setdefault(key, value)
     url = url or hints.get("url", "")
@@ -275,7 +282,7 @@ def extract_notice(
     except Exception:
         log.exception("category classification failed for %s", url or "<content>")
         decision = CategoryDecision()
-    return Notice(
+    return sane_notice(Notice(
         url=url,
         title=found_title,
         notice_type=kind,
@@ -300,7 +307,7 @@ def extract_notice(
         award=award,
         attachments=page.attachments,
         text=text,
-    )
+    ))
 
 
 def _time_after_title(text: str, title: str | None) -> datetime | None:
