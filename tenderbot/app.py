@@ -20,6 +20,7 @@ from telegram.request import HTTPXRequest
 from tenderbot.bot.handlers import BotDeps, install, publish_commands
 from tenderbot.errors import ConfigError
 from tenderbot.extract.taxonomy import load_taxonomy
+from tenderbot.extract.worker import ExtractionPool
 from tenderbot.jobs import schedule_jobs
 from tenderbot.notify.channels import ConsoleChannel, TelegramChannel
 from tenderbot.notify.ratelimit import SendLimiter
@@ -75,6 +76,11 @@ class TenderBot:
         configs = load_source_configs(settings.sources_file)
         taxonomy = load_taxonomy(settings.taxonomy_file)
         self.sources: list[Source] = build_sources((c for c in configs if c.enabled), taxonomy=taxonomy)
+        # Pages are extracted in a worker process: a pathological one cannot stall the bot (issue 16).
+        self.extraction = ExtractionPool()
+        self._stack.push_async_callback(self.extraction.aclose)
+        for source in self.sources:
+            source.extraction = self.extraction
         self.engine = make_engine(settings.database_url)
         self._stack.push_async_callback(self.engine.dispose)
         await upgrade(self.engine)

@@ -131,7 +131,7 @@ class CcgpSource(ListingSource):
         hints = {**item.hints, **summary_hints(tree)}
         title = _meta(tree, "ArticleTitle") or _text(tree.css_first("div.vF_detail_header h2, .vT_detail_header h2"))
         published = parse_listing_time(_meta(tree, "PubDate")) or item.published_at
-        notice = self.extract(html, url=item.url, title=title or item.title, published_at=published, hints=hints)
+        notice = await self.extract(html, url=item.url, title=title or item.title, published_at=published, hints=hints)
         if not notice.attachments:
             notice = _with_attachments(notice, tree, item.url)
         return notice

@@ -121,8 +121,8 @@ class EpointSource(ListingSource):
         selector = str(self.config.options.get("body_selector", "div.ewb-detail-box, div.article-info"))
         body = LexborHTMLParser(html).css_first(selector)
         content = body.html if body is not None and body.html else html
-        return self.extract(content, url=item.url, title=item.title, published_at=item.published_at,
-                              hints=item.hints)
+        return await self.extract(content, url=item.url, title=item.title, published_at=item.published_at,
+                                    hints=item.hints)
 
 
 

@@ -116,6 +116,6 @@ class GgzySource(ListingSource):
             text = span.text()
             if "发布时间" in text:
                 published = parse_listing_time(text) or published
-        return self.extract(body.html or "", url=item.url, title=title, published_at=published,
-                              hints=item.hints)
+        return await self.extract(body.html or "", url=item.url, title=title, published_at=published,
+                                    hints=item.hints)
 
