@@ -22,6 +22,11 @@ MAX_TEXT_CHARS = 120_000
 MAX_HTML_CHARS = 1_000_000
 # 政采云 pages carry a dozen code cells per 标项; 25,000 of them cost 0.4 s of money parsing.
 MAX_CODE_CELLS = 500
+# The ccgp 公告概要 table has about six rows of short cells. A mangled page can put the rest of the
+# page inside a cell of that table, with nested rows, so each row repeats it (a fuzzed 529 KB page
+# spent 26 s normalising its "summary"): read the first rows, short cells, no nested tables.
+MAX_SUMMARY_ROWS = 40
+MAX_CELL_CHARS = 1_000
 
 _BLOCK = frozenset({
     "p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "table", "tbody", "thead",
@@ -164,13 +169,21 @@ def _meta(tree: LexborHTMLParser, name: str) -> str | None:
     return value.strip() if value and value.strip() else None
 
 
+def _short_text(node: LexborNode, separator: str = " ") -> str:
+    """A node's text, at most ``MAX_CELL_CHARS`` characters (cells, code values, headings are short)."""
+    return str(node.text(separator=separator))[:MAX_CELL_CHARS]
+
+
 def _summary_table(tree: LexborHTMLParser) -> dict[str, str]:
     """ccgp 公告概要 rows as label → value (``行政区域 | 贵州省 | 公告时间 | …`` holds two pairs)."""
     table = tree.css_first("div.vF_detail_header ~ div.table table, div.table table")
     if table is None:
         return {}
     summary: dict[str, str] = {}
-    rows = [[_squash(cell.text(separator=" ")).strip() for cell in row.css("td, th")] for row in table.css("tr")]
+    rows = [
+        [_squash(_short_text(cell)).strip() for cell in row.css("td, th") if cell.css_first("table") is None]
+        for row in table.css("tr")[:MAX_SUMMARY_ROWS]
+    ]
     # One normalise call for the whole table (it is the costly step), split back into cells.
     flat = normalize("\n".join("\x1f".join(cells) for cells in rows)).split("\n")
     for line in flat:
@@ -189,9 +202,13 @@ def _zcy_codes(scope: LexborNode) -> dict[str, tuple[str, ...]]:
         if count >= MAX_CODE_CELLS:
             break
         classes = (node.attributes.get("class") or "").split()
+        if not any(name in ZCY_CODES for name in classes):
+            continue
+        if node.css_first("[class*='code-']") is not None:
+            continue  # a cell holding other cells (mangled nesting): its text is theirs, read them instead
         for name in classes:
             if name in ZCY_CODES:
-                value = normalize(_squash(node.text(separator=" ")))
+                value = normalize(_squash(_short_text(node)))
                 if value:
                     found.setdefault(name, []).append(value)
     return {name: tuple(values) for name, values in found.items()}
@@ -233,7 +250,8 @@ def extract_page(html: str) -> PageParts:
     title = _meta(tree, "ArticleTitle")
     if title is None:
         heading = tree.css_first("div.vF_detail_header h2, h1, title")
-        title = normalize(heading.text()) if heading is not None and heading.text().strip() else None
+        heading_text = _short_text(heading, separator="") if heading is not None else ""
+        title = normalize(heading_text) if heading_text.strip() else None
         if title is not None and heading is not None and heading.tag == "title":
             # <title> carries the site name: "某医院CT采购公告_中国政府采购网", "… - 某市公共资源交易中心".
             title = _SITE_SUFFIX.split(title, maxsplit=1)[0].strip() or title
