@@ -204,7 +204,7 @@ def _zcy_codes(scope: LexborNode) -> dict[str, tuple[str, ...]]:
         classes = (node.attributes.get("class") or "").split()
         if not any(name in ZCY_CODES for name in classes):
             continue
-        if node.css_first("[class*='code-']") is not None:
+        if any(child.css_first("[class*='code-']") is not None for child in node.iter()):
             continue  # a cell holding other cells (mangled nesting): its text is theirs, read them instead
         for name in classes:
             if name in ZCY_CODES:

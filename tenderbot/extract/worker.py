@@ -13,6 +13,7 @@ replacement starts in milliseconds and never inherits the parent's threads or so
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import multiprocessing
 import signal
@@ -36,6 +37,8 @@ log = logging.getLogger(__name__)
 # One page is bounded to ~0.5 s of work (issue 15); ten times that, on a machine busy with other
 # jobs, means the bound failed and the page must go.
 DEFAULT_TIME_LIMIT = 5.0
+# A worker imports nothing at start (the forkserver preloaded it) but builds OpenCC and the taxonomy.
+_START_TIMEOUT = 60.0
 # Marks "the taxonomy this worker already holds" in a job, so 350 KB are not pickled per page.
 _SAME_TAXONOMY = "same"
 
@@ -47,6 +50,14 @@ class ExtractionTimeout(ParseError):
 def _serve(conn: Connection, target: Callable[..., Notice]) -> None:
     """Worker loop: read (content, kwargs, taxonomy) jobs, answer ("ok", notice) or ("error", …)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's: it shuts the pool down
+    # OpenCC and the default taxonomy load once, before the first page's time limit starts; a
+    # missing default taxonomy is fine (the sources send theirs).
+    with contextlib.suppress(Exception):
+        extract_notice("预热")
+    try:
+        conn.send("ready")
+    except (EOFError, OSError):
+        return
     taxonomy: Taxonomy | None = None
     while True:
         try:
@@ -187,13 +198,21 @@ class ExtractionPool:
         return answer
 
     def _start(self) -> _Worker:
-        """A fresh worker process (run in a thread: starting the forkserver the first time takes a second)."""
+        """A fresh, warmed-up worker process (run in a thread: start-up takes up to a few seconds)."""
         parent, child = self._context.Pipe()
         process = self._context.Process(target=_serve, args=(child, self._target), name="tenderbot-extract",
                                         daemon=True)
         process.start()
         child.close()
-        return _Worker(process, parent)
+        worker = _Worker(process, parent)
+        try:
+            ready = parent.poll(_START_TIMEOUT) and parent.recv() == "ready"
+        except (EOFError, OSError):
+            ready = False
+        if not ready:
+            worker.stop(kill=True)
+            raise ParseError(f"extraction worker did not start within {_START_TIMEOUT:.0f} s")
+        return worker
 
     def close(self) -> None:
         """Stop every idle worker (busy ones are killed by their own ``extract`` call when it ends)."""

@@ -113,13 +113,13 @@ async def test_loop_keeps_ticking_while_a_slow_page_is_extracted() -> None:
 
 
 async def test_a_page_over_the_time_limit_is_logged_and_skipped(caplog: pytest.LogCaptureFixture) -> None:
-    pool = ExtractionPool(target=endless_extract, time_limit=1.0)
+    pool = ExtractionPool(target=endless_extract, time_limit=3.0)
     try:
         await pool.extract(PAGE)  # warm up
         started = time.perf_counter()
         with caplog.at_level(logging.WARNING), pytest.raises(ExtractionTimeout):
             await pool.extract(ENDLESS, url="https://example.test/endless")
-        assert time.perf_counter() - started < 5
+        assert time.perf_counter() - started < 10
         assert "https://example.test/endless" in caplog.text and "skipped" in caplog.text
         # The killed worker is replaced: the next page is extracted as usual.
         assert (await pool.extract(PAGE)).project_code == "ZB-2026-001"
@@ -128,13 +128,13 @@ async def test_a_page_over_the_time_limit_is_logged_and_skipped(caplog: pytest.L
 
 
 async def test_a_poll_skips_the_endless_page_and_keeps_the_others(caplog: pytest.LogCaptureFixture) -> None:
-    pool = ExtractionPool(target=endless_extract, time_limit=1.0)
+    pool = ExtractionPool(target=endless_extract, time_limit=3.0)
     source = _ThreePages(_config("three"))
     source.extraction = pool
     now = datetime(2026, 1, 5, tzinfo=UTC)
     try:
         with caplog.at_level(logging.WARNING):
-            result = await asyncio.wait_for(source.poll(None, SourceState("three"), now=now), 30)  # type: ignore[arg-type]
+            result = await asyncio.wait_for(source.poll(None, SourceState("three"), now=now), 60)  # type: ignore[arg-type]
     finally:
         await pool.aclose()
     assert [notice.source_id for notice in result.notices] == ["a", "c"]
