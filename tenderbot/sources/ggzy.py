@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 from selectolax.lexbor import LexborHTMLParser
 
 from tenderbot.errors import FetchError, ParseError
+from tenderbot.extract.bounds import cap_html_depth
 from tenderbot.models import Notice
 from tenderbot.sources.base import ListingSource, ListItem, ListPage, PageRequest
 from tenderbot.sources.common import (
@@ -105,7 +106,7 @@ class GgzySource(ListingSource):
         """GET the content page; body ``div#mycontent``, title ``h4.h4_o``, time in ``p.p_o span``."""
         page = await fetcher.get(item.url)
         html = fetcher.text(page)
-        tree = LexborHTMLParser(html)
+        tree = LexborHTMLParser(cap_html_depth(html)[0])  # on the loop: bounded like extraction (issue 16)
         body = tree.css_first("div#mycontent, div.detail_content")
         if body is None:
             raise ParseError(f"{item.url}: no div#mycontent on the page")
