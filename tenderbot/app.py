@@ -21,21 +21,36 @@ from tenderbot.bot.handlers import BotDeps, install, publish_commands
 from tenderbot.errors import ConfigError
 from tenderbot.extract.taxonomy import load_taxonomy
 from tenderbot.extract.worker import ExtractionPool
+from tenderbot.index_cache import IndexCache, file_digest
 from tenderbot.jobs import schedule_jobs
 from tenderbot.notify.channels import ConsoleChannel, TelegramChannel
 from tenderbot.notify.ratelimit import SendLimiter
 from tenderbot.notify.sender import CONSOLE_CHAT_ID, Sender
 from tenderbot.notify.webhooks import WebhookSender
 from tenderbot.pipeline import Pipeline, PollSummary
+from tenderbot.poll_gate import PollGate
 from tenderbot.settings import Settings
 from tenderbot.sources.base import Source
 from tenderbot.sources.fetch import Fetcher
 from tenderbot.sources.registry import build_sources, load_source_configs
 from tenderbot.store.db import make_engine, upgrade
+from tenderbot.store.locks import ProcessLocks
 from tenderbot.store.repos import Store
 from tenderbot.subscriptions import SubscriptionIndex
 
 log = logging.getLogger(__name__)
+
+# Only one process may call getUpdates for a bot: the holder of this lock (store/locks.py).
+UPDATES_LOCK = "telegram-updates"
+# How often a standby process checks whether it should receive updates instead.
+TAKE_OVER_SECONDS = 15.0
+
+
+async def _cancel(task: asyncio.Task[None]) -> None:
+    """Cancel a background task and wait for it."""
+    task.cancel()
+    with suppress(asyncio.CancelledError):
+        await task
 
 
 def settings_offsets(settings: Settings) -> tuple[timedelta, ...]:
@@ -85,12 +100,20 @@ class TenderBot:
         self._stack.push_async_callback(self.engine.dispose)
         await upgrade(self.engine)
         self.store = Store.over(self.engine)
+        self.locks = ProcessLocks(self.engine)
+        self._stack.push_async_callback(self.locks.close)
+        self.gate = PollGate(self.locks, self.store.sources, clock=self.clock)
         self.http = httpx.AsyncClient(transport=self._transport, timeout=httpx.Timeout(30.0), follow_redirects=True)
         self._stack.push_async_callback(self.http.aclose)
         self.fetcher = Fetcher(
             self.http, user_agent=settings.user_agent, min_delay=self._fetch_min_delay, backoff_base=self._fetch_backoff
         )
-        self.index = SubscriptionIndex(self.store.chats, taxonomy.synonyms)
+        self.index = SubscriptionIndex(
+            self.store.chats,
+            taxonomy.synonyms,
+            cache=IndexCache(settings.cache_dir),
+            cache_salt=file_digest(settings.taxonomy_file),
+        )
         admins = settings.admin_ids
         now = self.clock()
         for admin in admins:
@@ -156,7 +179,11 @@ class TenderBot:
     async def poll_once(self, source_name: str | None = None) -> list[PollSummary]:
         """One polling pass over every enabled source (or one), then print console alerts."""
         sources = [self.source(source_name)] if source_name else self.sources
-        summaries = [await self.pipeline.poll(source) for source in sources]
+        summaries = []
+        for source in sources:
+            summary = await self.gate.poll(self.pipeline, source, scheduled=False)
+            if summary is not None:  # None: a running `tenderbot run` is polling it right now
+                summaries.append(summary)
         if self.settings.console_mode:
             await self.drain()
         return summaries
@@ -192,6 +219,26 @@ class TenderBot:
         self._stack.push_async_callback(application.updater.stop)
         self.application = application
 
+    async def _lead_or_stand_by(self, stop: asyncio.Event) -> None:
+        """Receive Telegram updates when no other process does (one getUpdates per bot); else take over later."""
+        if await self.locks.acquire(UPDATES_LOCK):
+            log.info("this process receives Telegram updates")
+            await self.start_bot()
+            return
+        log.info("another process receives Telegram updates; this one polls sources and sends alerts")
+        standby = asyncio.create_task(self._take_over_updates(stop))
+        self._stack.push_async_callback(_cancel, standby)
+
+    async def _take_over_updates(self, stop: asyncio.Event) -> None:
+        """Stand by: when the process receiving updates stops (its lock frees), receive them here."""
+        while not stop.is_set():
+            with suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), timeout=TAKE_OVER_SECONDS)
+            if not stop.is_set() and await self.locks.acquire(UPDATES_LOCK):
+                log.info("the process receiving Telegram updates is gone; this one receives them now")
+                await self.start_bot()
+                return
+
     async def run(self, stop: asyncio.Event | None = None) -> None:
         """The main job: scheduled polls, the bot (with a token) and the sender, until stopped."""
         stop = stop or asyncio.Event()
@@ -204,7 +251,7 @@ class TenderBot:
                 "no TENDERBOT_TELEGRAM_TOKEN: console mode, alerts for %r are printed here", self.settings.console_query
             )
         else:
-            await self.start_bot()
+            await self._lead_or_stand_by(stop)
         scheduler = AsyncIOScheduler(timezone=UTC)
         schedule_jobs(
             scheduler,
@@ -214,6 +261,9 @@ class TenderBot:
             clock=self.clock,
             index=self.index,
             reminder_offsets=settings_offsets(self.settings),
+            body_retention=timedelta(days=self.settings.retention_days),
+            web_url=self.settings.web_public_url,
+            gate=self.gate,
         )
         scheduler.start()
         log.info("tenderbot running: %d sources; Ctrl-C to stop", len(self.sources))

@@ -13,6 +13,7 @@ from tenderbot.delivery.digests import DigestService
 from tenderbot.delivery.reminders import DEFAULT_OFFSETS, ReminderService
 from tenderbot.notify.sender import Sender
 from tenderbot.pipeline import Pipeline
+from tenderbot.poll_gate import PollGate
 from tenderbot.sources.base import Source
 from tenderbot.subscriptions import SubscriptionIndex
 
@@ -23,6 +24,7 @@ REMINDER_TICK_SECONDS = 600
 HOUSEKEEPING_HOURS = 24
 RETENTION = timedelta(days=90)
 PENDING_RETENTION = timedelta(days=7)
+BODY_RETENTION = timedelta(days=365)
 
 
 def schedule_jobs(
@@ -34,6 +36,9 @@ def schedule_jobs(
     clock: Callable[[], datetime],
     index: SubscriptionIndex,
     reminder_offsets: Sequence[timedelta] = DEFAULT_OFFSETS,
+    body_retention: timedelta = BODY_RETENTION,
+    web_url: str = "",
+    gate: PollGate | None = None,
 ) -> None:
     """Polls per source, plus the delivery ticks: digests every minute, reminders, daily housekeeping."""
     now = clock()
@@ -42,7 +47,7 @@ def schedule_jobs(
         scheduler.add_job(
             _poll_and_wake,
             "interval",
-            args=(pipeline, sender, source),
+            args=(pipeline, sender, source, gate),
             seconds=config.interval_seconds,
             jitter=config.jitter_seconds,
             id=f"poll:{source.name}",
@@ -53,7 +58,15 @@ def schedule_jobs(
             # Stagger the first polls so a start does not hit every portal in the same second.
             next_run_time=now + timedelta(seconds=1 + 3 * number),
         )
-    schedule_delivery_jobs(scheduler, sender, index, clock=clock, reminder_offsets=reminder_offsets)
+    schedule_delivery_jobs(
+        scheduler,
+        sender,
+        index,
+        clock=clock,
+        reminder_offsets=reminder_offsets,
+        body_retention=body_retention,
+        web_url=web_url,
+    )
 
 
 def schedule_delivery_jobs(
@@ -63,10 +76,12 @@ def schedule_delivery_jobs(
     *,
     clock: Callable[[], datetime],
     reminder_offsets: Sequence[timedelta] = DEFAULT_OFFSETS,
+    body_retention: timedelta = BODY_RETENTION,
+    web_url: str = "",
 ) -> tuple[DigestService, ReminderService]:
     """The digest tick (each chat's time in its own zone), the reminder tick and housekeeping."""
     now = clock()
-    digests = DigestService(sender.store, index, clock=clock)
+    digests = DigestService(sender.store, index, clock=clock, web_url=web_url)
     reminders = ReminderService(sender.store, clock=clock, offsets=reminder_offsets)
     # The digest tick must not be skipped by a busy loop: due digests stay due in the database anyway.
     common = {"max_instances": 1, "coalesce": True, "misfire_grace_time": 300}
@@ -93,7 +108,7 @@ def schedule_delivery_jobs(
     scheduler.add_job(
         _housekeeping,
         "interval",
-        args=(sender, clock),
+        args=(sender, clock, body_retention),
         hours=HOUSEKEEPING_HOURS,
         id="delivery:housekeeping",
         name="housekeeping",
@@ -117,24 +132,33 @@ async def _tick_and_wake(what: str, tick: Callable[[], Awaitable[int]], sender: 
         sender.wakeup.set()
 
 
-async def _housekeeping(sender: Sender, clock: Callable[[], datetime]) -> None:
-    """Retention: sent and dead deliveries after 90 days, confirmations nobody finished after a week."""
+async def _housekeeping(
+    sender: Sender, clock: Callable[[], datetime], body_retention: timedelta = BODY_RETENTION
+) -> None:
+    """Retention: sent and dead deliveries after 90 days, confirmations nobody finished after a week,
+    notice body texts after ``body_retention`` (their structured fields are kept for ever)."""
     now = clock()
     try:
         removed = await sender.store.outbox.purge_settled(now - RETENTION)
         abandoned = await sender.store.pending.purge(now - PENDING_RETENTION)
+        emptied = await sender.store.notices.drop_bodies(now - body_retention)
     except asyncio.CancelledError:
         return
     except Exception:
         log.exception("housekeeping crashed; tomorrow's run will try again")
         return
-    log.info("housekeeping: %d old deliveries and %d abandoned confirmations removed", removed, abandoned)
+    log.info(
+        "housekeeping: %d old deliveries and %d abandoned confirmations removed, %d notice texts past retention",
+        removed,
+        abandoned,
+        emptied,
+    )
 
 
-async def _poll_and_wake(pipeline: Pipeline, sender: Sender, source: Source) -> None:
+async def _poll_and_wake(pipeline: Pipeline, sender: Sender, source: Source, gate: PollGate | None = None) -> None:
     """Poll one source, then wake the sender for whatever was queued; never let an error kill the job."""
     try:
-        summary = await pipeline.poll(source)
+        summary = await (gate.poll(pipeline, source) if gate is not None else pipeline.poll(source))
     except asyncio.CancelledError:
         # Shutdown mid-poll: the transaction rolled back and the cursor was not advanced, so nothing is lost.
         log.info("%s: poll stopped by shutdown", source.name)
@@ -142,5 +166,5 @@ async def _poll_and_wake(pipeline: Pipeline, sender: Sender, source: Source) -> 
     except Exception:
         log.exception("%s: poll crashed; the next run will try again", source.name)
         return
-    if summary.queued:
+    if summary is not None and summary.queued:
         sender.wakeup.set()

@@ -37,6 +37,13 @@ class SourceStateRepo:
         values = {f: getattr(row, f) for f in _FIELDS}
         return SourceState(name=name, seen=tuple(row.seen or ()), **values)
 
+    async def last_poll(self, name: str) -> datetime | None:
+        """When any process last finished polling a source (None: never)."""
+        async with self._engine.connect() as conn:
+            return (
+                await conn.execute(select(source_state.c.last_poll_at).where(source_state.c.name == name))
+            ).scalar()
+
     async def save(self, state: SourceState, now: datetime) -> None:
         """Persist a source's state after a poll."""
         values = {f: getattr(state, f) for f in _FIELDS}
