@@ -31,6 +31,7 @@ from tenderbot.pipeline import Pipeline, PollSummary
 from tenderbot.poll_gate import PollGate
 from tenderbot.settings import Settings
 from tenderbot.sources.base import Source
+from tenderbot.sources.browser import BrowserSession
 from tenderbot.sources.fetch import Fetcher
 from tenderbot.sources.registry import build_sources, load_source_configs
 from tenderbot.store.db import make_engine, upgrade
@@ -89,7 +90,7 @@ class TenderBot:
         """Open the database (migrating it), the HTTP client, the sources and the channels."""
         settings = self.settings
         configs = load_source_configs(settings.sources_file)
-        taxonomy = load_taxonomy(settings.taxonomy_file)
+        taxonomy = self.taxonomy = load_taxonomy(settings.taxonomy_file)
         self.sources: list[Source] = build_sources((c for c in configs if c.enabled), taxonomy=taxonomy)
         # Pages are extracted in a worker process: a pathological one cannot stall the bot (issue 16).
         self.extraction = ExtractionPool()
@@ -105,20 +106,28 @@ class TenderBot:
         self.gate = PollGate(self.locks, self.store.sources, clock=self.clock)
         self.http = httpx.AsyncClient(transport=self._transport, timeout=httpx.Timeout(30.0), follow_redirects=True)
         self._stack.push_async_callback(self.http.aclose)
+        # Started only when a source with ``fetch: browser`` meets a challenge (tenderbot/sources/browser.py).
+        self.browser = BrowserSession(self.http, user_agent=settings.user_agent)
+        self._stack.push_async_callback(self.browser.aclose)
         self.fetcher = Fetcher(
-            self.http, user_agent=settings.user_agent, min_delay=self._fetch_min_delay, backoff_base=self._fetch_backoff
+            self.http,
+            user_agent=settings.user_agent,
+            min_delay=self._fetch_min_delay,
+            backoff_base=self._fetch_backoff,
+            browser=self.browser,
         )
         self.index = SubscriptionIndex(
             self.store.chats,
             taxonomy.synonyms,
-            cache=IndexCache(settings.cache_dir),
+            cache=IndexCache(settings.index_cache_dir),
             cache_salt=file_digest(settings.taxonomy_file),
         )
         admins = settings.admin_ids
         now = self.clock()
         for admin in admins:
             await self.store.chats.ensure(admin, now)
-        self.pipeline = Pipeline(self.store, self.fetcher, self.index, clock=self.clock, admin_ids=admins)
+        self.pipeline = Pipeline(self.store, self.fetcher, self.index, clock=self.clock, admin_ids=admins,
+                                 tz=settings.tz)
         telegram = None
         if not settings.console_mode:
             telegram = TelegramChannel(await self._sender_bot())
@@ -176,12 +185,12 @@ class TenderBot:
         names = ", ".join(s.name for s in self.sources) or "none"
         raise ConfigError(f"no enabled source named {name!r} (enabled: {names})")
 
-    async def poll_once(self, source_name: str | None = None) -> list[PollSummary]:
-        """One polling pass over every enabled source (or one), then print console alerts."""
+    async def poll_once(self, source_name: str | None = None, *, force: bool = False) -> list[PollSummary]:
+        """One polling pass over every enabled source (or one), then console alerts; ``force`` ignores backoff."""
         sources = [self.source(source_name)] if source_name else self.sources
         summaries = []
         for source in sources:
-            summary = await self.gate.poll(self.pipeline, source, scheduled=False)
+            summary = await self.gate.poll(self.pipeline, source, scheduled=False, force=force)
             if summary is not None:  # None: a running `tenderbot run` is polling it right now
                 summaries.append(summary)
         if self.settings.console_mode:

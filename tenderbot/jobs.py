@@ -49,7 +49,7 @@ def schedule_jobs(
             "interval",
             args=(pipeline, sender, source, gate),
             seconds=config.interval_seconds,
-            jitter=config.jitter_seconds,
+            jitter=config.jitter,
             id=f"poll:{source.name}",
             name=f"poll {source.name}",
             max_instances=1,

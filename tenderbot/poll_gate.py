@@ -1,8 +1,8 @@
 """Several processes, one database: a source is polled by one process at a time, and not twice in a row.
 
 Every ``tenderbot run`` schedules every source; without this, two processes would poll each portal twice as
-often as configured. A poll takes the source's lock (see store/locks.py) and a scheduled poll also skips a
-source that another process finished polling less than half an interval ago.
+often as configured. A poll takes the source's lock (see store/locks.py), and a scheduled poll (after this
+process's first) also skips a source that another process finished polling less than half an interval ago.
 """
 
 from __future__ import annotations
@@ -29,10 +29,18 @@ class PollGate:
         self._locks = locks
         self._states = states
         self._clock = clock
+        # Sources this process has polled: its first scheduled poll after a start always runs (a restart
+        # should look at once, whoever polled last).
+        self._polled: set[str] = set()
 
-    async def poll(self, pipeline: Pipeline, source: Source, *, scheduled: bool = True) -> PollSummary | None:
-        """Poll ``source``; None when another process is polling it or (scheduled) just did."""
-        if scheduled:
+    async def poll(
+        self, pipeline: Pipeline, source: Source, *, scheduled: bool = True, force: bool = False
+    ) -> PollSummary | None:
+        """Poll ``source``; None when another process is polling it or (scheduled) just did.
+
+        ``force`` (``poll --once --force``) ignores the source's backoff, not another process's lock.
+        """
+        if scheduled and source.name in self._polled:
             last = await self._states.last_poll(source.name)
             recent = timedelta(seconds=source.config.interval_seconds * RECENT_SHARE)
             if last is not None and self._clock() - last < recent:
@@ -42,4 +50,5 @@ class PollGate:
             if not mine:
                 log.info("%s: another process is polling it now; skipped", source.name)
                 return None
-            return await pipeline.poll(source)
+            self._polled.add(source.name)
+            return await pipeline.poll(source, force=force)

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
 
 from tenderbot.errors import ConfigError
 
@@ -26,13 +27,17 @@ class Settings(BaseSettings):
     taxonomy_file: Path = Path("config/taxonomy.yaml")
     admin_chat_ids: str = ""
     timezone: str = "Asia/Shanghai"
-    user_agent: str = "tenderbot/0.1 (+https://github.com/tenderbot/tenderbot; procurement alerts)"
+    # A browser's User-Agent: portals' firewalls drop library ones (tenderbot/sources/fetch.py).
+    user_agent: str = (
+        "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+        "Chrome/131.0.0.0 Safari/537.36"
+    )
     console_query: str = "类别:仪器|医疗"
     log_level: str = "INFO"
     send_rate_per_second: float = 28.0
     reminder_days: str = "3,1"
     retention_days: int = Field(default=365, ge=1)
-    cache_dir: Path = Path("data/cache")
+    cache_dir: Path | None = None
     web_public_url: str = ""
 
     @field_validator("sources_file", "taxonomy_file")
@@ -52,6 +57,22 @@ class Settings(BaseSettings):
         except Exception as exc:  # ZoneInfoNotFoundError or ValueError for odd strings
             raise ValueError(f"unknown time zone {value!r}; use an IANA name such as Asia/Shanghai") from exc
         return value
+
+    @field_validator("cache_dir", mode="before")
+    @classmethod
+    def _empty_is_default(cls, value: object) -> object:
+        """``TENDERBOT_CACHE_DIR=`` (as in .env.example) means the default place."""
+        return None if value == "" else value
+
+    @property
+    def index_cache_dir(self) -> Path:
+        """Where the compiled subscription index is cached: TENDERBOT_CACHE_DIR, else beside an SQLite file."""
+        if self.cache_dir is not None:
+            return self.cache_dir
+        url = make_url(self.database_url)
+        if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+            return Path(url.database).expanduser().parent / "cache"
+        return Path("data/cache")
 
     @property
     def admin_ids(self) -> frozenset[int]:

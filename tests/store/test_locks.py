@@ -48,7 +48,7 @@ class _Pipeline:
     def __init__(self) -> None:
         self.polls: list[str] = []
 
-    async def poll(self, source: _Source) -> PollSummary:
+    async def poll(self, source: _Source, *, force: bool = False) -> PollSummary:
         self.polls.append(source.name)
         return PollSummary(source.name, True, 0, 0, 0, 0)
 
@@ -57,7 +57,8 @@ async def test_the_gate_skips_a_source_polled_by_another_process(store: Store, e
     clock = [NOW]
     gate = PollGate(ProcessLocks(engine), store.sources, clock=lambda: clock[0])
     pipeline, source = _Pipeline(), _Source("feed", 600)
-    assert await gate.poll(pipeline, source) is not None  # type: ignore[arg-type]
+    await store.sources.save(SourceState(name="feed"), NOW - timedelta(seconds=5))  # another process polled
+    assert await gate.poll(pipeline, source) is not None  # type: ignore[arg-type]  # this process's first
     await store.sources.save(SourceState(name="feed"), NOW)  # what a poll records
     clock[0] = NOW + timedelta(minutes=4)
     assert await gate.poll(pipeline, source) is None  # type: ignore[arg-type]  # polled 4 of 10 minutes ago
