@@ -26,6 +26,9 @@ MAX_CODE_CELLS = 500
 # page inside a cell of that table, with nested rows, so each row repeats it (a fuzzed 529 KB page
 # spent 26 s normalising its "summary"): read the first rows, short cells, no nested tables.
 MAX_SUMMARY_ROWS = 40
+# Layout tables nest a few levels (a page inside a cell of a frame table); a fuzzed page with
+# hundreds of tables nested in cells spent 1 s re-collapsing the same text at every level.
+MAX_ROW_NESTING = 8
 MAX_CELL_CHARS = 1_000
 
 _BLOCK = frozenset({
@@ -78,14 +81,14 @@ def _squash(text: str) -> str:
     return _WS.sub(" ", text)
 
 
-def _row_text(row: LexborNode) -> str:
-    """One table row as ``cell | cell | …`` (whitespace inside a cell collapsed)."""
+def _row_text(row: LexborNode, rows: int) -> str:
+    """One table row as ``cell | cell | …`` (whitespace inside a cell collapsed); ``rows``: enclosing rows."""
     cells: list[str] = []
     child = row.first_child
     while child is not None:
         if child.tag in _CELL:
             buf: list[str] = []
-            _render(child, buf)
+            _render(child, buf, rows + 1)
             cells.append(_squash("".join(buf).replace(_BREAK, " ")).strip())
         child = child.next
     while cells and not cells[-1]:
@@ -110,8 +113,12 @@ class _Sink(list[str]):
             raise _Full
 
 
-def _render(node: LexborNode, out: list[str]) -> None:
-    """Append the text of ``node``'s children to ``out``, with line breaks at block boundaries."""
+def _render(node: LexborNode, out: list[str], rows: int = 0) -> None:
+    """Append the text of ``node``'s children to ``out``, with line breaks at block boundaries.
+
+    ``rows`` counts the table rows around ``node``: past ``MAX_ROW_NESTING`` a row is read as a plain
+    block, since each level of rows-in-cells re-collapses the whitespace of everything inside it.
+    """
     child = node.first_child
     while child is not None:
         tag = child.tag
@@ -119,16 +126,16 @@ def _render(node: LexborNode, out: list[str]) -> None:
             out.append(child.text_content or "")
         elif tag in _SKIP:
             pass
-        elif tag == "tr":
+        elif tag == "tr" and rows < MAX_ROW_NESTING:
             out.append(_BREAK)
-            out.append(_row_text(child))
+            out.append(_row_text(child, rows))
             out.append(_BREAK)
-        elif tag in _BLOCK:
+        elif tag in _BLOCK or tag == "tr":
             out.append(_BREAK)
-            _render(child, out)
+            _render(child, out, rows)
             out.append(_BREAK)
         else:
-            _render(child, out)
+            _render(child, out, rows)
         child = child.next
 
 

@@ -9,6 +9,7 @@ import time
 from datetime import UTC, datetime
 from typing import Any
 
+import httpx
 import pytest
 
 from tenderbot.errors import ParseError
@@ -16,6 +17,7 @@ from tenderbot.extract import extract_notice
 from tenderbot.extract.worker import ExtractionPool, ExtractionTimeout
 from tenderbot.models import Notice, SourceState
 from tenderbot.sources.base import CheckReport, ListingSource, ListItem, ListPage, PageRequest, PollResult, Source
+from tenderbot.sources.fetch import Fetcher
 
 PAGE = "<html><body><p>项目编号：ZB-2026-001</p><p>预算金额：120万元</p></body></html>"
 # Stands for a page beyond every work bound: it keeps the worker's CPU busy until killed.
@@ -133,8 +135,10 @@ async def test_a_poll_skips_the_endless_page_and_keeps_the_others(caplog: pytest
     source.extraction = pool
     now = datetime(2026, 1, 5, tzinfo=UTC)
     try:
-        with caplog.at_level(logging.WARNING):
-            result = await asyncio.wait_for(source.poll(None, SourceState("three"), now=now), 60)  # type: ignore[arg-type]
+        async with httpx.AsyncClient() as client:  # never used: the fake source reads no page
+            fetcher = Fetcher(client, user_agent="tenderbot-test/1.0")
+            with caplog.at_level(logging.WARNING):
+                result = await asyncio.wait_for(source.poll(fetcher, SourceState("three"), now=now), 60)
     finally:
         await pool.aclose()
     assert [notice.source_id for notice in result.notices] == ["a", "c"]
