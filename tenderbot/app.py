@@ -26,6 +26,7 @@ from tenderbot.extract.worker import ExtractionPool
 from tenderbot.index_cache import IndexCache, file_digest
 from tenderbot.jobs import schedule_jobs
 from tenderbot.notify.channels import ConsoleChannel, TelegramChannel
+from tenderbot.notify.hookguard import HookPolicy
 from tenderbot.notify.ratelimit import SendLimiter
 from tenderbot.notify.sender import CONSOLE_CHAT_ID, Sender
 from tenderbot.notify.webhooks import WebhookSender
@@ -141,7 +142,7 @@ class TenderBot:
             console=ConsoleChannel(self._console_stream),
             limiter=SendLimiter(overall_per_second=settings.send_rate_per_second),
             clock=self.clock,
-            webhooks=WebhookSender(self.http),
+            webhooks=WebhookSender(self.http, policy=HookPolicy.from_setting(settings.webhook_allowed_hosts)),
         )
         return self
 
@@ -221,7 +222,8 @@ class TenderBot:
             .updater(None)  # UpdatePoller polls
             .build()
         )
-        install(application, BotDeps(self.store, self.index, self.clock, settings.admin_ids))
+        policy = HookPolicy.from_setting(settings.webhook_allowed_hosts)
+        install(application, BotDeps(self.store, self.index, self.clock, settings.admin_ids, policy))
         await application.initialize()
         self._stack.push_async_callback(application.shutdown)
         await publish_commands(application)
