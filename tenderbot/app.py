@@ -22,6 +22,7 @@ from tenderbot.bot.lanes import ChatLanes
 from tenderbot.bot.polling import UpdatePoller
 from tenderbot.errors import ConfigError, StartupError
 from tenderbot.extract.taxonomy import load_taxonomy
+from tenderbot.extract.worker import ExtractionPool
 from tenderbot.index_cache import IndexCache, file_digest
 from tenderbot.jobs import RunningJobs, schedule_jobs
 from tenderbot.notify.channels import ConsoleChannel, TelegramChannel
@@ -110,6 +111,11 @@ class TenderBot:
         configs = load_source_configs(settings.sources_file)
         taxonomy = self.taxonomy = load_taxonomy(settings.taxonomy_file)
         self.sources: list[Source] = build_sources((c for c in configs if c.enabled), taxonomy=taxonomy)
+        # Pages are extracted in a worker process: a pathological one cannot stall the bot (issue 16).
+        self.extraction = ExtractionPool()
+        self._stack.push_async_callback(self.extraction.aclose)
+        for source in self.sources:
+            source.extraction = self.extraction
         try:
             self.engine = make_engine(settings.database_url)
         except OSError as exc:  # the SQLite file's folder cannot be created

@@ -74,8 +74,8 @@ class FeedSource(ListingSource):
             content = fetcher.text(page)
         else:
             content = str(item.extra.get("description") or item.title or "")
-        return self.extract(content, url=item.url, title=item.title, published_at=item.published_at,
-                              hints=hints)
+        return await self.extract(content, url=item.url, title=item.title, published_at=item.published_at,
+                                    hints=hints)
 
 
 def parse_feed(text: str, *, base_url: str = "") -> list[ListItem]:
