@@ -175,7 +175,11 @@ _PHRASES: tuple[tuple[re.Pattern[str], NoticeType], ...] = (
     # "…中标或者成交结果使自己的权益受到损害" is the complaint boilerplate of every tender, not a result.
     (re.compile(r"(?<![或、])中标(?:\(成交\))?结果(?!使)|(?<![或、])成交结果(?!使)|(?:投标|评标|评审)结果(?:为|如下)|"
                 r"以[^。\n]{0,12}(?:最高分|价格)?中标|中标(?:\(成交\))?供应商(?:名称)?[:|]|成交供应商(?:名称)?[:|]|"
-                r"中标(?:\(成交\))?金额[:|(]|成交金额[:|(]|中标人(?:名称)?[:|]"),
+                r"中标(?:\(成交\))?金额[:|(]|成交金额[:|(]|中标人(?:名称)?[:|]|"
+                # Result pages without a heading: "现将中标信息公告如下" (ccgp-hunan 2018), "六、中标情况:"
+                # (Weifang 2017), "三、采购结果 … 中标(成交)金额" as a table header (ccgp-shandong 2026).
+                r"现将(?:中标|成交)(?:\(成交\))?(?:信息|结果)(?:公告|公示)如下|[一二三四五六七八九十]+、\s*中标情况|"
+                r"[一二三四五六七八九十]+、\s*采购结果\s|中标\(成交\)金额|拟中标(?:单位|人|供应商)(?!将)"),
      T.AWARD),
     (re.compile(r"合同公告|合同公示|合同(?:主体|签订日期|金额[:|])|(?:^|\n)\S{0,3}合同编号[:|]|采购人\(甲方\)|"
                 r"供应商\(乙方\)"), T.CONTRACT),
@@ -259,6 +263,17 @@ def news_report(text: str) -> bool:
     """True for a news article about procurement (``other``: no budget or deadline of its own)."""
     # The opening line, or the one after a re-post's date/view-count line.
     return bool(_NEWS_OPENING.search(text[:160])) and not _TEMPLATE_WORDS.search(text[:3000])
+
+
+# Land and mining rights are sold (出让) by 国土资源 bureaus through 挂牌/拍卖/招标: their "结果公告" is a
+# sale, not a procurement result (靖西县国土资源局国有建设用地使用权挂牌出让结果公告, 2009).
+_RIGHTS_SALE = re.compile(r"(?:土地|用地|采矿权|探矿权|海域)使用?权?[^\n。]{0,12}(?:挂牌|拍卖|招标|协议)?出让|"
+                          r"(?:挂牌|拍卖)出让")
+
+
+def rights_sale(title: str | None, text: str) -> NoticeType | None:
+    """``other`` for the sale of land or mining rights (挂牌出让): no procurement, whatever its title says."""
+    return T.OTHER if _RIGHTS_SALE.search(title or "") or _RIGHTS_SALE.search(text[:300]) else None
 
 
 def mixed_projects(title: str | None, text: str) -> NoticeType | None:

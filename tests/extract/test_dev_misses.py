@@ -1,0 +1,43 @@
+"""Rules forced by the dev-half misses of the newest real notices (issue 11, second round).
+
+Each test quotes the real sentence of the dev document named in its comment
+(tests/fixtures/corpus, SPLIT.tsv: dev).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tenderbot.extract import extract_notice
+from tenderbot.extract.classify import type_from_phrases
+from tenderbot.models import NoticeType
+
+T = NoticeType
+
+
+@pytest.mark.parametrize("body", [
+    # ccgphunan-award-highway-bureau-testing-evaluated-price-trap: the title is split by tab runs.
+    "受湖南省公路管理局本级的委托,湖南中弘招标咨询有限公司代理机构对 2018年全省自然村通水泥(沥青)路建设检测"
+    "采购项目进行公开招标,经评标委员会评审,采购人确认,现将中标信息公告如下: 一、采购项目信息 "
+    "2、投标截止日期:2018年11月20日 3、开标日期:2018年11月20日",
+    # aggregator-award-weifang-sports-cage-football-lot-failed: one flattened line, no heading.
+    "一、采购项目名称:潍坊市体育局笼式足球示范工程建设二、采购项目编号:ZFCG-2017-073 预算金额:12万元"
+    "四、开标日期:2017年5月8日五、采购方式:公开招标六、中标情况:标段采购内容拟中标单位单位地址投标报价(元)"
+    "2监理没有投标单位递交投标文件,废标",
+    # sdgp-award-shandong-tcm-hospital-flattened-table-fee-trap: table header, no colon.
+    "一、项目编号:SDGP370000000202602003681-1 二、项目名称:医疗设备购置项目(二次) 三、采购结果 采购包1: "
+    "供应商名称 供应商地址 中标(成交)金额 评审总得分 泰安市威新医用制品有限公司 1,992,000.00元 82.07",
+])
+def test_result_pages_without_a_heading_are_awards(body: str) -> None:
+    assert type_from_phrases(body) is T.AWARD
+    notice = extract_notice(body)
+    assert notice.notice_type is T.AWARD
+    assert notice.tender_deadline is None  # a result's 投标截止日期 is history, not a deadline
+
+
+def test_a_land_use_right_sale_result_is_no_procurement() -> None:
+    # aggregator-other-jingxi-land-use-right-auction-result (靖西县国土资源局, 2009).
+    text = ("靖西县国土资源局国有建设用地使用权挂牌出让结果公告\n"
+            "经靖西县人民政府批准,靖西县国土资源局于2009年9月3日采用挂牌方式出让一宗国有建设用地使用权,"
+            "现将结果公告如下:\n6、成交价:666万元\n7、受让人:广西润宇工贸集团有限公司。")
+    assert extract_notice(text).notice_type is T.OTHER
