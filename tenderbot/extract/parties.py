@@ -202,8 +202,12 @@ def buyer_with_rule(text: str, summary: Mapping[str, str], hint: str | None = No
     return party, rule
 
 
-# The next numbered item of a flattened list ("…委员会办公室 2.2 项目名称…" cut to "… 2.2").
-_ITEM_AFTER = re.compile(r"\s+\d{1,2}(?:\.\d{1,2})*[.、]?$")
+# The next numbered item of a flattened list ("…委员会办公室 2.2 项目名称…" cut to "… 2.2"), and the
+# stray cell numbers a crawler leaves between table cells ("林州市文化广播电视新闻出版局 02 0202", 2015).
+_ITEM_AFTER = re.compile(r"(?:\s+\d{1,4}(?:\.\d{1,2})*[.、]?)+$")
+# The next label glued to the value on flattened ccgp-hunan result pages: "采购人名称:长沙市公安局采购代理机构名称:…"
+# reads "长沙市公安局采购代理机构"; an agency is never the buyer.
+_NEXT_LABEL = re.compile(r"(?<=[\u4e00-\u9fff)])(?:(?:采购|招标)?代理机构|联系人|联系地址|联系电话|联系方式)$")
 # "(盖章)", "(甲方)", "(盖章单位)", "(公章)" follow the name in signature and contract blocks.
 _SEAL = re.compile(r"\((?:盖章|甲方|乙方|盖章单位|公章|签章|章)\)|(?:盖章|\(章\))$")
 
@@ -222,6 +226,9 @@ def _tidy_name(name: str) -> str | None:
         return None  # masked, or the column's own label left as its value ("采购中心名称")
     name = _SEAL.sub("", name).strip(" ,、;:【】[]")
     name = _ITEM_AFTER.sub("", name)
+    name = _NEXT_LABEL.sub("", name).strip()
+    if not name:
+        return None
     parts = [part.strip() for part in re.split(r"[,、;]", name) if part.strip()]
     if len(parts) > 1 and len(set(parts)) == 1:
         return parts[0]

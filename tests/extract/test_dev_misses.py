@@ -41,3 +41,15 @@ def test_a_land_use_right_sale_result_is_no_procurement() -> None:
             "经靖西县人民政府批准,靖西县国土资源局于2009年9月3日采用挂牌方式出让一宗国有建设用地使用权,"
             "现将结果公告如下:\n6、成交价:666万元\n7、受让人:广西润宇工贸集团有限公司。")
     assert extract_notice(text).notice_type is T.OTHER
+
+
+@pytest.mark.parametrize(("text", "buyer"), [
+    # ccgphunan-award-changsha-police-platform-negotiation-budget: the agency label glued to the buyer's name.
+    ("四、联系方式:采购人名称:长沙市公安局采购代理机构名称:湖南省湘咨工程咨询有限责任公司", "长沙市公安局"),
+    # aggregator-tender-linzhou-negotiation-stage-av-spaced-time: crawl cell numbers after the name.
+    ("1.招标条件\n采购人:林州市文化广播电视新闻出版局 02 0202\n", "林州市文化广播电视新闻出版局"),
+])
+def test_buyer_without_glued_labels_or_crawl_numbers(text: str, buyer: str) -> None:
+    notice = extract_notice(text)
+    assert notice.buyer is not None
+    assert notice.buyer.name == buyer
