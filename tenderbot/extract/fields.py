@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from tenderbot.extract.dates import find_datetimes, parse_datetime
+from tenderbot.extract.dates import find_datetimes, parse_datetime, parse_period
 from tenderbot.extract.labels import Labelled, clean_cell, find_labelled, first_value, line_at, next_line, section
 from tenderbot.extract.money import parse_money, unit_from_label
 from tenderbot.extract.provenance import Trace
@@ -33,6 +33,11 @@ DEADLINE_LABELS = ("提交投标文件截止时间", "招标递交截止时间",
                    "投标截标时间", "截标时间", "报价截止时间", "投标文件提交截止时间", "提交首次响应文件截止时间",
                    "投标截止时间和开标时间", "投标截止及开标时间", "投标截止时间及开标时间", "递交截止时间",
                    "投标文件接收截止时间", "响应文件接收截止时间", "申请文件提交截止时间", "竞价截止时间")
+# A submission window, not a deadline label: its END is the deadline ("响应文件递交时间:2018年04月13日 08:50
+# 至 2018年04月13日 09:00", bjgp Dongcheng 2018).
+WINDOW_LABELS = ("响应文件递交时间", "投标文件递交时间", "递交投标文件时间", "递交响应文件时间", "投标文件提交时间",
+                 "响应文件提交时间", "提交投标文件时间", "提交响应文件时间", "投标文件接收时间", "响应文件接收时间",
+                 "接收投标文件时间", "递交投标文件的时间", "提交投标文件的时间")
 OPENING_LABELS = ("开标时间", "开启时间", "开标日期", "响应文件开启时间", "开标(开启)时间", "开启(开标)时间")
 PUBLISHED_LABELS = ("公告时间", "发布时间", "发布日期", "公告日期", "公告发布时间", "发布时间为")
 METHOD_LABELS = ("采购方式", "招标方式", "采购组织形式及方式")
@@ -281,6 +286,11 @@ def tender_deadline(text: str, *, amendment: bool = False, trace: Trace | None =
     if labelled is not None:
         trace.detail("tender_deadline", "label", label=labelled[1].label, position=labelled[1].start)
         return labelled[0]
+    for window in find_labelled(text, WINDOW_LABELS):
+        period = parse_period(window.value[:120])
+        if period is not None and period[1] > period[0]:
+            trace.detail("tender_deadline", "label:window-end", label=window.label, position=window.start)
+            return period[1]
     heading = _DEADLINE_HEADING.search(text)
     if heading is not None:
         when = _datetime_in(text[heading.end() : heading.end() + 200])

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from tenderbot.extract import extract_notice
+from tenderbot.extract import explain_notice, extract_notice
 from tenderbot.extract.classify import type_from_phrases
 from tenderbot.models import NoticeType
 
@@ -53,3 +53,22 @@ def test_buyer_without_glued_labels_or_crawl_numbers(text: str, buyer: str) -> N
     notice = extract_notice(text)
     assert notice.buyer is not None
     assert notice.buyer.name == buyer
+
+
+def test_a_submission_window_ends_at_the_deadline() -> None:
+    # bjgp-tender-dongcheng-consultation-zero-budget-window (北京 东城区 2018 竞争性磋商).
+    text = ("响应文件递交时间:2018年04月13日 08:50 至 2018年04月13日 09:00(双休日及法定节假日除外)\n"
+            "响应文件递交地点:北京市丰台区汽车博物馆东路6号院盈坤世纪G座7层702室第一会议室\n")
+    notice, trace = explain_notice(text)
+    assert notice.tender_deadline is not None
+    assert notice.tender_deadline.isoformat() == "2018-04-13T09:00:00+08:00"
+    assert trace.reasons["tender_deadline"].rule == "text:label:window-end"
+
+
+def test_spaced_date_and_clock_words_keep_the_time() -> None:
+    # aggregator-tender-linzhou-negotiation-stage-av-spaced-time (林州 2015).
+    text = ("5.1 投标文件递交的截止时间(投标截止时间,下同)为 2015 年 4 月 7 日 9 时 00 分,"
+            "地点为林州市公共资源交易中心二楼开标厅。")
+    deadline = extract_notice(text).tender_deadline
+    assert deadline is not None
+    assert deadline.isoformat() == "2015-04-07T09:00:00+08:00"
