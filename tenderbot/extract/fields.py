@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 
 from tenderbot.extract.dates import find_datetimes, parse_datetime, parse_period
 from tenderbot.extract.labels import Labelled, clean_cell, find_labelled, first_value, line_at, next_line, section
@@ -195,12 +196,37 @@ def budget(text: str, lots: tuple[Lot, ...], table_total: Money | None, trace: T
         if prose is not None and amount is not None and amount > 0:
             trace.detail("budget", "prose", label=prose.group(0).strip(), position=prose.start())
             return Money(amount)
+    if not hits:
+        row = _method_glued_budget(text)
+        if row is not None:
+            trace.detail("budget", "table:method-glued", label="预算金额", position=row[1])
+            return row[0]
     if len(hits) > 1:
         # One 预算金额 per 标项 (政采云 template) and no total: the budget is their sum.
         trace.detail("budget", "sum-of-labelled-lots", label=labels.get(hits[0][0]), position=hits[0][0])
         return Money(sum((money.amount for _, money in hits), start=hits[0][1].amount * 0))
     trace.detail("budget", "sum-of-lots")
     return sum_lots(lots)
+
+
+# ccgp-hunan result pages open with a lot table flattened into one line, the method cell glued to the budget
+# cell: "标段编号 标段名称 采购方式 预算金额(元)投标供应商名称1 …应用软件采购 竞争性谈判279000 湖南科创…" (2017).
+_METHOD_BUDGET_HEADER = re.compile(r"采购方式\s*预算金额\s*(?:\((?P<unit>元|万元)\))?")
+_METHOD_CELL_AMOUNT = re.compile(
+    r"(?:公开招标|邀请招标|竞争性谈判|竞争性磋商|询价|单一来源)(?:采购)?\s?(?P<amount>\d[\d,]*(?:\.\d+)?)(?![\d.%])")
+
+
+def _method_glued_budget(text: str) -> tuple[Money, int] | None:
+    """The budget cells (summed over lots) of a flattened lot table whose method cell runs into the budget."""
+    header = _METHOD_BUDGET_HEADER.search(text[:5000])
+    if header is None:
+        return None
+    unit = Decimal(10000) if header.group("unit") == "万元" else Decimal(1)
+    rows = _METHOD_CELL_AMOUNT.findall(text[header.end() : header.end() + 1500])
+    amounts = [Decimal(row.replace(",", "")) * unit for row in rows]
+    if not amounts or any(amount <= 0 for amount in amounts):
+        return None
+    return Money(sum(amounts, start=Decimal(0))), header.start()
 
 
 def _pairs_row(line: str) -> bool:

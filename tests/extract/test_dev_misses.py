@@ -72,3 +72,20 @@ def test_spaced_date_and_clock_words_keep_the_time() -> None:
     deadline = extract_notice(text).tender_deadline
     assert deadline is not None
     assert deadline.isoformat() == "2015-04-07T09:00:00+08:00"
+
+
+def test_budget_glued_to_the_method_cell_of_a_flattened_lot_table() -> None:
+    # ccgphunan-award-changsha-police-platform-negotiation-budget: the opening lot table (its body label
+    # 预算金额(元): 279000 left out, as on the result pages that print only the table).
+    text = ("标段信息 标段编号 标段名称 采购方式 预算金额(元)投标供应商名称1 “大服务综合受理平台”应用软件采购 "
+            "竞争性谈判279000 湖南科创信息技术股份有限公司,湖南智远数通科技股份有限公司 "
+            "长沙市公安局“大服务综合受理平台”应用软件采购结果公告")
+    notice, trace = explain_notice(text)
+    assert notice.budget is not None
+    assert notice.budget.amount == 279000
+    assert trace.reasons["budget"].rule == "text:table:method-glued"
+
+
+def test_a_method_word_in_prose_is_no_budget_table() -> None:
+    # Without the 采购方式 预算金额 header a number after a method word is a code or a year, never a budget.
+    assert extract_notice("本项目采用公开招标2018年第3次采购,项目编号:HN2018").budget is None
