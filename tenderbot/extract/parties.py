@@ -327,18 +327,62 @@ def award(text: str, tables: list[Table], codes: Mapping[str, tuple[str, ...]],
         found = first_value(text, _SUPPLIER_LABELS)
         supplier = _name(found.value) if found else None
     if amount is None:
-        found = first_value(text, _AWARD_AMOUNT_LABELS)
-        raw = found.value if found else summary.get("总中标金额") or summary.get("总成交金额") or ""
-        raw = _TEMPLATE_NOTE.sub("", raw)
-        if not _RATE.search(raw[:16]):
-            amount = loose_money(raw, unit_from_label(found.unit) if found and found.unit else None)
+        amount = _labelled_award_amount(text, summary)
     if amount is None:
         prose = _AWARD_PROSE.search(text[:20000])
         if prose is not None and not _RATE.search(text[prose.end() : prose.end() + 16].split("元")[0]):
             amount = loose_money(text[prose.end() : prose.end() + 40])
+    supplier = _tidy_supplier(supplier) if supplier else None
     if supplier is None and amount is None:
         return None
     return Award(supplier=supplier, amount=amount)
+
+
+_LEADING_AMOUNT = re.compile(r"\s*((?:人民币)?\s*[¥￥]?\s*\d[\d,]*(?:\.\d+)?\s*(?:万元|元|万)?)(?![\d.%])")
+
+
+def _labelled_award_amount(text: str, summary: Mapping[str, str]) -> Money | None:
+    """The first 中标/成交金额 label whose value is an amount (not a rate, not a heading that names the label).
+
+    ccgp-hunan results name the label in a section heading first ("三、…成交供应商名称、地址和成交金额(一)、…")
+    and give the value later ("成交金额(元):272000", ccgphunan-award-changsha-police-platform-negotiation-budget).
+    """
+    # Free-standing labels first; flattening glues a label to the cell before it ("…科创软件园成交金额(元):").
+    for strict in (True, False):
+        for found in find_labelled(text[:20000], _AWARD_AMOUNT_LABELS, strict=strict):
+            raw = _TEMPLATE_NOTE.sub("", found.value)
+            if not raw.strip() or _RATE.search(raw[:16]):
+                continue
+            # "272000备注: /": the amount is the cell's leading number; the next cell follows it unseparated.
+            lead = _LEADING_AMOUNT.match(raw)
+            amount = loose_money(lead.group(1) if lead else raw[:40], unit_from_label(found.unit) if found.unit else None)
+            if amount is not None:
+                return amount
+    found = first_value(text, _AWARD_AMOUNT_LABELS)
+    raw = found.value if found else summary.get("总中标金额") or summary.get("总成交金额") or ""
+    raw = _TEMPLATE_NOTE.sub("", raw)
+    if _RATE.search(raw[:16]):
+        return None
+    return loose_money(raw, unit_from_label(found.unit) if found and found.unit else None)
+
+
+# Flattened result tables glue header cells before the winner ("最终报价评审结果湖南国楚工程有限公司") and the
+# next cells after it ("…彩印有限公司品目类别品目分类…", "…规划院中标", "…有限公司投标报价:492800.00元"); the
+# winner is an organisation: cut at its suffix when a table or label word follows (ccgp-hunan 2018, Liuzhou).
+_HEADER_CELLS = re.compile(r"^(?:序号|供应商名称|中标供应商|成交供应商|最终报价|评审结果|投标报价|报价|得分|评分|排名|名次|"
+                           r"是否成交候选人|\d{1,2}(?=\D))+")
+_SUPPLIER_END = re.compile(
+    r"(?:股份有限公司|有限责任公司|有限公司|公司|厂|中心|研究院|研究所|规划院|设计院|经营部|商行|事务所|合作社)"
+    r"(?=\s|中标|成交|投标|报价|品目|地址|单位|联系|金额|[\d:,;,])")
+
+
+def _tidy_supplier(name: str) -> str | None:
+    """A winner's name without the table cells a flattened page glued before or after it."""
+    name = _HEADER_CELLS.sub("", name.strip()).strip() or name
+    end = _SUPPLIER_END.search(name)
+    if end is not None and end.start() >= 2:
+        name = name[: end.end()]
+    return name or None
 
 
 def loose_money(value: str | None, hint: str | None = None) -> Money | None:

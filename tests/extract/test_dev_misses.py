@@ -89,3 +89,32 @@ def test_budget_glued_to_the_method_cell_of_a_flattened_lot_table() -> None:
 def test_a_method_word_in_prose_is_no_budget_table() -> None:
     # Without the 采购方式 预算金额 header a number after a method word is a code or a year, never a budget.
     assert extract_notice("本项目采用公开招标2018年第3次采购,项目编号:HN2018").budget is None
+
+
+@pytest.mark.parametrize(("text", "supplier"), [
+    # ccgphunan-award-hunau-waterproofing-negotiation-tabs: header cells glued before the winner.
+    ("(三)、成交供应商名称、地址和成交金额\n成交供应商名称:最终报价评审结果湖南国楚工程有限公司\n", "湖南国楚工程有限公司"),
+    # ccgphunan-award-rural-station-plaque-printing-designated-tabs: the item table glued after it.
+    ("成交供应商名称:长沙长大成彩印有限公司品目类别品目分类品目名称数量单位成交金额(元) 服务 C08140101-单证印刷服务 "
+     "300 本 79,800.00\n", "长沙长大成彩印有限公司"),
+    # aggregator-award-liuzhou-land-planning-fragment-daxie: "中标" glued after the winner.
+    ("中标供应商:广西壮族自治区国土资源规划院中标\n", "广西壮族自治区国土资源规划院"),
+])
+def test_winner_without_glued_table_cells(text: str, supplier: str) -> None:
+    notice = extract_notice("成交公告\n" + text)
+    assert notice.award is not None
+    assert notice.award.supplier == supplier
+
+
+def test_award_amount_label_after_a_heading_that_names_it() -> None:
+    # ccgphunan-award-changsha-police-platform-negotiation-budget: the heading names 成交金额 first, and the
+    # flattened label is glued to the address before it, its value to 备注.
+    text = ("长沙市公安局“大服务综合受理平台”应用软件采购结果公告\n"
+            "三、邀请供应商的情况、谈判情况、成交供应商名称、地址和成交金额(一)、邀请供应商的情况 "
+            "成交供应商名称:湖南科创信息技术股份有限公司 地址:长沙市岳麓区(高新区)青山路678号科创软件园"
+            "成交金额(元):272000备注: /四、谈判小组成员名单")
+    award = extract_notice(text).award
+    assert award is not None
+    assert award.supplier == "湖南科创信息技术股份有限公司"
+    assert award.amount is not None
+    assert award.amount.amount == 272000
