@@ -355,7 +355,8 @@ def _labelled_award_amount(text: str, summary: Mapping[str, str]) -> Money | Non
                 continue
             # "272000备注: /": the amount is the cell's leading number; the next cell follows it unseparated.
             lead = _LEADING_AMOUNT.match(raw)
-            amount = loose_money(lead.group(1) if lead else raw[:40], unit_from_label(found.unit) if found.unit else None)
+            hint = unit_from_label(found.unit) if found.unit else None
+            amount = loose_money(lead.group(1) if lead else raw[:40], hint)
             if amount is not None:
                 return amount
     found = first_value(text, _AWARD_AMOUNT_LABELS)
@@ -369,8 +370,8 @@ def _labelled_award_amount(text: str, summary: Mapping[str, str]) -> Money | Non
 # Flattened result tables glue header cells before the winner ("最终报价评审结果湖南国楚工程有限公司") and the
 # next cells after it ("…彩印有限公司品目类别品目分类…", "…规划院中标", "…有限公司投标报价:492800.00元"); the
 # winner is an organisation: cut at its suffix when a table or label word follows (ccgp-hunan 2018, Liuzhou).
-_HEADER_CELLS = re.compile(r"^(?:序号|供应商名称|中标供应商|成交供应商|最终报价|评审结果|投标报价|报价|得分|评分|排名|名次|"
-                           r"是否成交候选人|\d{1,2}(?=\D))+")
+_HEADER_CELLS = re.compile(r"^(?:序号|供应商名称|中标供应商|成交供应商|最终报价|评审结果|投标报价|报价|得分|评分|排名|"
+                           r"名次|是否成交候选人|\d{1,2}\s+)+")
 _SUPPLIER_END = re.compile(
     r"(?:股份有限公司|有限责任公司|有限公司|公司|厂|中心|研究院|研究所|规划院|设计院|经营部|商行|事务所|合作社)"
     r"(?=\s|中标|成交|投标|报价|品目|地址|单位|联系|金额|[\d:,;,])")

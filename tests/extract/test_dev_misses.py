@@ -93,7 +93,8 @@ def test_a_method_word_in_prose_is_no_budget_table() -> None:
 
 @pytest.mark.parametrize(("text", "supplier"), [
     # ccgphunan-award-hunau-waterproofing-negotiation-tabs: header cells glued before the winner.
-    ("(三)、成交供应商名称、地址和成交金额\n成交供应商名称:最终报价评审结果湖南国楚工程有限公司\n", "湖南国楚工程有限公司"),
+    ("(三)、成交供应商名称、地址和成交金额\n成交供应商名称:最终报价评审结果湖南国楚工程有限公司\n",
+     "湖南国楚工程有限公司"),
     # ccgphunan-award-rural-station-plaque-printing-designated-tabs: the item table glued after it.
     ("成交供应商名称:长沙长大成彩印有限公司品目类别品目分类品目名称数量单位成交金额(元) 服务 C08140101-单证印刷服务 "
      "300 本 79,800.00\n", "长沙长大成彩印有限公司"),
