@@ -333,9 +333,42 @@ def award(text: str, tables: list[Table], codes: Mapping[str, tuple[str, ...]],
         if prose is not None and not _RATE.search(text[prose.end() : prose.end() + 16].split("元")[0]):
             amount = loose_money(text[prose.end() : prose.end() + 40])
     supplier = _tidy_supplier(supplier) if supplier else None
+    if supplier is not None and amount is None:
+        amount = _price_after_winner(text, supplier)
+    if supplier is None and amount is None:
+        row = _RESULT_ROW.search(text[:20000])
+        if row is not None:
+            supplier = row.group("name")
+            amount = loose_money(row.group("amount"))
     if supplier is None and amount is None:
         return None
     return Award(supplier=supplier, amount=amount)
+
+
+# "成交供应商:河南云朵教育科技有限公司投标报价:492800.00元单位地址:…" (Nanyang 2016 result): the price
+# printed right after the winner's name is the award.
+_PRICE_AFTER = re.compile(
+    r"\s*[,;]?\s*(?:投标|最终|响应|中标|成交)?报价\s*(?:\((?P<unit>元|万元)\))?\s*:\s*"
+    r"(?P<amount>(?:人民币)?\s*[¥￥]?\s*\d[\d,]*(?:\.\d+)?\s*(?:万元|元)?)(?![\d.%])")
+
+
+def _price_after_winner(text: str, supplier: str) -> Money | None:
+    """The 报价 labelled right after the winner's name, if any."""
+    position = text.find(supplier, 0, 20000)
+    while position >= 0:
+        after = _PRICE_AFTER.match(text, position + len(supplier))
+        if after is not None:
+            return loose_money(after.group("amount"), after.group("unit"))
+        position = text.find(supplier, position + len(supplier), 20000)
+    return None
+
+
+# The result table of the 2020 template flattened to one line with spaces between cells (ccgp-shandong 2026):
+# "供应商名称 供应商地址 中标(成交)金额 评审总得分 泰安市威新医用制品有限公司 山东省济南市… 1,992,000.00元 82.07".
+_RESULT_ROW = re.compile(
+    r"供应商名称\s*(?:[^\s:]{0,8}供应商地址\s*)?中标\(成交\)金额(?:\(元\))?\s*(?:评审总?得分\s*)?"
+    rf"(?P<name>[\u4e00-\u9fff()]{{2,40}}?{_ORG_END})[^\n:]{{0,80}}?"
+    r"(?P<amount>(?<![\d.,])\d[\d,]*(?:\.\d+)?\s*(?:万元|元))")
 
 
 _LEADING_AMOUNT = re.compile(r"\s*((?:人民币)?\s*[¥￥]?\s*\d[\d,]*(?:\.\d+)?\s*(?:万元|元|万)?)(?![\d.%])")

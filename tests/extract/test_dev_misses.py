@@ -119,3 +119,26 @@ def test_award_amount_label_after_a_heading_that_names_it() -> None:
     assert award.supplier == "湖南科创信息技术股份有限公司"
     assert award.amount is not None
     assert award.amount.amount == 272000
+
+
+def test_award_price_labelled_right_after_the_winner() -> None:
+    # aggregator-award-nanyang-college-multimedia-related-links (南阳理工学院 2016).
+    text = ("南阳理工学院2016全校多媒体教室建设项目成交结果公示\n五、成交信息:成交供应商:河南云朵教育科技有限公司"
+            "投标报价:492800.00元单位地址:郑州市高新技术产业开发区西三环路283号11幢6层33号")
+    award = extract_notice(text).award
+    assert award is not None
+    assert award.supplier == "河南云朵教育科技有限公司"
+    assert award.amount is not None
+    assert award.amount.amount == 492800
+
+
+def test_award_from_the_flattened_2020_result_row_not_the_score_or_fee() -> None:
+    # sdgp-award-shandong-tcm-hospital-flattened-table-fee-trap (ccgp-shandong 2026).
+    text = ("一、项目编号:SDGP370000000202602003681-1 二、项目名称:医疗设备购置项目(二次) 三、采购结果 采购包1: "
+            "供应商名称 供应商地址 中标(成交)金额 评审总得分 泰安市威新医用制品有限公司 山东省济南市槐荫区经三路289号 "
+            "1,992,000.00元 82.07 四、主要标的信息 代理服务费金额: 合同包1: 19434元。")
+    award = extract_notice(text).award
+    assert award is not None
+    assert award.supplier == "泰安市威新医用制品有限公司"
+    assert award.amount is not None
+    assert award.amount.amount == 1992000
