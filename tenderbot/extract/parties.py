@@ -174,6 +174,12 @@ _BUYER_PROSE = (
                r"的[^,。;\n]{2,60}?项目(?:于|已|现|,)"),
     re.compile(r"现将(?P<name>[^,。;\n:]{2,40}?(?:医院|卫生院|大学|学院|学校|研究所|研究院|中心|局|委员会|政府|站|所|院|馆|处|办公室|公司))"
                r"(?:\d{4}年)?[^,。;\n]{0,30}?采购意向"),
+    # A cover page that spreads the label over lines, one glyph each: "采\n购\n人:\n温州市生态环境局乐清分局"
+    # (docshare-tender-yueqing-air-monitoring-station-spaced-labels, 乐清 2020 招标文件).
+    re.compile(r"(?:^|\n)采\s*购\s*(?:人|单\s*位)\s*:\s*(?P<name>[^\n:]{4,40}?)\s*(?=\n|$)"),
+    # A hospital's own notice: "经院务会研究通过,福建省福州儿童医院承顺楼六楼改造项目进行对外招标采购" (Fuzhou 2019).
+    re.compile(r"(?:^|[,。\n])(?P<name>(?![对向为由在经与就把将受])[^,。;\n:]{2,30}?(?:医院|卫生院|保健院|大学|学院|学校|研究所|研究院))"
+               r"[^,。;\n:]{2,40}?项目(?:进行|实行|开展|实施)[^。\n]{0,6}(?:招标|采购|比选|询价|谈判|磋商)"),
 )
 
 

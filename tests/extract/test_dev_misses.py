@@ -142,3 +142,20 @@ def test_award_from_the_flattened_2020_result_row_not_the_score_or_fee() -> None
     assert award.supplier == "泰安市威新医用制品有限公司"
     assert award.amount is not None
     assert award.amount.amount == 1992000
+
+
+@pytest.mark.parametrize(("text", "buyer"), [
+    # docshare-tender-yueqing-air-monitoring-station-spaced-labels: the cover page label, one glyph a line.
+    ("空气自动站建设项目招标文件\n项目名称:\n空气自动站建设项目\n招标编号:\nCG202010A06 6\n采\n购\n人:\n"
+     "温州市生态环境局乐清分局\n联\n系\n人:\n郑道敏\n", "温州市生态环境局乐清分局"),
+    # hospital-award-fuzhou-childrens-renovation-score: a hospital's own notice.
+    ("经院务会研究通过,福建省福州儿童医院承顺楼六楼改造项目进行对外招标采购,于2019年1月9日至2019年1月15日"
+     "进行投标报名与咨询", "福建省福州儿童医院"),
+    # medtext-tender-guangzhou-reagents-only: "对X…项目进行" after the entrustment names the same buyer, not "对X".
+    ("广州市某招标代理有限公司受广州市第八人民医院的委托,对广州市第八人民医院HIV耐药分析及白细胞分化抗原检测试剂"
+     "采购项目进行公开招标", "广州市第八人民医院"),
+])
+def test_buyer_from_a_spread_label_and_a_hospitals_own_sentence(text: str, buyer: str) -> None:
+    notice = extract_notice(text)
+    assert notice.buyer is not None
+    assert notice.buyer.name == buyer
