@@ -159,3 +159,12 @@ def test_buyer_from_a_spread_label_and_a_hospitals_own_sentence(text: str, buyer
     notice = extract_notice(text)
     assert notice.buyer is not None
     assert notice.buyer.name == buyer
+
+
+def test_an_entrusted_call_is_not_read_as_a_hospitals_own_sentence() -> None:
+    # shared/corpus other-medtext (Ningxia 2016): "现对X…项目进行公开招标" after 受X委托 names X, not "现对X".
+    text = ("陕西恒瑞项目管理有限公司宁夏分公司受平罗县中医医院委托,根据《中华人民共和国政府采购法》等有关规定,"
+            "现对平罗县中医医院血液透析机设备项目进行公开招标")
+    notice = extract_notice(text)
+    assert notice.buyer is not None
+    assert notice.buyer.name == "平罗县中医医院"
