@@ -197,7 +197,7 @@ def budget(text: str, lots: tuple[Lot, ...], table_total: Money | None, trace: T
             trace.detail("budget", "prose", label=prose.group(0).strip(), position=prose.start())
             return Money(amount)
     if not hits:
-        row = _method_glued_budget(text)
+        row = _method_glued_budget(text) or _last_column_budget(text)
         if row is not None:
             trace.detail("budget", "table:method-glued", label="预算金额", position=row[1])
             return row[0]
@@ -224,6 +224,33 @@ def _method_glued_budget(text: str) -> tuple[Money, int] | None:
     unit = Decimal(10000) if header.group("unit") == "万元" else Decimal(1)
     rows = _METHOD_CELL_AMOUNT.findall(text[header.end() : header.end() + 1500])
     amounts = [Decimal(row.replace(",", "")) * unit for row in rows]
+    if not amounts or any(amount <= 0 for amount in amounts):
+        return None
+    return Money(sum(amounts, start=Decimal(0))), header.start()
+
+
+# A lot table whose header ends with the budget column and whose row text runs over many words (the
+# qualification cell) to end with the amount: "包货物名称供应商资格要求预算金额\n1 招远市人民法院…采购 (1)在中国
+# 境内注册…(5)本项目不接受联合体投标。 52.51万元\n四、获取招标文件" (Zhaoyuan court 2016 re-post).
+_LAST_COLUMN_HEADER = re.compile(r"(?:^|\n)[^\n|]{2,40}?预算金额(?:\((?P<unit>万元|元)\))?[ \t]*\n")
+_ROW_END_AMOUNT = re.compile(r"(?<![\d.,])(?P<amount>\d[\d,]*(?:\.\d+)?)\s*(?P<unit>万元|元)?[ \t]*$", re.MULTILINE)
+_NEXT_SECTION = re.compile(r"\n\s*(?:[一二三四五六七八九十]+、|\d{1,2}[.、]\D)")
+
+
+def _last_column_budget(text: str) -> tuple[Money, int] | None:
+    """The amounts ending the rows under a header whose last column is 预算金额 (summed over lots)."""
+    header = _LAST_COLUMN_HEADER.search(text[:8000])
+    if header is None:
+        return None
+    end = _NEXT_SECTION.search(text, header.end())
+    block = text[header.end() : end.start() if end else header.end() + 3000]
+    amounts: list[Decimal] = []
+    for row in _ROW_END_AMOUNT.finditer(block):
+        unit = row.group("unit") or header.group("unit")
+        if unit is None:
+            return None  # a bare number ending a row may be a quantity or a phone
+        amount = Decimal(row.group("amount").replace(",", "")) * (Decimal(10000) if unit == "万元" else Decimal(1))
+        amounts.append(amount)
     if not amounts or any(amount <= 0 for amount in amounts):
         return None
     return Money(sum(amounts, start=Decimal(0))), header.start()

@@ -168,3 +168,31 @@ def test_an_entrusted_call_is_not_read_as_a_hospitals_own_sentence() -> None:
     notice = extract_notice(text)
     assert notice.buyer is not None
     assert notice.buyer.name == "平罗县中医医院"
+
+
+def test_budget_ending_the_row_under_a_last_budget_column() -> None:
+    # repost-tender-zhaoyuan-court-video-dispatch-lot-budget (招远市人民法院 2016 re-post).
+    text = ("山东省招远市人民法院远程执行视频指挥调度系统招标\n一、采购项目名称:招远市人民法院远程执行视频指挥调度系统采购\n"
+            "三、采购项目分包情况:\n包货物名称供应商资格要求预算金额\n1 招远市人民法院远程执行视频指挥调度系统采购 "
+            "(1)在中国境内注册,具有独立法人资格,持有合法的营业执照;(3)具有计算机信息系统集成与服务三级及以上资质;"
+            "(5)本项目不接受联合体投标。 52.51万元\n四、获取招标文件\n1、时间:自公告发布之日至2016年6月13日17时30分")
+    budget = extract_notice(text).budget
+    assert budget is not None
+    assert budget.amount == 525100
+
+
+def test_a_bare_number_ending_the_row_is_no_budget() -> None:
+    # Without a unit in the cell or the header, the number ending a row may be a quantity.
+    text = "包货物名称数量预算金额\n1 监护仪 3\n四、获取招标文件\n"
+    assert extract_notice(text).budget is None
+
+
+def test_a_report_quoting_a_tenders_budget_has_none() -> None:
+    # news-other-cnemc-vocs-monitoring-tender-traditional: an untyped page reporting someone else's tender.
+    text = ("中国环境监测总站是国家环境保护部直属的事业单位。2018年1月8日,中国政府采购网发布“中国环境监测总站国家大气"
+            "颗粒物组分-光化学监测网建设项目(包5:挥发性有机物样品测试及自动监测设备租赁及运维服务)”招标公告,"
+            "本次招标预算为861.47万元/年,三年共计2584.41万元。")
+    notice, trace = explain_notice(text)
+    assert notice.notice_type is T.OTHER
+    assert notice.budget is None
+    assert trace.reasons["budget"].rule == "untyped-page:prose-dropped"
