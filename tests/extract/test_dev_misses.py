@@ -172,7 +172,8 @@ def test_an_entrusted_call_is_not_read_as_a_hospitals_own_sentence() -> None:
 
 def test_budget_ending_the_row_under_a_last_budget_column() -> None:
     # repost-tender-zhaoyuan-court-video-dispatch-lot-budget (招远市人民法院 2016 re-post).
-    text = ("山东省招远市人民法院远程执行视频指挥调度系统招标\n一、采购项目名称:招远市人民法院远程执行视频指挥调度系统采购\n"
+    text = ("山东省招远市人民法院远程执行视频指挥调度系统招标\n"
+            "一、采购项目名称:招远市人民法院远程执行视频指挥调度系统采购\n"
             "三、采购项目分包情况:\n包货物名称供应商资格要求预算金额\n1 招远市人民法院远程执行视频指挥调度系统采购 "
             "(1)在中国境内注册,具有独立法人资格,持有合法的营业执照;(3)具有计算机信息系统集成与服务三级及以上资质;"
             "(5)本项目不接受联合体投标。 52.51万元\n四、获取招标文件\n1、时间:自公告发布之日至2016年6月13日17时30分")
