@@ -10,7 +10,7 @@ import pytest
 
 from tenderbot.extract import explain_notice, extract_notice
 from tenderbot.extract.classify import type_from_phrases
-from tenderbot.models import NoticeType
+from tenderbot.models import Category, NoticeType
 
 T = NoticeType
 
@@ -197,3 +197,17 @@ def test_a_report_quoting_a_tenders_budget_has_none() -> None:
     assert notice.notice_type is T.OTHER
     assert notice.budget is None
     assert trace.reasons["budget"].rule == "untyped-page:prose-dropped"
+
+
+def test_an_air_quality_automatic_station_is_an_instrument() -> None:
+    # docshare-tender-yueqing-air-monitoring-station-spaced-labels (乐清 2020).
+    notice = extract_notice("乐清市公共资源交易中心关于空气自动站建设项目的公开招标公告\n"
+                            "一、项目基本情况项目编号:CG202010A06 项目名称:空气自动站建设项目预算金额(元):4400000")
+    assert Category.INSTRUMENT in notice.categories
+
+
+def test_kitchen_equipment_of_a_college_is_no_instrument() -> None:
+    # aggregator-award-hunan-shaoshan-kitchen-plan-number-trap (韶山干部学院 2021).
+    notice = extract_notice("厨房设施设备采购中标(成交)公告\n"
+                            "韶山干部学院的厨房设施设备采购公开招标采购项目于2021年09月08日结束,现将中标(成交)结果公告如下")
+    assert notice.categories == ()
