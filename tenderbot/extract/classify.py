@@ -41,6 +41,13 @@ _TITLE_KEYWORDS: tuple[tuple[str, NoticeType], ...] = (
     ("成交公告", T.AWARD), ("结果公告", T.AWARD), ("结果公示", T.AWARD), ("中标公示", T.AWARD),
     ("中标候选人公示", T.AWARD), ("评标结果公示", T.AWARD), ("入围结果公告", T.AWARD), ("成交结果", T.AWARD),
     ("中标结果", T.AWARD),
+    # Further standard title endings (框架协议 中选, 候选人 publicity, 定标; 废标/流标 results are terminations).
+    ("中选结果公告", T.AWARD), ("中选公告", T.AWARD), ("中选结果", T.AWARD), ("成交候选人公示", T.AWARD),
+    ("中标候选人公告", T.AWARD), ("成交公示", T.AWARD), ("定标公示", T.AWARD), ("定标结果", T.AWARD),
+    ("废标结果公告", T.TERMINATION), ("流标结果公告", T.TERMINATION), ("废标结果公示", T.TERMINATION),
+    ("终止结果公告", T.TERMINATION), ("采购终止公告", T.TERMINATION), ("中止公告", T.AMENDMENT),
+    ("补遗", T.AMENDMENT), ("修改公告", T.AMENDMENT), ("更改公告", T.AMENDMENT), ("答疑公告", T.AMENDMENT),
+    ("邀请函", T.TENDER), ("询价函", T.TENDER), ("比价公告", T.TENDER), ("招募公告", T.TENDER),
     ("终止公告", T.TERMINATION), ("废标公告", T.TERMINATION), ("流标公告", T.TERMINATION),
     ("失败公告", T.TERMINATION), ("采购失败", T.TERMINATION), ("项目终止", T.TERMINATION),
     ("取消公告", T.TERMINATION), ("终止(废标)公告", T.TERMINATION), ("终止", T.TERMINATION),

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from tenderbot.extract import explain_notice, extract_notice
-from tenderbot.extract.classify import type_from_phrases
+from tenderbot.extract.classify import type_from_phrases, type_from_title
 from tenderbot.models import Category, NoticeType
 
 T = NoticeType
@@ -211,3 +211,16 @@ def test_kitchen_equipment_of_a_college_is_no_instrument() -> None:
     notice = extract_notice("厨房设施设备采购中标(成交)公告\n"
                             "韶山干部学院的厨房设施设备采购公开招标采购项目于2021年09月08日结束,现将中标(成交)结果公告如下")
     assert notice.categories == ()
+
+
+@pytest.mark.parametrize(("title", "kind"), [
+    # Standard title endings of the national and provincial portals (no dev document carries them; they are
+    # the ccgp 公告类型 wording): a 废标 result is a termination, not an award.
+    ("某市第一人民医院彩色多普勒超声诊断仪采购项目废标结果公告", T.TERMINATION),
+    ("某省2025年计算机框架协议采购项目中选结果公告", T.AWARD),
+    ("某县疾病预防控制中心检测设备采购项目成交候选人公示", T.AWARD),
+    ("某大学实验室仪器采购项目招标文件补遗", T.AMENDMENT),
+    ("某中心气相色谱仪采购询价函", T.TENDER),
+])
+def test_more_standard_title_endings(title: str, kind: NoticeType) -> None:
+    assert type_from_title(title) is kind
