@@ -339,6 +339,9 @@ def award(text: str, tables: list[Table], codes: Mapping[str, tuple[str, ...]],
         if prose is not None and not _RATE.search(text[prose.end() : prose.end() + 16].split("元")[0]):
             amount = loose_money(text[prose.end() : prose.end() + 40])
     supplier = _tidy_supplier(supplier) if supplier else None
+    if not codes.get("code-winningSupplierName") and len(_labelled_winners(text)) > 1:
+        # One winner per 包 written on one line ("包1:中标供应商:甲…;包2:中标供应商:乙…"): no single award.
+        return None
     if supplier is not None and amount is None:
         amount = _price_after_winner(text, supplier)
     if supplier is None and amount is None:
@@ -378,6 +381,15 @@ _RESULT_ROW = re.compile(
 
 
 _LEADING_AMOUNT = re.compile(r"\s*((?:人民币)?\s*[¥￥]?\s*\d[\d,]*(?:\.\d+)?\s*(?:万元|元|万)?)(?![\d.%])")
+
+
+_WINNER_LABELLED = re.compile(
+    rf"(?:中标|成交)(?:\(成交\))?(?:供应商|人|单位)(?:名称)?\s*:\s*(?P<name>[\u4e00-\u9fff()]{{2,40}}?{_ORG_END})")
+
+
+def _labelled_winners(text: str) -> set[str]:
+    """The distinct organisations named after a 中标/成交 供应商 label anywhere in the first pages."""
+    return {match.group("name") for match in _WINNER_LABELLED.finditer(text[:20000])}
 
 
 def _labelled_award_amount(text: str, summary: Mapping[str, str]) -> Money | None:

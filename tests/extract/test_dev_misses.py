@@ -224,3 +224,10 @@ def test_kitchen_equipment_of_a_college_is_no_instrument() -> None:
 ])
 def test_more_standard_title_endings(title: str, kind: NoticeType) -> None:
     assert type_from_title(title) is kind
+
+
+def test_one_winner_per_lot_on_one_line_gives_no_single_award() -> None:
+    # The flattened form of test_unseen_forms' per-lot result: lot 1's winner is not the notice's award.
+    text = ("某医院彩超采购项目中标公告\n包1:中标供应商:济南甲科技有限公司,中标金额:100000元;"
+            "包2:中标供应商:济南乙科技有限公司,中标金额:200000元\n")
+    assert extract_notice(text).award is None
