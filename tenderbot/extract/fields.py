@@ -14,6 +14,7 @@ from decimal import Decimal
 from tenderbot.extract.dates import find_datetimes, parse_datetime, parse_period
 from tenderbot.extract.labels import Labelled, clean_cell, find_labelled, first_value, line_at, next_line, section
 from tenderbot.extract.money import parse_money, unit_from_label
+from tenderbot.extract.numerals import parse_cn_integer
 from tenderbot.extract.provenance import Trace
 from tenderbot.extract.tables import Table, lot_number, lots_from_tables, sum_lots
 from tenderbot.models import Lot, Money
@@ -38,7 +39,8 @@ DEADLINE_LABELS = ("提交投标文件截止时间", "招标递交截止时间",
 # 至 2018年04月13日 09:00", bjgp Dongcheng 2018).
 WINDOW_LABELS = ("响应文件递交时间", "投标文件递交时间", "递交投标文件时间", "递交响应文件时间", "投标文件提交时间",
                  "响应文件提交时间", "提交投标文件时间", "提交响应文件时间", "投标文件接收时间", "响应文件接收时间",
-                 "接收投标文件时间", "递交投标文件的时间", "提交投标文件的时间")
+                 "接收投标文件时间", "递交投标文件的时间", "提交投标文件的时间", "投标文件递交起止时间",
+                 "响应文件递交起止时间")
 OPENING_LABELS = ("开标时间", "开启时间", "开标日期", "响应文件开启时间", "开标(开启)时间", "开启(开标)时间")
 PUBLISHED_LABELS = ("公告时间", "发布时间", "发布日期", "公告日期", "公告发布时间", "发布时间为")
 METHOD_LABELS = ("采购方式", "招标方式", "采购组织形式及方式")
@@ -52,6 +54,14 @@ _DEADLINE_HEADING = re.compile(
 _OPENING_HEADING = re.compile(r"\n(?:[一二三四五六七八九十]+、)?(?:开启|开标(?:时间)?(?:和|及|、)?(?:地点)?:?)\s*\n")
 _OVERVIEW_DEADLINE = re.compile(
     r"并于(?P<when>[^。\n]{4,60}?)(?:\(北京时间\))?\s*前(?:递交|提交|上传|将)"
+)
+# The older prose forms of the same sentence: "请于2025年5月6日9时30分前将响应文件递交至…", "投标人须在…上午
+# 9:30之前将投标文件送达…" (issue 11's held-out classes; 保证金 deadlines are skipped by the caller).
+_PROSE_DEADLINE = re.compile(
+    r"(?:请|须|应|需|必须|务必)(?:在|于)(?P<when>[^。\n;]{4,40}?)(?:\(北京时间\))?\s*(?:之)?前[^。\n;]{0,12}?"
+    r"(?:投标|响应|磋商|谈判|报价|比选|询价)文件[^。\n;]{0,8}?(?:递交|提交|送达|上传|送至|交至|寄达|送交|送到)"
+    r"|(?:请|须|应|需|必须|务必)(?:在|于)(?P<when2>[^。\n;]{4,40}?)(?:\(北京时间\))?\s*(?:之)?前(?:递交|提交|送达|上传)"
+    r"[^。\n;]{0,4}?(?:投标|响应|磋商|谈判|报价|比选|询价)文件"
 )
 _CHANGE_MARKER = re.compile(
     r"变更为|延期至|调整为|更改为|修改为|推迟至|延长至|顺延至|更正为|现(?:调整|变更|延期|更改)?为?[:]?"
@@ -293,10 +303,30 @@ def _datetime_in(value: str) -> datetime | None:
     if with_time:
         return with_time[0][0]
     first = found[0]
+    spelled = _CN_CLOCK.match(value, first[2])
+    if spelled is not None:
+        return _spelled_clock(first[0], spelled)
     late = _LATE_CLOCK.match(value, first[2])
     if late is not None and late.group("mi") is None and not value[late.end("h"):].lstrip().startswith(("时", "点")):
         late = None
     return _at(first[0], late["h"], late["mi"]) if late is not None else first[0]
+
+
+# A clock spelled in numerals after a spelled date: "二〇二五年五月六日上午九时三十分" (the 大写 style of
+# older county notices, also in the issue's held-out forms).
+_CN_CLOCK = re.compile(r"\s*(?:\(北京时间\))?\s*(?P<ampm>上午|下午|中午|晚上|早上)?\s*"
+                       r"(?P<h>[零〇一二两三四五六七八九十]{1,3})\s*(?:时|点)\s*(?:(?P<mi>[零〇一二三四五六七八九十]{1,3})\s*分|(?P<half>半))?")
+
+
+def _spelled_clock(day: datetime | None, match: re.Match[str]) -> datetime | None:
+    """``day`` at a clock written in Chinese numerals (下午 moves 1-11 o'clock to the afternoon)."""
+    hour = parse_cn_integer(match.group("h"))
+    minute = 30 if match.group("half") else parse_cn_integer(match.group("mi")) if match.group("mi") else 0
+    if day is None or hour is None or minute is None:
+        return day
+    if match.group("ampm") in ("下午", "晚上") and hour < 12:
+        hour += 12
+    return _at(day, str(hour), str(minute))
 
 
 def _at(day: datetime | None, hour: str, minute: str | None) -> datetime | None:
@@ -355,6 +385,13 @@ def tender_deadline(text: str, *, amendment: bool = False, trace: Trace | None =
         when = parse_datetime(overview.group("when"))
         if when is not None:
             trace.detail("tender_deadline", "prose:并于…前递交", position=overview.start())
+            return when
+    for prose in _PROSE_DEADLINE.finditer(text[:20000]):
+        if "保证金" in text[max(0, prose.start() - 16) : prose.end()]:
+            continue
+        when = _datetime_in(prose.group("when") or prose.group("when2"))
+        if when is not None:
+            trace.detail("tender_deadline", "prose:请于…前递交", position=prose.start())
             return when
     for sentence in _DEADLINE_SENTENCE.finditer(text):
         # "投标截止时间和开标时间为2015年9月1日9:30时", not the 保证金 deadline.

@@ -231,3 +231,27 @@ def test_one_winner_per_lot_on_one_line_gives_no_single_award() -> None:
     text = ("某医院彩超采购项目中标公告\n包1:中标供应商:济南甲科技有限公司,中标金额:100000元;"
             "包2:中标供应商:济南乙科技有限公司,中标金额:200000元\n")
     assert extract_notice(text).award is None
+
+
+def test_deadline_in_an_older_prose_sentence_not_the_deposit_one() -> None:
+    # medtext-tender-guilin-repost-ad-noise (桂林 2014), its window line left out: the 保证金 sentence comes first.
+    text = ("某项目招标公告\n投标人应于2014年4月29日下午16时30分前将投标保证金从投标人银行账户转出"
+            "并到达广西云龙招标有限公司账户,否则视为无效投标保证金。\n八、投标截止时间和地点:\n"
+            "投标人应于 2014年5月4日上午9时00分前将投标文件密封送交到广西桂林市财政局西城路办公点"
+            "(桂林市西城路33号)桂林市政府采购办四楼开标大厅 ,逾期送达的投标文件不予接受。\n")
+    notice, trace = explain_notice(text)
+    assert notice.tender_deadline is not None
+    assert notice.tender_deadline.isoformat() == "2014-05-04T09:00:00+08:00"
+    assert trace.reasons["tender_deadline"].rule == "text:prose:请于…前递交"
+
+
+def test_window_with_start_and_end_label_and_a_spelled_clock() -> None:
+    # medtext-tender-guilin-repost-ad-noise: "投标文件递交起止时间: 2014 年5月4日上午8时00分至9时00分".
+    text = "某项目招标公告\n投标文件递交起止时间: 2014 年5月4日上午8时00分至9时00分。\n"
+    deadline = extract_notice(text).tender_deadline
+    assert deadline is not None
+    assert deadline.isoformat() == "2014-05-04T09:00:00+08:00"
+    # The same time written in numerals (the 大写 style the held-out notices show).
+    spelled = extract_notice("某医院彩超招标公告\n递交投标文件截止时间:二〇二五年五月六日下午两点半\n").tender_deadline
+    assert spelled is not None
+    assert spelled.isoformat() == "2025-05-06T14:30:00+08:00"
