@@ -31,6 +31,9 @@ _CONTACT_LABELS = ("联系人", "项目联系人", "代理机构联系人", "采
 _PHONE_LABELS = ("联系方式", "联系电话", "电话", "项目联系方式", "项目联系电话", "代理机构联系方式", "采购人联系方式")
 _BUYER_LABELS = ("采购人", "采购人名称", "采购单位", "采购单位名称", "招标人", "招标人名称", "采购人(甲方)",
                  "采购人单位名称", "建设单位", "招标单位", "业主单位", "项目业主", "采购方", "招标采购单位")
+# Labels that name the buying unit only when no 采购人 label does: a central purchasing body's 需求/使用单位,
+# a project's 项目单位, a contract's 甲方 (a 采购人 label elsewhere on the page wins over them).
+_SECONDARY_BUYER_LABELS = ("需求单位", "使用单位", "用户单位", "项目单位", "甲方", "甲方名称", "采购需求单位")
 _BUYER_ADDRESS_LABELS = ("采购人地址", "采购单位地址", "招标人地址")
 _BUYER_PHONE_LABELS = ("采购人联系方式", "采购单位联系方式", "招标人联系方式", "采购人电话")
 _AGENCY_LABELS = ("采购代理机构", "代理机构", "代理机构名称", "采购代理机构名称", "招标代理机构", "招标代理机构名称",
@@ -191,7 +194,10 @@ def buyer_with_rule(text: str, summary: Mapping[str, str], hint: str | None = No
     rule = "block" if found is not None and found.name else "label"
     if party is None or party.name is None:
         name = None
-        for pattern in _BUYER_PROSE:
+        secondary = first_value(text, _SECONDARY_BUYER_LABELS)
+        if secondary is not None and usable_name(secondary.value) and _STRONG_ORG.search(secondary.value):
+            name, rule = _name(secondary.value), "label:secondary"
+        for pattern in _BUYER_PROSE if name is None else ():
             prose = pattern.search(text[:3000])
             if prose is not None:
                 name, rule = _name(prose.group("name")), "prose"

@@ -255,3 +255,16 @@ def test_window_with_start_and_end_label_and_a_spelled_clock() -> None:
     spelled = extract_notice("某医院彩超招标公告\n递交投标文件截止时间:二〇二五年五月六日下午两点半\n").tender_deadline
     assert spelled is not None
     assert spelled.isoformat() == "2025-05-06T14:30:00+08:00"
+
+
+@pytest.mark.parametrize(("text", "buyer"), [
+    # No dev document carries these labels; they are the 集中采购 and contract wording the issue lists.
+    ("中标公告\n需求单位:济南市第一人民医院\n", "济南市第一人民医院"),
+    ("合同公告\n甲方:济南市第一人民医院\n乙方:山东某有限公司\n", "济南市第一人民医院"),
+    # A 采购人 label wins over a 使用单位 one, wherever they stand.
+    ("中标公告\n使用单位:济南市历下区第一小学\n采购人:济南市历下区教育和体育局\n", "济南市历下区教育和体育局"),
+])
+def test_secondary_buyer_labels_only_without_a_purchaser_label(text: str, buyer: str) -> None:
+    notice = extract_notice(text)
+    assert notice.buyer is not None
+    assert notice.buyer.name == buyer
