@@ -268,3 +268,15 @@ def test_secondary_buyer_labels_only_without_a_purchaser_label(text: str, buyer:
     notice = extract_notice(text)
     assert notice.buyer is not None
     assert notice.buyer.name == buyer
+
+
+@pytest.mark.parametrize("line", [
+    # The budget forms (no dev document writes them this way): 大写 in prose, 预算总价, 预算控制金额.
+    "资金来源:财政资金,预算金额为壹佰贰拾万元整(¥1,200,000.00)",
+    "本次采购预算总价为120万元",
+    "预算控制金额:120万元",
+])
+def test_more_budget_wordings(line: str) -> None:
+    budget = extract_notice("招标公告\n" + line + "\n").budget
+    assert budget is not None
+    assert budget.amount == 1200000
