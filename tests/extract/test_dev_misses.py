@@ -280,3 +280,14 @@ def test_more_budget_wordings(line: str) -> None:
     budget = extract_notice("招标公告\n" + line + "\n").budget
     assert budget is not None
     assert budget.amount == 1200000
+
+
+@pytest.mark.parametrize(("body", "kind"), [
+    # The untitled result sentences (no dev document words them so); the tender boilerplate that
+    # names no organisation stays a tender.
+    ("经评标委员会评审,确定山东某医疗器械有限公司为中标供应商。", T.AWARD),
+    ("经磋商小组评审,确定成交供应商为山东某医疗器械有限公司,成交价为12万元。", T.AWARD),
+    ("某项目的潜在投标人应在某地获取招标文件。采购人应当确定排名第一的中标候选人为中标人。", T.TENDER),
+])
+def test_a_named_winner_makes_an_award(body: str, kind: NoticeType) -> None:
+    assert extract_notice(body).notice_type is kind
