@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from tenderbot.errors import QueryError
-from tenderbot.index_cache import IndexCache, fingerprint
+from tenderbot.index_cache import IndexCache, cache_key
 from tenderbot.matching.engine import Matcher
 from tenderbot.matching.query import Query, parse_query
 from tenderbot.models import Notice, NoticeType, Subscription
@@ -126,7 +126,7 @@ class SubscriptionIndex:
         # put/drop calls made while a rebuild runs in a worker thread, replayed onto its result.
         self._during_rebuild: list[Subscription | int] | None = None
         self._refreshing = asyncio.Lock()
-        self._version: tuple[int, int] | None = None
+        self._version: tuple[str, int] | None = None
         self._dirty = True
         self._local_changes = False
 
@@ -173,7 +173,7 @@ class SubscriptionIndex:
             return
         self._during_rebuild = []
         try:
-            compiled = await self._rebuild(await self._chats.active_subscriptions())
+            compiled = await self._rebuild(version)
             for change in self._during_rebuild:  # made after the read: the rebuild may not hold them
                 if isinstance(change, Subscription):
                     compiled.put(change)
@@ -187,17 +187,19 @@ class SubscriptionIndex:
         self._local_changes = False
         log.debug("matcher compiled over %d subscriptions", len(self._compiled))
 
-    async def _rebuild(self, subscriptions: list[Subscription]) -> CompiledSubscriptions:
-        """The index over these subscriptions: from the cache when it holds exactly them, else compiled."""
+    async def _rebuild(self, version: tuple[str, int]) -> CompiledSubscriptions:
+        """The index at ``version``: from the cache when it was saved at that version, else compiled."""
         if self._cache is None:
-            return await asyncio.to_thread(self.compile, subscriptions)
-        key = fingerprint(subscriptions, self._cache_salt)
+            return await asyncio.to_thread(self.compile, await self._chats.active_subscriptions())
+        # The version was read before the rows: a change in between makes the saved key older than the
+        # content, so the next start recompiles rather than trusting a stale file.
+        key = cache_key(version, self._cache_salt)
         cached = await asyncio.to_thread(self._cache.load, key)
         if cached is not None:
             cached.bind_synonyms(self._synonyms)
             log.info("subscription index loaded from its cache (%d subscriptions)", len(cached))
             return cached
-        compiled = await asyncio.to_thread(self.compile, subscriptions)
+        compiled = await asyncio.to_thread(self.compile, await self._chats.active_subscriptions())
         # Saved before it is published, so no put/drop can change it while it is written; at most every
         # few minutes, since other processes' changes also rebuild.
         if time.monotonic() - self._saved_at >= CACHE_SAVE_INTERVAL:
