@@ -351,10 +351,10 @@ def award(text: str, tables: list[Table], codes: Mapping[str, tuple[str, ...]],
     if supplier is not None and amount is None:
         amount = _price_after_winner(text, supplier)
     if supplier is None and amount is None:
-        row = _RESULT_ROW.search(text[:20000])
-        if row is not None:
-            supplier = row.group("name")
-            amount = loose_money(row.group("amount"))
+        result_row = _RESULT_ROW.search(text[:20000])
+        if result_row is not None:
+            supplier = result_row.group("name")
+            amount = loose_money(result_row.group("amount"))
     if supplier is None and amount is None:
         return None
     return Award(supplier=supplier, amount=amount)
@@ -416,12 +416,12 @@ def _labelled_award_amount(text: str, summary: Mapping[str, str]) -> Money | Non
             amount = loose_money(lead.group(1) if lead else raw[:40], hint)
             if amount is not None:
                 return amount
-    found = first_value(text, _AWARD_AMOUNT_LABELS)
-    raw = found.value if found else summary.get("总中标金额") or summary.get("总成交金额") or ""
+    first = first_value(text, _AWARD_AMOUNT_LABELS)
+    raw = first.value if first else summary.get("总中标金额") or summary.get("总成交金额") or ""
     raw = _TEMPLATE_NOTE.sub("", raw)
     if _RATE.search(raw[:16]):
         return None
-    return loose_money(raw, unit_from_label(found.unit) if found and found.unit else None)
+    return loose_money(raw, unit_from_label(first.unit) if first and first.unit else None)
 
 
 # Flattened result tables glue header cells before the winner ("最终报价评审结果湖南国楚工程有限公司") and the
