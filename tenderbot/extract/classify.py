@@ -48,6 +48,10 @@ _TITLE_KEYWORDS: tuple[tuple[str, NoticeType], ...] = (
     ("终止结果公告", T.TERMINATION), ("采购终止公告", T.TERMINATION), ("中止公告", T.AMENDMENT),
     ("补遗", T.AMENDMENT), ("修改公告", T.AMENDMENT), ("更改公告", T.AMENDMENT), ("答疑公告", T.AMENDMENT),
     ("邀请函", T.TENDER), ("询价函", T.TENDER), ("比价公告", T.TENDER), ("招募公告", T.TENDER),
+    ("询价通知书", T.TENDER), ("磋商邀请", T.TENDER), ("谈判邀请", T.TENDER), ("投标邀请", T.TENDER),
+    # Doc-sharing copies of the documents themselves are calls for bids (docshare-* in the corpus).
+    ("招标文件", T.TENDER), ("磋商文件", T.TENDER), ("谈判文件", T.TENDER), ("询价文件", T.TENDER),
+    ("中标通知书", T.AWARD), ("成交通知书", T.AWARD), ("答疑纪要", T.AMENDMENT),
     ("终止公告", T.TERMINATION), ("废标公告", T.TERMINATION), ("流标公告", T.TERMINATION),
     ("失败公告", T.TERMINATION), ("采购失败", T.TERMINATION), ("项目终止", T.TERMINATION),
     ("取消公告", T.TERMINATION), ("终止(废标)公告", T.TERMINATION), ("终止", T.TERMINATION),

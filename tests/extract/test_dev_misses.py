@@ -221,6 +221,9 @@ def test_kitchen_equipment_of_a_college_is_no_instrument() -> None:
     ("某县疾病预防控制中心检测设备采购项目成交候选人公示", T.AWARD),
     ("某大学实验室仪器采购项目招标文件补遗", T.AMENDMENT),
     ("某中心气相色谱仪采购询价函", T.TENDER),
+    ("某医院彩超采购项目中标通知书", T.AWARD),
+    ("某医院彩超采购项目竞争性磋商文件", T.TENDER),  # a doc-sharing copy of the documents (docshare-*)
+    ("关于某医院彩超采购项目招标文件的澄清", T.AMENDMENT),
 ])
 def test_more_standard_title_endings(title: str, kind: NoticeType) -> None:
     assert type_from_title(title) is kind
