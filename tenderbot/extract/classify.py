@@ -41,6 +41,17 @@ _TITLE_KEYWORDS: tuple[tuple[str, NoticeType], ...] = (
     ("成交公告", T.AWARD), ("结果公告", T.AWARD), ("结果公示", T.AWARD), ("中标公示", T.AWARD),
     ("中标候选人公示", T.AWARD), ("评标结果公示", T.AWARD), ("入围结果公告", T.AWARD), ("成交结果", T.AWARD),
     ("中标结果", T.AWARD),
+    # Further standard title endings (框架协议 中选, 候选人 publicity, 定标; 废标/流标 results are terminations).
+    ("中选结果公告", T.AWARD), ("中选公告", T.AWARD), ("中选结果", T.AWARD), ("成交候选人公示", T.AWARD),
+    ("中标候选人公告", T.AWARD), ("成交公示", T.AWARD), ("定标公示", T.AWARD), ("定标结果", T.AWARD),
+    ("废标结果公告", T.TERMINATION), ("流标结果公告", T.TERMINATION), ("废标结果公示", T.TERMINATION),
+    ("终止结果公告", T.TERMINATION), ("采购终止公告", T.TERMINATION), ("中止公告", T.AMENDMENT),
+    ("补遗", T.AMENDMENT), ("修改公告", T.AMENDMENT), ("更改公告", T.AMENDMENT), ("答疑公告", T.AMENDMENT),
+    ("邀请函", T.TENDER), ("询价函", T.TENDER), ("比价公告", T.TENDER), ("招募公告", T.TENDER),
+    ("询价通知书", T.TENDER), ("磋商邀请", T.TENDER), ("谈判邀请", T.TENDER), ("投标邀请", T.TENDER),
+    # Doc-sharing copies of the documents themselves are calls for bids (docshare-* in the corpus).
+    ("招标文件", T.TENDER), ("磋商文件", T.TENDER), ("谈判文件", T.TENDER), ("询价文件", T.TENDER),
+    ("中标通知书", T.AWARD), ("成交通知书", T.AWARD), ("答疑纪要", T.AMENDMENT),
     ("终止公告", T.TERMINATION), ("废标公告", T.TERMINATION), ("流标公告", T.TERMINATION),
     ("失败公告", T.TERMINATION), ("采购失败", T.TERMINATION), ("项目终止", T.TERMINATION),
     ("取消公告", T.TERMINATION), ("终止(废标)公告", T.TERMINATION), ("终止", T.TERMINATION),
@@ -175,7 +186,15 @@ _PHRASES: tuple[tuple[re.Pattern[str], NoticeType], ...] = (
     # "…中标或者成交结果使自己的权益受到损害" is the complaint boilerplate of every tender, not a result.
     (re.compile(r"(?<![或、])中标(?:\(成交\))?结果(?!使)|(?<![或、])成交结果(?!使)|(?:投标|评标|评审)结果(?:为|如下)|"
                 r"以[^。\n]{0,12}(?:最高分|价格)?中标|中标(?:\(成交\))?供应商(?:名称)?[:|]|成交供应商(?:名称)?[:|]|"
-                r"中标(?:\(成交\))?金额[:|(]|成交金额[:|(]|中标人(?:名称)?[:|]"),
+                r"中标(?:\(成交\))?金额[:|(]|成交金额[:|(]|中标人(?:名称)?[:|]|"
+                # Result pages without a heading: "现将中标信息公告如下" (ccgp-hunan 2018), "六、中标情况:"
+                # (Weifang 2017), "三、采购结果 … 中标(成交)金额" as a table header (ccgp-shandong 2026).
+                r"现将(?:中标|成交)(?:\(成交\))?(?:信息|结果)(?:公告|公示)如下|[一二三四五六七八九十]+、\s*中标情况|"
+                r"[一二三四五六七八九十]+、\s*采购结果\s|中标\(成交\)金额|拟中标(?:单位|人|供应商)(?!将)|"
+                # "确定山东某有限公司为中标供应商", "确定成交供应商为…公司,成交价为12万元": an organisation named
+                # as the winner (the tender rule "确定排名第一的中标候选人为中标人" names none).
+                r"确定[^。\n,]{2,40}?(?:公司|中心|厂|院|所|社|部|行)为(?:本项目的?)?(?:中标|成交)(?:供应商|人|单位)|"
+                r"确定(?:中标|成交)(?:供应商|人|单位)为[^。\n,]{2,40}?(?:公司|中心|厂|院|所|社|部|行)"),
      T.AWARD),
     (re.compile(r"合同公告|合同公示|合同(?:主体|签订日期|金额[:|])|(?:^|\n)\S{0,3}合同编号[:|]|采购人\(甲方\)|"
                 r"供应商\(乙方\)"), T.CONTRACT),
@@ -259,6 +278,17 @@ def news_report(text: str) -> bool:
     """True for a news article about procurement (``other``: no budget or deadline of its own)."""
     # The opening line, or the one after a re-post's date/view-count line.
     return bool(_NEWS_OPENING.search(text[:160])) and not _TEMPLATE_WORDS.search(text[:3000])
+
+
+# Land and mining rights are sold (出让) by 国土资源 bureaus through 挂牌/拍卖/招标: their "结果公告" is a
+# sale, not a procurement result (靖西县国土资源局国有建设用地使用权挂牌出让结果公告, 2009).
+_RIGHTS_SALE = re.compile(r"(?:土地|用地|采矿权|探矿权|海域)使用?权?[^\n。]{0,12}(?:挂牌|拍卖|招标|协议)?出让|"
+                          r"(?:挂牌|拍卖)出让")
+
+
+def rights_sale(title: str | None, text: str) -> NoticeType | None:
+    """``other`` for the sale of land or mining rights (挂牌出让): no procurement, whatever its title says."""
+    return T.OTHER if _RIGHTS_SALE.search(title or "") or _RIGHTS_SALE.search(text[:300]) else None
 
 
 def mixed_projects(title: str | None, text: str) -> NoticeType | None:

@@ -9,10 +9,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 
-from tenderbot.extract.dates import find_datetimes, parse_datetime
+from tenderbot.extract.dates import find_datetimes, parse_datetime, parse_period
 from tenderbot.extract.labels import Labelled, clean_cell, find_labelled, first_value, line_at, next_line, section
 from tenderbot.extract.money import parse_money, unit_from_label
+from tenderbot.extract.numerals import parse_cn_integer
 from tenderbot.extract.provenance import Trace
 from tenderbot.extract.tables import Table, lot_number, lots_from_tables, sum_lots
 from tenderbot.models import Lot, Money
@@ -24,7 +26,8 @@ ORIGINAL_CODE_LABELS = ("原公告的采购项目编号", "原公告采购项目
 NAME_LABELS = ("项目名称", "采购项目名称", "招标项目名称")
 BUDGET_LABELS = ("预算金额", "项目预算", "采购预算", "预算总金额", "项目预算金额", "采购预算金额", "预算金额总额",
                  "项目总预算", "总预算", "预算资金", "项目控制预算", "采购资金", "预算价", "项目预算资金",
-                 "拟采购的货物或服务的预算金额", "采购预算价", "预算控制价", "预算总额", "项目总投资")
+                 "拟采购的货物或服务的预算金额", "采购预算价", "预算控制价", "预算总额", "项目总投资",
+                 "预算控制金额", "预算总价", "采购预算总价", "项目预算总额")
 MAX_PRICE_LABELS = ("最高限价", "最高投标限价", "招标控制价", "最高控制价", "控制价", "拦标价", "最高报价限价",
                     "最高采购限价", "采购控制价")
 DEADLINE_LABELS = ("提交投标文件截止时间", "招标递交截止时间", "投议标文件截止时间", "磋商响应截止时间",
@@ -33,6 +36,12 @@ DEADLINE_LABELS = ("提交投标文件截止时间", "招标递交截止时间",
                    "投标截标时间", "截标时间", "报价截止时间", "投标文件提交截止时间", "提交首次响应文件截止时间",
                    "投标截止时间和开标时间", "投标截止及开标时间", "投标截止时间及开标时间", "递交截止时间",
                    "投标文件接收截止时间", "响应文件接收截止时间", "申请文件提交截止时间", "竞价截止时间")
+# A submission window, not a deadline label: its END is the deadline ("响应文件递交时间:2018年04月13日 08:50
+# 至 2018年04月13日 09:00", bjgp Dongcheng 2018).
+WINDOW_LABELS = ("响应文件递交时间", "投标文件递交时间", "递交投标文件时间", "递交响应文件时间", "投标文件提交时间",
+                 "响应文件提交时间", "提交投标文件时间", "提交响应文件时间", "投标文件接收时间", "响应文件接收时间",
+                 "接收投标文件时间", "递交投标文件的时间", "提交投标文件的时间", "投标文件递交起止时间",
+                 "响应文件递交起止时间")
 OPENING_LABELS = ("开标时间", "开启时间", "开标日期", "响应文件开启时间", "开标(开启)时间", "开启(开标)时间")
 PUBLISHED_LABELS = ("公告时间", "发布时间", "发布日期", "公告日期", "公告发布时间", "发布时间为")
 METHOD_LABELS = ("采购方式", "招标方式", "采购组织形式及方式")
@@ -47,12 +56,22 @@ _OPENING_HEADING = re.compile(r"\n(?:[一二三四五六七八九十]+、)?(?:�
 _OVERVIEW_DEADLINE = re.compile(
     r"并于(?P<when>[^。\n]{4,60}?)(?:\(北京时间\))?\s*前(?:递交|提交|上传|将)"
 )
+# The older prose forms of the same sentence: "请于2025年5月6日9时30分前将响应文件递交至…", "投标人须在…上午
+# 9:30之前将投标文件送达…" (issue 11's held-out classes; 保证金 deadlines are skipped by the caller).
+_PROSE_DEADLINE = re.compile(
+    r"(?:请|须|应|需|必须|务必)(?:在|于)(?P<when>[^。\n;]{4,40}?)(?:\(北京时间\))?\s*(?:之)?前[^。\n;]{0,12}?"
+    r"(?:投标|响应|磋商|谈判|报价|比选|询价)文件[^。\n;]{0,8}?(?:递交|提交|送达|上传|送至|交至|寄达|送交|送到)"
+    r"|(?:请|须|应|需|必须|务必)(?:在|于)(?P<when2>[^。\n;]{4,40}?)(?:\(北京时间\))?\s*(?:之)?前(?:递交|提交|送达|上传)"
+    r"[^。\n;]{0,4}?(?:投标|响应|磋商|谈判|报价|比选|询价)文件"
+)
 _CHANGE_MARKER = re.compile(
     r"变更为|延期至|调整为|更改为|修改为|推迟至|延长至|顺延至|更正为|现(?:调整|变更|延期|更改)?为?[:]?"
 )
 _DEADLINE_WORDS = re.compile(r"截止|开标|递交|提交|开启")
 _SAME_AS_BUDGET = re.compile(r"^同预算")
-_PROSE_BUDGET = re.compile(r"(?:预算金额|项目预算|采购预算|预算资金|预算)(?:为|约为|约|是)?\s*(?=[¥\d])")
+# "预算金额为壹佰贰拾万元整(¥1,200,000.00)", "本次采购预算总价为120万元": 大写 and 总价 forms in prose too.
+_PROSE_BUDGET = re.compile(r"(?:预算金额|项目预算|采购预算|预算资金|预算总价|预算总额|预算)(?:为|约为|约|是)?\s*"
+                           r"(?:人民币)?\s*(?=[¥\d壹贰叁肆伍陆柒捌玖拾])")
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,12 +209,64 @@ def budget(text: str, lots: tuple[Lot, ...], table_total: Money | None, trace: T
         if prose is not None and amount is not None and amount > 0:
             trace.detail("budget", "prose", label=prose.group(0).strip(), position=prose.start())
             return Money(amount)
+    if not hits:
+        row = _method_glued_budget(text) or _last_column_budget(text)
+        if row is not None:
+            trace.detail("budget", "table:method-glued", label="预算金额", position=row[1])
+            return row[0]
     if len(hits) > 1:
         # One 预算金额 per 标项 (政采云 template) and no total: the budget is their sum.
         trace.detail("budget", "sum-of-labelled-lots", label=labels.get(hits[0][0]), position=hits[0][0])
         return Money(sum((money.amount for _, money in hits), start=hits[0][1].amount * 0))
     trace.detail("budget", "sum-of-lots")
     return sum_lots(lots)
+
+
+# ccgp-hunan result pages open with a lot table flattened into one line, the method cell glued to the budget
+# cell: "标段编号 标段名称 采购方式 预算金额(元)投标供应商名称1 …应用软件采购 竞争性谈判279000 湖南科创…" (2017).
+_METHOD_BUDGET_HEADER = re.compile(r"采购方式\s*预算金额\s*(?:\((?P<unit>元|万元)\))?")
+_METHOD_CELL_AMOUNT = re.compile(
+    r"(?:公开招标|邀请招标|竞争性谈判|竞争性磋商|询价|单一来源)(?:采购)?\s?(?P<amount>\d[\d,]*(?:\.\d+)?)(?![\d.%])")
+
+
+def _method_glued_budget(text: str) -> tuple[Money, int] | None:
+    """The budget cells (summed over lots) of a flattened lot table whose method cell runs into the budget."""
+    header = _METHOD_BUDGET_HEADER.search(text[:5000])
+    if header is None:
+        return None
+    unit = Decimal(10000) if header.group("unit") == "万元" else Decimal(1)
+    rows = _METHOD_CELL_AMOUNT.findall(text[header.end() : header.end() + 1500])
+    amounts = [Decimal(row.replace(",", "")) * unit for row in rows]
+    if not amounts or any(amount <= 0 for amount in amounts):
+        return None
+    return Money(sum(amounts, start=Decimal(0))), header.start()
+
+
+# A lot table whose header ends with the budget column and whose row text runs over many words (the
+# qualification cell) to end with the amount: "包货物名称供应商资格要求预算金额\n1 招远市人民法院…采购 (1)在中国
+# 境内注册…(5)本项目不接受联合体投标。 52.51万元\n四、获取招标文件" (Zhaoyuan court 2016 re-post).
+_LAST_COLUMN_HEADER = re.compile(r"(?:^|\n)[^\n|]{2,40}?预算金额(?:\((?P<unit>万元|元)\))?[ \t]*\n")
+_ROW_END_AMOUNT = re.compile(r"(?<![\d.,])(?P<amount>\d[\d,]*(?:\.\d+)?)\s*(?P<unit>万元|元)?[ \t]*$", re.MULTILINE)
+_NEXT_SECTION = re.compile(r"\n\s*(?:[一二三四五六七八九十]+、|\d{1,2}[.、]\D)")
+
+
+def _last_column_budget(text: str) -> tuple[Money, int] | None:
+    """The amounts ending the rows under a header whose last column is 预算金额 (summed over lots)."""
+    header = _LAST_COLUMN_HEADER.search(text[:8000])
+    if header is None:
+        return None
+    end = _NEXT_SECTION.search(text, header.end())
+    block = text[header.end() : end.start() if end else header.end() + 3000]
+    amounts: list[Decimal] = []
+    for row in _ROW_END_AMOUNT.finditer(block):
+        unit = row.group("unit") or header.group("unit")
+        if unit is None:
+            return None  # a bare number ending a row may be a quantity or a phone
+        amount = Decimal(row.group("amount").replace(",", "")) * (Decimal(10000) if unit == "万元" else Decimal(1))
+        amounts.append(amount)
+    if not amounts or any(amount <= 0 for amount in amounts):
+        return None
+    return Money(sum(amounts, start=Decimal(0))), header.start()
 
 
 def _pairs_row(line: str) -> bool:
@@ -235,10 +306,30 @@ def _datetime_in(value: str) -> datetime | None:
     if with_time:
         return with_time[0][0]
     first = found[0]
+    spelled = _CN_CLOCK.match(value, first[2])
+    if spelled is not None:
+        return _spelled_clock(first[0], spelled)
     late = _LATE_CLOCK.match(value, first[2])
     if late is not None and late.group("mi") is None and not value[late.end("h"):].lstrip().startswith(("时", "点")):
         late = None
     return _at(first[0], late["h"], late["mi"]) if late is not None else first[0]
+
+
+# A clock spelled in numerals after a spelled date: "二〇二五年五月六日上午九时三十分" (the 大写 style of
+# older county notices, also in the issue's held-out forms).
+_CN_CLOCK = re.compile(r"\s*(?:\(北京时间\))?\s*(?P<ampm>上午|下午|中午|晚上|早上)?\s*"
+                       r"(?P<h>[零〇一二两三四五六七八九十]{1,3})\s*(?:时|点)\s*(?:(?P<mi>[零〇一二三四五六七八九十]{1,3})\s*分|(?P<half>半))?")
+
+
+def _spelled_clock(day: datetime | None, match: re.Match[str]) -> datetime | None:
+    """``day`` at a clock written in Chinese numerals (下午 moves 1-11 o'clock to the afternoon)."""
+    hour = parse_cn_integer(match.group("h"))
+    minute = 30 if match.group("half") else parse_cn_integer(match.group("mi")) if match.group("mi") else 0
+    if day is None or hour is None or minute is None:
+        return day
+    if match.group("ampm") in ("下午", "晚上") and hour < 12:
+        hour += 12
+    return _at(day, str(hour), str(minute))
 
 
 def _at(day: datetime | None, hour: str, minute: str | None) -> datetime | None:
@@ -281,6 +372,11 @@ def tender_deadline(text: str, *, amendment: bool = False, trace: Trace | None =
     if labelled is not None:
         trace.detail("tender_deadline", "label", label=labelled[1].label, position=labelled[1].start)
         return labelled[0]
+    for window in find_labelled(text, WINDOW_LABELS):
+        period = parse_period(window.value[:120])
+        if period is not None and period[1] > period[0]:
+            trace.detail("tender_deadline", "label:window-end", label=window.label, position=window.start)
+            return period[1]
     heading = _DEADLINE_HEADING.search(text)
     if heading is not None:
         when = _datetime_in(text[heading.end() : heading.end() + 200])
@@ -292,6 +388,13 @@ def tender_deadline(text: str, *, amendment: bool = False, trace: Trace | None =
         when = parse_datetime(overview.group("when"))
         if when is not None:
             trace.detail("tender_deadline", "prose:并于…前递交", position=overview.start())
+            return when
+    for prose in _PROSE_DEADLINE.finditer(text[:20000]):
+        if "保证金" in text[max(0, prose.start() - 16) : prose.end()]:
+            continue
+        when = _datetime_in(prose.group("when") or prose.group("when2"))
+        if when is not None:
+            trace.detail("tender_deadline", "prose:请于…前递交", position=prose.start())
             return when
     for sentence in _DEADLINE_SENTENCE.finditer(text):
         # "投标截止时间和开标时间为2015年9月1日9:30时", not the 保证金 deadline.

@@ -31,6 +31,9 @@ _CONTACT_LABELS = ("联系人", "项目联系人", "代理机构联系人", "采
 _PHONE_LABELS = ("联系方式", "联系电话", "电话", "项目联系方式", "项目联系电话", "代理机构联系方式", "采购人联系方式")
 _BUYER_LABELS = ("采购人", "采购人名称", "采购单位", "采购单位名称", "招标人", "招标人名称", "采购人(甲方)",
                  "采购人单位名称", "建设单位", "招标单位", "业主单位", "项目业主", "采购方", "招标采购单位")
+# Labels that name the buying unit only when no 采购人 label does: a central purchasing body's 需求/使用单位,
+# a project's 项目单位, a contract's 甲方 (a 采购人 label elsewhere on the page wins over them).
+_SECONDARY_BUYER_LABELS = ("需求单位", "使用单位", "用户单位", "项目单位", "甲方", "甲方名称", "采购需求单位")
 _BUYER_ADDRESS_LABELS = ("采购人地址", "采购单位地址", "招标人地址")
 _BUYER_PHONE_LABELS = ("采购人联系方式", "采购单位联系方式", "招标人联系方式", "采购人电话")
 _AGENCY_LABELS = ("采购代理机构", "代理机构", "代理机构名称", "采购代理机构名称", "招标代理机构", "招标代理机构名称",
@@ -174,6 +177,12 @@ _BUYER_PROSE = (
                r"的[^,。;\n]{2,60}?项目(?:于|已|现|,)"),
     re.compile(r"现将(?P<name>[^,。;\n:]{2,40}?(?:医院|卫生院|大学|学院|学校|研究所|研究院|中心|局|委员会|政府|站|所|院|馆|处|办公室|公司))"
                r"(?:\d{4}年)?[^,。;\n]{0,30}?采购意向"),
+    # A cover page that spreads the label over lines, one glyph each: "采\n购\n人:\n温州市生态环境局乐清分局"
+    # (docshare-tender-yueqing-air-monitoring-station-spaced-labels, 乐清 2020 招标文件).
+    re.compile(r"(?:^|\n)采\s*购\s*(?:人|单\s*位)\s*:\s*(?P<name>[^\n:]{4,40}?)\s*(?=\n|$)"),
+    # A hospital's own notice: "经院务会研究通过,福建省福州儿童医院承顺楼六楼改造项目进行对外招标采购" (Fuzhou 2019).
+    re.compile(r"(?:^|\n|(?:研究|会议|批准|同意)[^,。\n]{0,6}[,])(?P<name>(?![对向为由在经与就把将受现])[^,。;\n:]{2,30}?(?:医院|卫生院|保健院|大学|学院|学校|研究所|研究院))"
+               r"[^,。;\n:]{2,40}?项目(?:进行|实行|开展|实施)[^。\n]{0,6}(?:招标|采购|比选|询价|谈判|磋商)"),
 )
 
 
@@ -185,7 +194,10 @@ def buyer_with_rule(text: str, summary: Mapping[str, str], hint: str | None = No
     rule = "block" if found is not None and found.name else "label"
     if party is None or party.name is None:
         name = None
-        for pattern in _BUYER_PROSE:
+        secondary = first_value(text, _SECONDARY_BUYER_LABELS)
+        if secondary is not None and usable_name(secondary.value) and _STRONG_ORG.search(secondary.value):
+            name, rule = _name(secondary.value), "label:secondary"
+        for pattern in _BUYER_PROSE if name is None else ():
             prose = pattern.search(text[:3000])
             if prose is not None:
                 name, rule = _name(prose.group("name")), "prose"
@@ -202,8 +214,12 @@ def buyer_with_rule(text: str, summary: Mapping[str, str], hint: str | None = No
     return party, rule
 
 
-# The next numbered item of a flattened list ("…委员会办公室 2.2 项目名称…" cut to "… 2.2").
-_ITEM_AFTER = re.compile(r"\s+\d{1,2}(?:\.\d{1,2})*[.、]?$")
+# The next numbered item of a flattened list ("…委员会办公室 2.2 项目名称…" cut to "… 2.2"), and the
+# stray cell numbers a crawler leaves between table cells ("林州市文化广播电视新闻出版局 02 0202", 2015).
+_ITEM_AFTER = re.compile(r"(?:\s+\d{1,4}(?:\.\d{1,2})*[.、]?)+$")
+# The next label glued to the value on flattened ccgp-hunan result pages: "采购人名称:长沙市公安局采购代理机构名称:…"
+# reads "长沙市公安局采购代理机构"; an agency is never the buyer.
+_NEXT_LABEL = re.compile(r"(?<=[\u4e00-\u9fff)])(?:(?:采购|招标)?代理机构|联系人|联系地址|联系电话|联系方式)$")
 # "(盖章)", "(甲方)", "(盖章单位)", "(公章)" follow the name in signature and contract blocks.
 _SEAL = re.compile(r"\((?:盖章|甲方|乙方|盖章单位|公章|签章|章)\)|(?:盖章|\(章\))$")
 
@@ -222,6 +238,9 @@ def _tidy_name(name: str) -> str | None:
         return None  # masked, or the column's own label left as its value ("采购中心名称")
     name = _SEAL.sub("", name).strip(" ,、;:【】[]")
     name = _ITEM_AFTER.sub("", name)
+    name = _NEXT_LABEL.sub("", name).strip()
+    if not name:
+        return None
     parts = [part.strip() for part in re.split(r"[,、;]", name) if part.strip()]
     if len(parts) > 1 and len(set(parts)) == 1:
         return parts[0]
@@ -320,18 +339,108 @@ def award(text: str, tables: list[Table], codes: Mapping[str, tuple[str, ...]],
         found = first_value(text, _SUPPLIER_LABELS)
         supplier = _name(found.value) if found else None
     if amount is None:
-        found = first_value(text, _AWARD_AMOUNT_LABELS)
-        raw = found.value if found else summary.get("总中标金额") or summary.get("总成交金额") or ""
-        raw = _TEMPLATE_NOTE.sub("", raw)
-        if not _RATE.search(raw[:16]):
-            amount = loose_money(raw, unit_from_label(found.unit) if found and found.unit else None)
+        amount = _labelled_award_amount(text, summary)
     if amount is None:
         prose = _AWARD_PROSE.search(text[:20000])
         if prose is not None and not _RATE.search(text[prose.end() : prose.end() + 16].split("元")[0]):
             amount = loose_money(text[prose.end() : prose.end() + 40])
+    supplier = _tidy_supplier(supplier) if supplier else None
+    if not codes.get("code-winningSupplierName") and len(_labelled_winners(text)) > 1:
+        # One winner per 包 written on one line ("包1:中标供应商:甲…;包2:中标供应商:乙…"): no single award.
+        return None
+    if supplier is not None and amount is None:
+        amount = _price_after_winner(text, supplier)
+    if supplier is None and amount is None:
+        result_row = _RESULT_ROW.search(text[:20000])
+        if result_row is not None:
+            supplier = result_row.group("name")
+            amount = loose_money(result_row.group("amount"))
     if supplier is None and amount is None:
         return None
     return Award(supplier=supplier, amount=amount)
+
+
+# "成交供应商:河南云朵教育科技有限公司投标报价:492800.00元单位地址:…" (Nanyang 2016 result): the price
+# printed right after the winner's name is the award.
+_PRICE_AFTER = re.compile(
+    r"\s*[,;]?\s*(?:投标|最终|响应|中标|成交)?报价\s*(?:\((?P<unit>元|万元)\))?\s*:\s*"
+    r"(?P<amount>(?:人民币)?\s*[¥￥]?\s*\d[\d,]*(?:\.\d+)?\s*(?:万元|元)?)(?![\d.%])")
+
+
+def _price_after_winner(text: str, supplier: str) -> Money | None:
+    """The 报价 labelled right after the winner's name, if any."""
+    position = text.find(supplier, 0, 20000)
+    while position >= 0:
+        after = _PRICE_AFTER.match(text, position + len(supplier))
+        if after is not None:
+            return loose_money(after.group("amount"), after.group("unit"))
+        position = text.find(supplier, position + len(supplier), 20000)
+    return None
+
+
+# The result table of the 2020 template flattened to one line with spaces between cells (ccgp-shandong 2026):
+# "供应商名称 供应商地址 中标(成交)金额 评审总得分 泰安市威新医用制品有限公司 山东省济南市… 1,992,000.00元 82.07".
+_RESULT_ROW = re.compile(
+    r"供应商名称\s*(?:[^\s:]{0,8}供应商地址\s*)?中标\(成交\)金额(?:\(元\))?\s*(?:评审总?得分\s*)?"
+    rf"(?P<name>[\u4e00-\u9fff()]{{2,40}}?{_ORG_END})[^\n:]{{0,80}}?"
+    r"(?P<amount>(?<![\d.,])\d[\d,]*(?:\.\d+)?\s*(?:万元|元))")
+
+
+_LEADING_AMOUNT = re.compile(r"\s*((?:人民币)?\s*[¥￥]?\s*\d[\d,]*(?:\.\d+)?\s*(?:万元|元|万)?)(?![\d.%])")
+
+
+_WINNER_LABELLED = re.compile(
+    rf"(?:中标|成交)(?:\(成交\))?(?:供应商|人|单位)(?:名称)?\s*:\s*(?P<name>[\u4e00-\u9fff()]{{2,40}}?{_ORG_END})")
+
+
+def _labelled_winners(text: str) -> set[str]:
+    """The distinct organisations named after a 中标/成交 供应商 label anywhere in the first pages."""
+    return {match.group("name") for match in _WINNER_LABELLED.finditer(text[:20000])}
+
+
+def _labelled_award_amount(text: str, summary: Mapping[str, str]) -> Money | None:
+    """The first 中标/成交金额 label whose value is an amount (not a rate, not a heading that names the label).
+
+    ccgp-hunan results name the label in a section heading first ("三、…成交供应商名称、地址和成交金额(一)、…")
+    and give the value later ("成交金额(元):272000", ccgphunan-award-changsha-police-platform-negotiation-budget).
+    """
+    # Free-standing labels first; flattening glues a label to the cell before it ("…科创软件园成交金额(元):").
+    for strict in (True, False):
+        for found in find_labelled(text[:20000], _AWARD_AMOUNT_LABELS, strict=strict):
+            raw = _TEMPLATE_NOTE.sub("", found.value)
+            if not raw.strip() or _RATE.search(raw[:16]):
+                continue
+            # "272000备注: /": the amount is the cell's leading number; the next cell follows it unseparated.
+            lead = _LEADING_AMOUNT.match(raw)
+            hint = unit_from_label(found.unit) if found.unit else None
+            amount = loose_money(lead.group(1) if lead else raw[:40], hint)
+            if amount is not None:
+                return amount
+    first = first_value(text, _AWARD_AMOUNT_LABELS)
+    raw = first.value if first else summary.get("总中标金额") or summary.get("总成交金额") or ""
+    raw = _TEMPLATE_NOTE.sub("", raw)
+    if _RATE.search(raw[:16]):
+        return None
+    return loose_money(raw, unit_from_label(first.unit) if first and first.unit else None)
+
+
+# Flattened result tables glue header cells before the winner ("最终报价评审结果湖南国楚工程有限公司") and the
+# next cells after it ("…彩印有限公司品目类别品目分类…", "…规划院中标", "…有限公司投标报价:492800.00元"); the
+# winner is an organisation: cut at its suffix when a table or label word follows (ccgp-hunan 2018, Liuzhou).
+_HEADER_CELLS = re.compile(r"^(?:序号|供应商名称|中标供应商|成交供应商|最终报价|评审结果|投标报价|报价|得分|评分|排名|"
+                           r"名次|是否成交候选人|\d{1,2}\s+)+")
+_SUPPLIER_END = re.compile(
+    r"(?:股份有限公司|有限责任公司|有限公司|公司|厂|中心|研究院|研究所|规划院|设计院|经营部|商行|事务所|合作社)"
+    r"(?=\s|中标|成交|投标|报价|品目|地址|单位|联系|金额|[\d:,;,])")
+
+
+def _tidy_supplier(name: str) -> str | None:
+    """A winner's name without the table cells a flattened page glued before or after it."""
+    name = _HEADER_CELLS.sub("", name.strip()).strip() or name
+    end = _SUPPLIER_END.search(name)
+    if end is not None and end.start() >= 2:
+        name = name[: end.end()]
+    return name or None
 
 
 def loose_money(value: str | None, hint: str | None = None) -> Money | None:

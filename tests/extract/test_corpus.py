@@ -34,28 +34,30 @@ NOT_COMPARED = frozenset({"category_terms"})
 # regression fails. Raise them as the extractor improves; never lower one to make a change pass.
 # 2026-12-08, corpus 275: 37 more full-text notices (a second collection round, not seen while tuning) measure
 # dev title 0.753 and validation buyer 0.842; those two floors sit just under that, the others still hold.
+# 2026-12-08, second round on the dev misses (branch f2-extract): mean per field dev 0.947, validation 0.921;
+# the raised floors sit about 0.02 under what they measure (no floor lowered).
 THRESHOLDS: dict[str, dict[str, float]] = {
     "dev": {
         "title": 0.73,
-        "notice_type": 0.95,
+        "notice_type": 0.98,
         "procurement_method": 0.91,
-        "project_code": 0.90,
-        "buyer.name": 0.87,
-        "budget": 0.96,
-        "tender_deadline": 0.96,
-        "region.province": 0.93,
-        "categories": 0.92,
+        "project_code": 0.91,
+        "buyer.name": 0.93,
+        "budget": 0.98,
+        "tender_deadline": 0.98,
+        "region.province": 0.95,
+        "categories": 0.94,
     },
     "validation": {
         "title": 0.74,
         "notice_type": 0.85,
-        "procurement_method": 0.89,
-        "project_code": 0.94,
-        "buyer.name": 0.82,
-        "budget": 0.93,
-        "tender_deadline": 0.95,
-        "region.province": 0.93,
-        "categories": 0.92,
+        "procurement_method": 0.91,
+        "project_code": 0.95,
+        "buyer.name": 0.84,
+        "budget": 0.94,
+        "tender_deadline": 0.96,
+        "region.province": 0.94,
+        "categories": 0.94,
     },
 }
 FLOORS = [(split, name) for split in SPLITS for name in sorted(THRESHOLDS[split])]

@@ -62,6 +62,7 @@ def notice_type(ctx: Context, title: str | None) -> NoticeType:
     generic = bool(title) and classify.generic_title(title or "")
     kind = ctx.trace.first("notice_type", (
         ("multi-project", lambda: classify.mixed_projects(title, text)),
+        ("rights-sale", lambda: classify.rights_sale(title, text)),
         ("body:follow-up-under-generic-title", lambda: classify.follow_up_phrase(text) if generic else None),
         ("title", lambda: classify.type_from_title(title)),
         ("body:heading", lambda: classify.type_from_body(text)),
