@@ -24,6 +24,7 @@ from tenderbot.jobs import schedule_jobs
 from tenderbot.notify.channels import ConsoleChannel, TelegramChannel
 from tenderbot.notify.ratelimit import SendLimiter
 from tenderbot.notify.sender import CONSOLE_CHAT_ID, Sender
+from tenderbot.notify.team import TeamChannel
 from tenderbot.notify.webhooks import WebhookSender
 from tenderbot.pipeline import Pipeline, PollSummary
 from tenderbot.settings import Settings
@@ -32,7 +33,9 @@ from tenderbot.sources.fetch import Fetcher
 from tenderbot.sources.registry import build_sources, load_source_configs
 from tenderbot.store.db import make_engine, upgrade
 from tenderbot.store.repos import Store
+from tenderbot.store.teams import TeamRepo
 from tenderbot.subscriptions import SubscriptionIndex
+from tenderbot.web.server import WebConsole, mailer_for, start_web_console, web_settings_check
 
 log = logging.getLogger(__name__)
 
@@ -84,6 +87,7 @@ class TenderBot:
         self.fetcher = Fetcher(
             self.http, user_agent=settings.user_agent, min_delay=self._fetch_min_delay, backoff_base=self._fetch_backoff
         )
+        self.synonyms = taxonomy.synonyms
         self.index = SubscriptionIndex(self.store.chats, taxonomy.synonyms)
         admins = settings.admin_ids
         now = self.clock()
@@ -95,13 +99,17 @@ class TenderBot:
             telegram = TelegramChannel(await self._sender_bot())
         else:
             await self._ensure_console_subscription(now)
+        self.webhooks = WebhookSender(self.http)
+        self.mailer = mailer_for(settings)
+        self.background: set[asyncio.Task[object]] = set()
         self.sender = Sender(
             self.store,
             telegram=telegram,
             console=ConsoleChannel(self._console_stream),
             limiter=SendLimiter(overall_per_second=settings.send_rate_per_second),
             clock=self.clock,
-            webhooks=WebhookSender(self.http),
+            webhooks=self.webhooks,
+            team=TeamChannel(TeamRepo(self.engine), self.webhooks, self.mailer),
         )
         return self
 
@@ -189,6 +197,7 @@ class TenderBot:
     async def run(self, stop: asyncio.Event | None = None) -> None:
         """The main job: scheduled polls, the bot (with a token) and the sender, until stopped."""
         stop = stop or asyncio.Event()
+        web_settings_check(self.settings)  # refuse a public console without a password before starting anything
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             with suppress(NotImplementedError, RuntimeError):
@@ -210,10 +219,14 @@ class TenderBot:
             reminder_offsets=settings_offsets(self.settings),
         )
         scheduler.start()
-        log.info("tenderbot running: %d sources; Ctrl-C to stop", len(self.sources))
+        web: WebConsole | None = None
         try:
+            web = await start_web_console(self, scheduler)
+            log.info("tenderbot running: %d sources; Ctrl-C to stop", len(self.sources))
             await self.sender.run_forever(stop)
         finally:
+            if web is not None:
+                await web.stop()
             scheduler.shutdown(wait=False)
             for sig in (signal.SIGINT, signal.SIGTERM):
                 with suppress(NotImplementedError, RuntimeError):

@@ -142,6 +142,8 @@ chats = Table(
     Column("send_failures", Integer, nullable=False, default=0),
     Column("next_digest_at", UTCDateTime, index=True),
     Column("created_at", UTCDateTime, nullable=False),
+    # Teams from the web console (kind "team"): where their messages go, a robot or an e-mail address.
+    Column("destination", JSON),
 )
 
 subscriptions = Table(
