@@ -66,7 +66,8 @@ def sample_notices(now: datetime) -> list[Notice]:
             published_at=now - timedelta(days=1), text="采购液相色谱仪一台。预算150万元。", **hplc,  # type: ignore[arg-type]
         ),
         Notice(
-            source="test-feed", source_id="a2", url="https://www.ccgp.gov.cn/a2.htm", title="液相色谱仪采购项目更正公告",
+            source="test-feed", source_id="a2", url="https://www.ccgp.gov.cn/a2.htm",
+            title="液相色谱仪采购项目更正公告",
             notice_type=NoticeType.AMENDMENT, tender_deadline=now + timedelta(days=19),
             published_at=now - timedelta(hours=5), text="更正：截止时间延长。液相色谱仪。", **hplc,  # type: ignore[arg-type]
         ),

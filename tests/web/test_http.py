@@ -69,7 +69,7 @@ async def test_every_form_needs_the_csrf_token(tmp_path: Path) -> None:
         created = await client.post("/teams", data={**form, "csrf_token": token})
         assert created.status_code == 303
         # htmx sends the token as a header instead of a form field.
-        team_id = [s.chat_id for s in await bot.store.chats.active_subscriptions() if s.chat_id != 0][0]
+        team_id = next(s.chat_id for s in await bot.store.chats.active_subscriptions() if s.chat_id != 0)
         assert (await client.post(f"/teams/{team_id}/pause")).status_code == 403
         assert (await client.post(f"/teams/{team_id}/pause", headers={"X-CSRF-Token": token})).status_code == 303
 
@@ -80,8 +80,8 @@ async def test_portal_text_is_escaped_everywhere(tmp_path: Path) -> None:
         listing = await client.get("/notices", params={"q": "液相色谱"})
         assert "<script>alert" not in listing.text
         assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in listing.text
-        stored = [s for s in await bot.store.notices.seen_since(bot.clock().replace(year=2000))
-                  if s.notice.title == HOSTILE_TITLE][0]
+        stored = next(s for s in await bot.store.notices.seen_since(bot.clock().replace(year=2000))
+                  if s.notice.title == HOSTILE_TITLE)
         detail = await client.get(f"/notices/{stored.id}")
         assert detail.status_code == 200
         assert "<script>alert" not in detail.text and "&lt;script&gt;" in detail.text
@@ -115,7 +115,7 @@ async def test_exports_carry_the_same_search(tmp_path: Path) -> None:
         assert answer.status_code == 200 and answer.headers["content-type"].startswith("text/csv")
         rows = list(csv.DictReader(io.StringIO(answer.content.decode("utf-8-sig"))))
         assert {r["title"] for r in rows} == {HOSTILE_TITLE, "液相色谱仪采购项目更正公告"}
-        tender = [r for r in rows if r["notice_type"] == "tender"][0]
+        tender = next(r for r in rows if r["notice_type"] == "tender")
         assert tender["budget_yuan"] == "1500000" and tender["province"] == "江西" and tender["city"] == "南昌"
         assert tender["buyer"] == "江西省人民医院" and tender["url"] == "https://www.ccgp.gov.cn/a1.htm"
         assert tender["deadline"] == "2026-12-13 10:00"
