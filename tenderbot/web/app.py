@@ -243,21 +243,22 @@ def create_app(ctx: WebContext) -> Starlette:
 
     async def notice_page(request: Request) -> Response:
         lang = lang_of(request)
-        try:
-            notice_id = int(request.path_params["notice_id"])
-        except ValueError:
-            notice_id = -1
-        stored = await ctx.store.notices.get(notice_id)
+        stored = await ctx.store.notices.get(request.path_params["notice_id"])
         if stored is None:
             return page(request, "error.html", 404, message=TEXTS[lang]["not_found"])
         now = ctx.clock()
         announcements = await ctx.store.notices.project_notices(stored.project_id)
         thread = [{"stored": s, **view(s.notice, now, lang)} for s in announcements]
         n = stored.notice
+        teams = await ctx.teams.teams.all()
+        following = set(await ctx.store.chats.followers(stored.project_id))
         return page(
             request,
             "notice.html",
             stored=stored,
+            teams=teams,
+            following=[team for team in teams if team.id in following],
+            flash=request.query_params.get("flash", ""),
             n=n,
             row=view(n, now, lang),
             thread=thread,
@@ -266,6 +267,17 @@ def create_app(ctx: WebContext) -> Starlette:
             lots=[{"lot": lot, "budget": money_text(lot.budget, lang) if lot.budget else ""} for lot in n.lots],
             safe_url=n.url if n.url.startswith(("http://", "https://")) else "",
         )
+
+    async def follow(request: Request) -> Response:
+        """A team follows the notice's project: deadline reminders, amendments and results reach it."""
+        stored = await ctx.store.notices.get(int(request.path_params["notice_id"]))
+        form = await request.form()
+        raw = form.get("team", "")
+        team = await ctx.teams.teams.get(int(raw)) if isinstance(raw, str) and raw.isdigit() else None
+        if stored is None or team is None:
+            return page(request, "error.html", 404, message=TEXTS[lang_of(request)]["not_found"])
+        await ctx.store.chats.follow(team.id, stored.project_id, stored.id, ctx.clock())
+        return RedirectResponse(f"/notices/{stored.id}?flash=followed", status_code=303)
 
     # --- team subscriptions ---------------------------------------------------------------------
 
@@ -416,7 +428,8 @@ def create_app(ctx: WebContext) -> Starlette:
         Route("/healthz", healthz),
         Route("/notices", guarded(notices)),
         Route("/notices.{fmt}", guarded(export)),
-        Route("/notices/{notice_id}", guarded(notice_page)),
+        Route("/notices/{notice_id:int}", guarded(notice_page)),
+        Route("/notices/{notice_id:int}/follow", guarded(follow), methods=["POST"]),
         Route("/teams", guarded(teams), methods=["GET"]),
         Route("/teams", guarded(create_team), methods=["POST"]),
         Route("/teams/preview", guarded(preview)),

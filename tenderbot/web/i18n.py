@@ -110,6 +110,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "not_found": "找不到该页面",
         "back": "返回",
         "enabled_sources": "已启用的数据源",
+        "follow_for": "为团队关注（截止提醒、更正、结果都会发给它）",
+        "follow": "关注",
+        "followed_by": "关注中的团队",
+        "followed": "已关注",
     },
     "en": {
         "app": "tenderbot",
@@ -220,6 +224,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "not_found": "Not found",
         "back": "Back",
         "enabled_sources": "Enabled sources",
+        "follow_for": "Follow for a team (deadline reminders, amendments and results go to it)",
+        "follow": "Follow",
+        "followed_by": "Followed by",
+        "followed": "Followed",
     },
 }
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 from pathlib import Path
@@ -195,4 +196,4 @@ async def test_run_refuses_to_start_publicly_without_password(tmp_path: Path) ->
     settings = web_settings(tmp_path, password="", listen="0.0.0.0:8080")
     async with TenderBot(settings) as bot:
         with pytest.raises(ConfigError, match="TENDERBOT_WEB_PASSWORD"):
-            await bot.run()
+            await asyncio.wait_for(bot.run(), 10)  # a regression would serve forever: fail instead

@@ -10,6 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
+from tenderbot.app import TenderBot
 from tenderbot.errors import ConfigError
 from tenderbot.models import Notice, NoticeType
 from tenderbot.services.teams import TeamForm, check_robot_url
@@ -158,3 +159,46 @@ async def test_email_destination_without_smtp_says_so(tmp_path: Path) -> None:
         team = await service.create(TeamForm(name="m", query="质谱", kind="email", email="a@b.example"))
         answer = await client.post(f"/teams/{team.id}/test", headers={"X-CSRF-Token": csrf_of(page.text)})
         assert "TENDERBOT_SMTP_HOST" in answer.text
+
+
+async def test_teams_get_follow_ups_digests_and_reminders_through_their_robot(tmp_path: Path) -> None:
+    from tenderbot.delivery.digests import DigestService
+    from tenderbot.delivery.reminders import ReminderService
+
+    robot = Robot()
+    clock = [NOW]
+    settings = web_settings(tmp_path)
+    async with TenderBot(settings, clock=lambda: clock[0], transport=httpx.MockTransport(robot.handle),
+                         fetch_min_delay=0.0) as bot:
+        context = context_of(bot)
+        team = await context.teams.create(TeamForm(name="色谱组", query="液相色谱", kind="wecom", url=WECOM))
+        tender, amendment, *_rest = sample_notices(NOW)
+        await bot.pipeline.queue_for(await bot.store.notices.upsert([tender], NOW), NOW)
+        await bot.drain()
+        assert len(robot.posts) == 1
+        # The amendment of the same project reaches the team that got the alert.
+        await bot.pipeline.queue_for(await bot.store.notices.upsert([amendment], NOW), NOW)
+        await bot.drain()
+        assert len(robot.posts) == 2 and "更正" in robot.posts[1]["markdown"]["content"]
+        # Followed from the notice page: a reminder before the (amended) deadline.
+        async with client_for(context) as client:
+            await log_in(client)
+            stored = next(s for s in await bot.store.notices.seen_since(NOW - timedelta(days=1))
+                          if s.notice.source_id == "a1")
+            page = await client.get(f"/notices/{stored.id}")
+            answer = await client.post(f"/notices/{stored.id}/follow",
+                                       data={"team": str(team.id), "csrf_token": csrf_of(page.text)})
+            assert answer.status_code == 303
+            assert "关注中的团队：色谱组" in (await client.get(f"/notices/{stored.id}")).text
+        assert amendment.tender_deadline is not None
+        clock[0] = amendment.tender_deadline - timedelta(days=2, hours=12)
+        assert await ReminderService(bot.store, clock=lambda: clock[0]).tick() == 1
+        await bot.drain()
+        assert len(robot.posts) == 3 and "截止" in robot.posts[2]["markdown"]["content"]
+        # A daily digest, through the same robot.
+        queued = await DigestService(bot.store, bot.index, clock=lambda: clock[0]).queue(
+            team.id, since=NOW - timedelta(days=1), now=clock[0], key="test", force=True
+        )
+        assert queued >= 1
+        await bot.drain()
+        assert len(robot.posts) == 3 + queued
