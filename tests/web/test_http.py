@@ -197,3 +197,17 @@ async def test_run_refuses_to_start_publicly_without_password(tmp_path: Path) ->
     async with TenderBot(settings) as bot:
         with pytest.raises(ConfigError, match="TENDERBOT_WEB_PASSWORD"):
             await asyncio.wait_for(bot.run(), 10)  # a regression would serve forever: fail instead
+
+
+def test_a_taken_port_is_a_clear_configuration_error() -> None:
+    import socket
+
+    from tenderbot.web.listen import Listen
+    from tenderbot.web.server import bind
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        port = taken.getsockname()[1]
+        with pytest.raises(ConfigError, match=f"127.0.0.1:{port}: cannot listen"):
+            bind(Listen("127.0.0.1", port))
