@@ -20,6 +20,7 @@ from telegram.request import HTTPXRequest
 from tenderbot.bot.handlers import BotDeps, install, publish_commands
 from tenderbot.errors import ConfigError
 from tenderbot.extract.taxonomy import load_taxonomy
+from tenderbot.index_cache import IndexCache, file_digest
 from tenderbot.jobs import schedule_jobs
 from tenderbot.notify.channels import ConsoleChannel, TelegramChannel
 from tenderbot.notify.ratelimit import SendLimiter
@@ -88,7 +89,12 @@ class TenderBot:
             self.http, user_agent=settings.user_agent, min_delay=self._fetch_min_delay, backoff_base=self._fetch_backoff
         )
         self.synonyms = taxonomy.synonyms
-        self.index = SubscriptionIndex(self.store.chats, taxonomy.synonyms)
+        self.index = SubscriptionIndex(
+            self.store.chats,
+            taxonomy.synonyms,
+            cache=IndexCache(settings.cache_dir),
+            cache_salt=file_digest(settings.taxonomy_file),
+        )
         admins = settings.admin_ids
         now = self.clock()
         for admin in admins:
@@ -217,6 +223,8 @@ class TenderBot:
             clock=self.clock,
             index=self.index,
             reminder_offsets=settings_offsets(self.settings),
+            body_retention=timedelta(days=self.settings.retention_days),
+            web_url=self.settings.web_public_url,
         )
         scheduler.start()
         web: WebConsole | None = None

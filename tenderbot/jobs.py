@@ -23,6 +23,7 @@ REMINDER_TICK_SECONDS = 600
 HOUSEKEEPING_HOURS = 24
 RETENTION = timedelta(days=90)
 PENDING_RETENTION = timedelta(days=7)
+BODY_RETENTION = timedelta(days=365)
 
 
 def schedule_jobs(
@@ -34,6 +35,8 @@ def schedule_jobs(
     clock: Callable[[], datetime],
     index: SubscriptionIndex,
     reminder_offsets: Sequence[timedelta] = DEFAULT_OFFSETS,
+    body_retention: timedelta = BODY_RETENTION,
+    web_url: str = "",
 ) -> None:
     """Polls per source, plus the delivery ticks: digests every minute, reminders, daily housekeeping."""
     now = clock()
@@ -53,7 +56,15 @@ def schedule_jobs(
             # Stagger the first polls so a start does not hit every portal in the same second.
             next_run_time=now + timedelta(seconds=1 + 3 * number),
         )
-    schedule_delivery_jobs(scheduler, sender, index, clock=clock, reminder_offsets=reminder_offsets)
+    schedule_delivery_jobs(
+        scheduler,
+        sender,
+        index,
+        clock=clock,
+        reminder_offsets=reminder_offsets,
+        body_retention=body_retention,
+        web_url=web_url,
+    )
 
 
 def schedule_delivery_jobs(
@@ -63,10 +74,12 @@ def schedule_delivery_jobs(
     *,
     clock: Callable[[], datetime],
     reminder_offsets: Sequence[timedelta] = DEFAULT_OFFSETS,
+    body_retention: timedelta = BODY_RETENTION,
+    web_url: str = "",
 ) -> tuple[DigestService, ReminderService]:
     """The digest tick (each chat's time in its own zone), the reminder tick and housekeeping."""
     now = clock()
-    digests = DigestService(sender.store, index, clock=clock)
+    digests = DigestService(sender.store, index, clock=clock, web_url=web_url)
     reminders = ReminderService(sender.store, clock=clock, offsets=reminder_offsets)
     # The digest tick must not be skipped by a busy loop: due digests stay due in the database anyway.
     common = {"max_instances": 1, "coalesce": True, "misfire_grace_time": 300}
@@ -93,7 +106,7 @@ def schedule_delivery_jobs(
     scheduler.add_job(
         _housekeeping,
         "interval",
-        args=(sender, clock),
+        args=(sender, clock, body_retention),
         hours=HOUSEKEEPING_HOURS,
         id="delivery:housekeeping",
         name="housekeeping",
@@ -117,18 +130,27 @@ async def _tick_and_wake(what: str, tick: Callable[[], Awaitable[int]], sender: 
         sender.wakeup.set()
 
 
-async def _housekeeping(sender: Sender, clock: Callable[[], datetime]) -> None:
-    """Retention: sent and dead deliveries after 90 days, confirmations nobody finished after a week."""
+async def _housekeeping(
+    sender: Sender, clock: Callable[[], datetime], body_retention: timedelta = BODY_RETENTION
+) -> None:
+    """Retention: sent and dead deliveries after 90 days, confirmations nobody finished after a week,
+    notice body texts after ``body_retention`` (their structured fields are kept for ever)."""
     now = clock()
     try:
         removed = await sender.store.outbox.purge_settled(now - RETENTION)
         abandoned = await sender.store.pending.purge(now - PENDING_RETENTION)
+        emptied = await sender.store.notices.drop_bodies(now - body_retention)
     except asyncio.CancelledError:
         return
     except Exception:
         log.exception("housekeeping crashed; tomorrow's run will try again")
         return
-    log.info("housekeeping: %d old deliveries and %d abandoned confirmations removed", removed, abandoned)
+    log.info(
+        "housekeeping: %d old deliveries and %d abandoned confirmations removed, %d notice texts past retention",
+        removed,
+        abandoned,
+        emptied,
+    )
 
 
 async def _poll_and_wake(pipeline: Pipeline, sender: Sender, source: Source) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from pydantic import SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from tenderbot.errors import ConfigError
@@ -29,7 +29,7 @@ class Settings(BaseSettings):
     user_agent: str = "tenderbot/0.1 (+https://github.com/tenderbot/tenderbot; procurement alerts)"
     console_query: str = "类别:仪器|医疗"
     log_level: str = "INFO"
-    send_rate_per_second: float = 25.0
+    send_rate_per_second: float = 28.0
     reminder_days: str = "3,1"
     web_listen: str = "127.0.0.1:8080"
     web_password: SecretStr = SecretStr("")
@@ -39,6 +39,9 @@ class Settings(BaseSettings):
     smtp_username: str = ""
     smtp_password: SecretStr = SecretStr("")
     smtp_security: str = "starttls"
+    retention_days: int = Field(default=365, ge=1)
+    cache_dir: Path = Path("data/cache")
+    web_public_url: str = ""
 
     @field_validator("sources_file", "taxonomy_file")
     @classmethod

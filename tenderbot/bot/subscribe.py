@@ -28,10 +28,8 @@ def describe(query: Query, lang: str) -> str:
 async def preview_text(deps: BotDeps, query: Query, lang: str, timezone: str = "Asia/Shanghai") -> str:
     """How many notices of the last 7 days a query matches, and the best three."""
     now = deps.clock()
-    recent = await deps.store.notices.seen_since(now - timedelta(days=PREVIEW_DAYS))
-    by_id = {id(stored.notice): stored for stored in recent}
-    matched = deps.index.preview(query, (stored.notice for stored in recent))
-    hits = [PreviewHit(notice, by_id[id(notice)].first_seen_at) for notice, _ in matched]
+    matched = await deps.index.recent_matches(deps.store.notices, query, now - timedelta(days=PREVIEW_DAYS))
+    hits = [PreviewHit(stored.notice, stored.first_seen_at) for stored, _ in matched]
     return render_preview(hits, now, ZoneInfo(timezone), lang)
 
 

@@ -183,6 +183,20 @@ class Matcher:
         """How many subscriptions are registered."""
         return len(self._subscriptions)
 
+    def __getstate__(self) -> dict[str, Any]:
+        """Picklable state: everything but the synonym source (a callable the loader binds again)."""
+        state = {name: getattr(self, name) for name in self.__dict__}
+        state["_synonyms"] = None
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        """Restore a pickled matcher; call ``bind_synonyms`` before adding ``~`` terms."""
+        self.__dict__.update(state)
+
+    def bind_synonyms(self, synonyms: SynonymSource | None) -> None:
+        """Set the synonym source of a matcher restored from a cache (its widened terms are already filed)."""
+        self._synonyms = synonyms
+
     def add(self, subscription_id: int, query: Query | str) -> None:
         """Register a subscription (a Query or query text), replacing one with the same id."""
         parsed = parse_query(query) if isinstance(query, str) else query

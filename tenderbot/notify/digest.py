@@ -30,6 +30,7 @@ TEXTS = {
         "closing": "⏳ <b>即将截止</b>（7天内）",
         "none": "今天没有新的匹配公告。",
         "more": "…… 另有 {n} 条，用 /list 查看",
+        "more_link": "…… 另有 {n} 条，<a href=\"{url}\">在网页控制台查看全部</a>",
         "health_ok": "🩺 数据源：{ok}/{total} 正常",
         "health_bad": "🩺 数据源：{ok}/{total} 正常；异常：{names}",
         "health_none": "🩺 数据源：尚无抓取记录",
@@ -43,6 +44,7 @@ TEXTS = {
         "closing": "⏳ <b>Closing soon</b> (7 days)",
         "none": "No new matching tenders today.",
         "more": "… and {n} more — /list",
+        "more_link": "… and {n} more — <a href=\"{url}\">see all in the web console</a>",
         "health_ok": "🩺 Sources: {ok}/{total} healthy",
         "health_bad": "🩺 Sources: {ok}/{total} healthy; failing: {names}",
         "health_none": "🩺 Sources: not polled yet",
@@ -83,10 +85,11 @@ def next_digest_at(digest_time: str, tz: tzinfo, after: datetime) -> datetime:
 
 @dataclass(frozen=True, slots=True)
 class DigestSection:
-    """One subscription's matches."""
+    """One subscription's matches, best first; ``more_url`` lists them all (the web console's search)."""
 
     name: str
     notices: Sequence[Notice]
+    more_url: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,7 +145,9 @@ def render_digest(
             continue
         entries = [digest_item(n, now=now, tz=tz, language=lang) for n in section.notices[:MAX_ITEMS_PER_SECTION]]
         hidden = len(section.notices) - len(entries)
-        if hidden > 0:
+        if hidden > 0 and section.more_url:
+            entries.append(texts["more_link"].format(n=hidden, url=html.escape(section.more_url, quote=True)))
+        elif hidden > 0:
             entries.append(texts["more"].format(n=hidden))
         # The section title travels with its first entry, so a split never leaves a title alone.
         entries[0] = f"🔔 <b>{esc(clip(section.name, 60))}</b>（{len(section.notices)}）\n{entries[0]}"

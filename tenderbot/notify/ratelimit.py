@@ -15,7 +15,7 @@ class SendLimiter:
     def __init__(
         self,
         *,
-        overall_per_second: float = 25.0,
+        overall_per_second: float = 28.0,
         per_chat_interval: float = 1.0,
         group_per_minute: int = 20,
         clock: Callable[[], float] = time.monotonic,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -12,9 +13,9 @@ from enum import StrEnum
 from tenderbot.errors import QueryError
 from tenderbot.matching.engine import Matcher, notice_budget
 from tenderbot.matching.query import Query, parse_query
-from tenderbot.store.notices import NoticeRepo, StoredNotice
+from tenderbot.store.notices import NoticeRepo, RawNotice, StoredNotice
 
-# Everything stored is searchable: housekeeping keeps 90 days, so this bound only caps a runaway table.
+# At most this many results (a page shows 25; an export of more is not a search any more).
 SEARCH_LIMIT = 20_000
 _FAR_FUTURE = datetime.max.replace(tzinfo=UTC)
 _LONG_AGO = datetime(2000, 1, 1, tzinfo=UTC)
@@ -102,6 +103,20 @@ def sort_hits(hits: Sequence[Hit], order: SortOrder, now: datetime) -> list[Hit]
     return sorted(newest, key=by_deadline)
 
 
+def _match_batch(matcher: Matcher | None, rows: Sequence[RawNotice]) -> list[Hit]:
+    """Decode and match one batch (CPU work: runs in a worker thread)."""
+    hits: list[Hit] = []
+    for raw in rows:
+        stored = raw.decode()
+        if matcher is None:
+            hits.append(Hit(stored, ()))
+            continue
+        results = matcher.match(stored.notice)
+        if results:
+            hits.append(Hit(stored, results[0].terms))
+    return hits
+
+
 async def search(
     notices: NoticeRepo,
     text: str,
@@ -111,11 +126,23 @@ async def search(
     order: SortOrder = SortOrder.DEADLINE,
     synonyms: Callable[[str], Iterable[str]] | None = None,
 ) -> list[Hit]:
-    """Every stored notice (first seen within ``since``, if given) the query matches, sorted."""
+    """Every stored notice (first seen within ``since``, if given) the query matches, sorted.
+
+    Notices are read in batches and decoded and matched in a worker thread, so a long search does not stall
+    the service's event loop (the bot, the sender and the console share it).
+    """
     query = parse_search(text)
+    matcher: Matcher | None = None
+    if query is not None:
+        matcher = Matcher(synonyms)
+        matcher.add(0, query)
     start = now - since if since is not None else _LONG_AGO
-    stored = await notices.seen_since(start, limit=SEARCH_LIMIT)
-    return sort_hits(filter_notices(query, stored, synonyms), order, now)
+    hits: list[Hit] = []
+    async for rows in notices.raw_since(start):
+        hits += await asyncio.to_thread(_match_batch, matcher, rows)
+        if len(hits) >= SEARCH_LIMIT:
+            break
+    return sort_hits(hits[:SEARCH_LIMIT], order, now)
 
 
 def paginate(hits: Sequence[Hit], page: int, per_page: int) -> Page:

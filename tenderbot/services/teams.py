@@ -16,10 +16,10 @@ from tenderbot.notify.email import Mailer, valid_address
 from tenderbot.notify.render import esc, render_alert
 from tenderbot.notify.team import deliver
 from tenderbot.notify.webhooks import WebhookSender
-from tenderbot.services.search import Hit, SortOrder, filter_notices, sort_hits
+from tenderbot.services.search import Hit, SortOrder, sort_hits
 from tenderbot.store.notices import NoticeRepo
 from tenderbot.store.teams import Team, TeamRepo
-from tenderbot.subscriptions import SubscriptionIndex, alerts_for_type
+from tenderbot.subscriptions import SubscriptionIndex
 
 PREVIEW_DAYS = 7
 DESTINATION_KINDS = ("wecom", "dingtalk", "feishu", "email")
@@ -168,8 +168,9 @@ class TeamService:
         """How many notices of the last 7 days the query would have sent, and the first few by deadline."""
         query = parse_query(query_text)
         now = self._clock()
-        recent = await self._notices.seen_since(now - timedelta(days=PREVIEW_DAYS))
-        hits = [h for h in filter_notices(query, recent, self._synonyms) if alerts_for_type(query, h.stored.notice)]
+        # The same reading and rules as /sub's preview (synonyms, follow-up types).
+        matched = await self._index.recent_matches(self._notices, query, now - timedelta(days=PREVIEW_DAYS))
+        hits = [Hit(stored, terms) for stored, terms in matched]
         return len(hits), sort_hits(hits, SortOrder.DEADLINE, now)[:limit]
 
     async def send_test(self, team_id: int, tz: tzinfo) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any
@@ -12,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tenderbot.models import Subscription
 from tenderbot.store.tables import (
+    ID_CHUNK,
     chats,
     deliveries,
     follows,
@@ -113,6 +115,16 @@ class ChatRepo:
             row = (await conn.execute(select(chats).where(chats.c.id == chat_id))).one_or_none()
         return None if row is None else _chat(row)
 
+    async def get_many(self, chat_ids: Iterable[int]) -> dict[int, ChatRecord]:
+        """Several chats by id, in a few queries (unknown ids are absent)."""
+        wanted = sorted(set(chat_ids))
+        found: dict[int, ChatRecord] = {}
+        for start in range(0, len(wanted), ID_CHUNK):
+            query = select(chats).where(chats.c.id.in_(wanted[start : start + ID_CHUNK]))
+            async with self._engine.connect() as conn:
+                found.update((int(r.id), _chat(r)) for r in (await conn.execute(query)).all())
+        return found
+
     async def all(self, *, active_only: bool = True) -> list[ChatRecord]:
         """All chats."""
         query = select(chats).order_by(chats.c.id)
@@ -193,6 +205,21 @@ class ChatRepo:
                 )
             ).all()
         return [_subscription(r) for r in rows]
+
+    async def active_subscriptions_of(self, chat_ids: Iterable[int]) -> dict[int, list[Subscription]]:
+        """The active subscriptions of several chats, each chat's in creation order."""
+        wanted = sorted(set(chat_ids))
+        found: dict[int, list[Subscription]] = {c: [] for c in wanted}
+        for start in range(0, len(wanted), ID_CHUNK):
+            query = (
+                select(subscriptions)
+                .where(subscriptions.c.chat_id.in_(wanted[start : start + ID_CHUNK]), subscriptions.c.active.is_(True))
+                .order_by(subscriptions.c.id)
+            )
+            async with self._engine.connect() as conn:
+                for r in (await conn.execute(query)).all():
+                    found[int(r.chat_id)].append(_subscription(r))
+        return found
 
     async def subscription(self, sub_id: int) -> Subscription | None:
         """One subscription by id."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zlib
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -130,3 +131,29 @@ def decode_notice(data: dict[str, Any]) -> Notice:
         links=tuple(data.get("links", [])),
         text=data.get("text", ""),
     )
+
+
+def split_body(data: dict[str, Any]) -> tuple[dict[str, Any], bytes | None]:
+    """Take the body text out of an encoded notice, compressed (zlib): it is most of a notice's bytes.
+
+    The structured fields stay readable JSON for ever; the body can be dropped after the retention window.
+    """
+    text = data.get("text")
+    rest = _compact({key: value for key, value in data.items() if key != "text"})
+    return rest, (zlib.compress(text.encode("utf-8"), 6) if text else None)
+
+
+def _compact(value: Any) -> Any:
+    """Drop null and empty members (``decode_notice`` reads every key with a default): a third of a row."""
+    if isinstance(value, dict):
+        return {key: _compact(item) for key, item in value.items() if item is not None and item != []}
+    if isinstance(value, list):
+        return [_compact(item) for item in value]
+    return value
+
+
+def join_body(data: dict[str, Any], body: bytes | None) -> dict[str, Any]:
+    """An encoded notice with its body text back (rows written before the split keep ``text`` inline)."""
+    if body is None or "text" in data:
+        return data
+    return {**data, "text": zlib.decompress(body).decode("utf-8")}

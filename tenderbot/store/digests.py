@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -11,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tenderbot.errors import ConfigError
 from tenderbot.notify.webhooks import WebhookTarget
-from tenderbot.store.tables import chats, deliveries, follows, notices, source_state, subscriptions
+from tenderbot.store.tables import ID_CHUNK, chats, deliveries, follows, notices, source_state, subscriptions
 
 DEFAULT_DIGEST_TIME = "08:30"
 
@@ -90,6 +91,25 @@ class DigestRepo:
             )
         return result.rowcount == 1
 
+    async def claim_digests(self, chat_ids: Sequence[int], old: datetime, new: datetime) -> list[int]:
+        """Move several chats' next digest from ``old`` to ``new`` in one statement; the ids this process claimed.
+
+        Chats due at the same minute in the same zone share both times, so a national 08:30 is a few
+        statements, not one transaction per chat; a chat another process moved first is not returned.
+        """
+        claimed: list[int] = []
+        wanted = sorted(chat_ids)
+        for start in range(0, len(wanted), ID_CHUNK):
+            statement = (
+                update(chats)
+                .where(chats.c.id.in_(wanted[start : start + ID_CHUNK]), chats.c.next_digest_at == old)
+                .values(next_digest_at=new)
+                .returning(chats.c.id)
+            )
+            async with self._engine.begin() as conn:
+                claimed += [int(i) for i in (await conn.execute(statement)).scalars()]
+        return claimed
+
     async def recent_alerted_projects(self, chat_id: int, since: datetime) -> list[int]:
         """Projects a chat was alerted about since a time (candidates for "closing soon"), in one query."""
         query = (
@@ -100,6 +120,39 @@ class DigestRepo:
         )
         async with self._engine.connect() as conn:
             return [int(n) for n in (await conn.execute(query)).scalars()]
+
+    async def recent_alerted_projects_of(self, chat_ids: Sequence[int], since: datetime) -> dict[int, set[int]]:
+        """For several chats, the projects each was alerted about since a time."""
+        found: dict[int, set[int]] = {c: set() for c in chat_ids}
+        wanted = sorted(found)
+        for start in range(0, len(wanted), ID_CHUNK):
+            query = (
+                select(deliveries.c.chat_id, notices.c.project_id)
+                .join(deliveries, deliveries.c.notice_id == notices.c.id)
+                .where(
+                    deliveries.c.chat_id.in_(wanted[start : start + ID_CHUNK]),
+                    deliveries.c.kind == "alert",
+                    deliveries.c.created_at >= since,
+                )
+                .distinct()
+            )
+            async with self._engine.connect() as conn:
+                for r in (await conn.execute(query)).all():
+                    found[int(r.chat_id)].add(int(r.project_id))
+        return found
+
+    async def followed_projects_of(self, chat_ids: Sequence[int]) -> dict[int, set[int]]:
+        """For several chats, the projects each follows."""
+        found: dict[int, set[int]] = {c: set() for c in chat_ids}
+        wanted = sorted(found)
+        for start in range(0, len(wanted), ID_CHUNK):
+            query = select(follows.c.chat_id, follows.c.project_id).where(
+                follows.c.chat_id.in_(wanted[start : start + ID_CHUNK])
+            )
+            async with self._engine.connect() as conn:
+                for r in (await conn.execute(query)).all():
+                    found[int(r.chat_id)].add(int(r.project_id))
+        return found
 
     async def followed_projects(self, chat_id: int) -> list[int]:
         """Projects a chat follows."""

@@ -3,19 +3,36 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import AsyncIterator, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from tenderbot.identity import ProjectIdentity, announcement_key, project_identity
 from tenderbot.models import Change, ChangeKind, Notice
-from tenderbot.store.codec import decode_notice, encode_notice
-from tenderbot.store.tables import new_id, notice_sources, notices, projects
+from tenderbot.store.codec import decode_notice, encode_notice, join_body, split_body
+from tenderbot.store.tables import ID_CHUNK, new_id, notice_sources, notices, projects
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class RawNotice:
+    """A stored notice not yet decoded (decoding is CPU work a caller may want off the event loop)."""
+
+    id: int
+    project_id: int
+    data: Any
+    body: bytes | None
+    first_seen_at: datetime
+
+    def decode(self) -> StoredNotice:
+        """The decoded notice with its ids."""
+        notice = decode_notice(join_body(self.data, self.body))
+        return StoredNotice(self.id, self.project_id, notice, self.first_seen_at)
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,8 +45,17 @@ class StoredNotice:
     first_seen_at: datetime
 
 
+# What a notice row is read as: ids, the structured fields and the compressed body.
+_ROW = (notices.c.id, notices.c.project_id, notices.c.data, notices.c.body, notices.c.first_seen_at)
+
+
+def _raw(row: Any) -> RawNotice:
+    return RawNotice(row.id, row.project_id, row.data, row.body, row.first_seen_at)
+
+
 def _row_values(notice: Notice, now: datetime) -> dict[str, object]:
     """Column values for a notice row."""
+    data, body = split_body(encode_notice(notice))
     return {
         "source": notice.source,
         "source_id": notice.source_id,
@@ -45,7 +71,8 @@ def _row_values(notice: Notice, now: datetime) -> dict[str, object]:
         "published_at": notice.published_at,
         "categories": ",".join(c.value for c in notice.categories),
         "content_hash": notice.content_hash,
-        "data": encode_notice(notice),
+        "data": data,
+        "body": body,
         "updated_at": now,
     }
 
@@ -106,13 +133,16 @@ class NoticeRepo:
         """Update a re-fetched notice when what a reader sees has changed."""
         row = (
             await conn.execute(
-                select(notices.c.content_hash, notices.c.data, notices.c.project_id).where(notices.c.id == notice_id)
+                select(notices.c.content_hash, notices.c.data, notices.c.body, notices.c.project_id).where(
+                    notices.c.id == notice_id
+                )
             )
         ).one()
         if row.content_hash == notice.content_hash:
             return None
         await conn.execute(notices.update().where(notices.c.id == notice_id).values(**_row_values(notice, now)))
-        return Change(ChangeKind.UPDATED, notice_id, notice, decode_notice(row.data), row.project_id)
+        previous = decode_notice(join_body(row.data, row.body))
+        return Change(ChangeKind.UPDATED, notice_id, notice, previous, row.project_id)
 
     async def _add_source(self, conn: AsyncConnection, notice_id: int, notice: Notice, now: datetime) -> None:
         """Record that a portal publishes this notice."""
@@ -160,37 +190,73 @@ class NoticeRepo:
         async with self._engine.connect() as conn:
             row = (
                 await conn.execute(
-                    select(notices.c.id, notices.c.project_id, notices.c.data, notices.c.first_seen_at).where(
+                    select(*_ROW).where(
                         notices.c.id == notice_id
                     )
                 )
             ).one_or_none()
-        return None if row is None else StoredNotice(row.id, row.project_id, decode_notice(row.data), row.first_seen_at)
+        return None if row is None else _raw(row).decode()
 
-    async def seen_since(self, since: datetime, limit: int = 5000) -> list[StoredNotice]:
-        """Notices first seen since a time, newest first."""
-        async with self._engine.connect() as conn:
-            rows = (
-                await conn.execute(
-                    select(notices.c.id, notices.c.project_id, notices.c.data, notices.c.first_seen_at)
-                    .where(notices.c.first_seen_at >= since)
-                    .order_by(notices.c.first_seen_at.desc(), notices.c.id.desc())
-                    .limit(limit)
+    async def raw_since(self, since: datetime, batch: int = 2000) -> AsyncIterator[list[RawNotice]]:
+        """Every notice first seen since a time, oldest first, in batches (keyset paging: no cap, no OFFSET)."""
+        after: tuple[datetime, int] | None = None
+        while True:
+            query = select(*_ROW).where(notices.c.first_seen_at >= since)
+            if after is not None:
+                query = query.where(
+                    or_(
+                        notices.c.first_seen_at > after[0],
+                        and_(notices.c.first_seen_at == after[0], notices.c.id > after[1]),
+                    )
                 )
-            ).all()
-        return [StoredNotice(r.id, r.project_id, decode_notice(r.data), r.first_seen_at) for r in rows]
+            query = query.order_by(notices.c.first_seen_at, notices.c.id).limit(batch)
+            async with self._engine.connect() as conn:
+                rows = (await conn.execute(query)).all()
+            if not rows:
+                return
+            yield [_raw(r) for r in rows]
+            if len(rows) < batch:
+                return
+            after = (rows[-1].first_seen_at, rows[-1].id)
+
+    async def projects_raw(self, project_ids: Iterable[int]) -> dict[int, list[RawNotice]]:
+        """Every announcement of each project, oldest first and not yet decoded, in a few queries."""
+        wanted = sorted(set(project_ids))
+        found: dict[int, list[RawNotice]] = {p: [] for p in wanted}
+        for start in range(0, len(wanted), ID_CHUNK):
+            query = (
+                select(*_ROW)
+                .where(notices.c.project_id.in_(wanted[start : start + ID_CHUNK]))
+                .order_by(notices.c.id)
+            )
+            async with self._engine.connect() as conn:
+                rows = (await conn.execute(query)).all()
+            for r in rows:
+                found[int(r.project_id)].append(_raw(r))
+        return found
 
     async def project_notices(self, project_id: int) -> Sequence[StoredNotice]:
         """Every announcement of a project, oldest first."""
         async with self._engine.connect() as conn:
             rows = (
                 await conn.execute(
-                    select(notices.c.id, notices.c.project_id, notices.c.data, notices.c.first_seen_at)
+                    select(*_ROW)
                     .where(notices.c.project_id == project_id)
                     .order_by(notices.c.id)
                 )
             ).all()
-        return [StoredNotice(r.id, r.project_id, decode_notice(r.data), r.first_seen_at) for r in rows]
+        return [_raw(r).decode() for r in rows]
+
+    async def drop_bodies(self, before: datetime) -> int:
+        """Empty the body text of notices first seen before a time (retention); returns notices emptied."""
+        statement = (
+            notices.update()
+            .where(notices.c.first_seen_at < before, notices.c.body.is_not(None))
+            .values(body=None)
+        )
+        async with self._engine.begin() as conn:
+            result = await conn.execute(statement)
+        return max(result.rowcount, 0)
 
     async def count(self) -> int:
         """How many announcements are stored."""

@@ -131,25 +131,31 @@ class OutboxRepo:
     async def claim(self, now: datetime, limit: int = 50) -> list[Delivery]:
         """Take due rows for sending, oldest first, at most a few per chat; safe with several senders.
 
-        The UPDATE repeats the due condition and returns only the rows it changed, so two processes that
-        selected the same candidates (SQLite has no SKIP LOCKED) never both own a row.
+        Fair across chats: each chat's oldest few due rows are ranked in SQL (a window function), so a
+        group with hundreds of queued alerts, paced at 20 a minute, never fills a batch and holds back the
+        private chats queued behind it. The UPDATE repeats the due condition and returns only the rows it
+        changed, so two processes that selected the same candidates (SQLite has no SKIP LOCKED) never both
+        own a row; on PostgreSQL the candidates are locked with SKIP LOCKED as well.
         """
+        due = self._due(now) & (deliveries.c.not_before <= now)
+        ranked = (
+            select(
+                deliveries.c.id,
+                func.row_number().over(partition_by=deliveries.c.chat_id, order_by=deliveries.c.id).label("n"),
+            )
+            .where(due)
+            .subquery()
+        )
         candidates = (
-            select(deliveries.c.id, deliveries.c.chat_id)
-            .where(self._due(now), deliveries.c.not_before <= now)
+            select(deliveries.c.id)
+            .where(deliveries.c.id.in_(select(ranked.c.id).where(ranked.c.n <= self._per_chat)))
             .order_by(deliveries.c.id)
-            .limit(limit * 4)
+            .limit(limit)
         )
         if self._engine.dialect.name == "postgresql":
             candidates = candidates.with_for_update(skip_locked=True)
         async with self._engine.begin() as conn:
-            per_chat: dict[int, int] = {}
-            ids: list[int] = []
-            for row in (await conn.execute(candidates)).all():
-                taken = per_chat.get(row.chat_id, 0)
-                if taken < self._per_chat and len(ids) < limit:
-                    per_chat[row.chat_id] = taken + 1
-                    ids.append(row.id)
+            ids = [int(i) for i in (await conn.execute(candidates)).scalars()]
             if not ids:
                 return []
             claimed = (

@@ -15,6 +15,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -71,6 +72,10 @@ class DecimalString(TypeDecorator[Decimal]):
         return None if value is None else Decimal(str(value))
 
 
+# Large id lists are sent in chunks: SQLite and asyncpg cap the number of bound parameters.
+ID_CHUNK = 5000
+
+
 def new_id(result: CursorResult[Any]) -> int:
     """The primary key of the row an INSERT just added."""
     key = result.inserted_primary_key
@@ -110,6 +115,8 @@ notices = Table(
     Column("categories", String(60), nullable=False, default=""),
     Column("content_hash", String(64), nullable=False),
     Column("data", JSON, nullable=False),
+    # The body text, zlib-compressed; emptied after TENDERBOT_RETENTION_DAYS (structured fields stay).
+    Column("body", LargeBinary),
     Column("first_seen_at", UTCDateTime, nullable=False, index=True),
     Column("updated_at", UTCDateTime, nullable=False),
 )

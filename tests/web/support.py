@@ -17,6 +17,7 @@ from pydantic import SecretStr
 from tenderbot.app import TenderBot
 from tenderbot.models import Category, Money, Notice, NoticeType, Party, ProcurementMethod, Region
 from tenderbot.settings import Settings
+from tenderbot.store.notices import StoredNotice
 from tenderbot.web.app import WebContext, create_app
 from tenderbot.web.server import build_context
 
@@ -135,3 +136,11 @@ def rows_of(payload: bytes) -> list[dict[str, Any]]:
     rows = json.loads(payload)
     assert isinstance(rows, list)
     return rows
+
+
+async def stored_notices(bot: TenderBot) -> list[StoredNotice]:
+    """Every stored notice, oldest first."""
+    found: list[StoredNotice] = []
+    async for rows in bot.store.notices.raw_since(datetime(2000, 1, 1, tzinfo=UTC)):
+        found += [raw.decode() for raw in rows]
+    return found

@@ -23,6 +23,7 @@ from tests.web.support import (
     log_in,
     rows_of,
     running_bot,
+    stored_notices,
     web_settings,
 )
 
@@ -81,7 +82,7 @@ async def test_portal_text_is_escaped_everywhere(tmp_path: Path) -> None:
         listing = await client.get("/notices", params={"q": "液相色谱"})
         assert "<script>alert" not in listing.text
         assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in listing.text
-        stored = next(s for s in await bot.store.notices.seen_since(bot.clock().replace(year=2000))
+        stored = next(s for s in await stored_notices(bot)
                   if s.notice.title == HOSTILE_TITLE)
         detail = await client.get(f"/notices/{stored.id}")
         assert detail.status_code == 200
@@ -146,7 +147,7 @@ async def test_csv_export_defuses_formulas(tmp_path: Path) -> None:
 async def test_notice_page_shows_fields_thread_and_link(tmp_path: Path) -> None:
     async with running_bot(web_settings(tmp_path)) as bot, client_for(context_of(bot)) as client:
         await log_in(client)
-        stored = sorted(await bot.store.notices.seen_since(bot.clock().replace(year=2000)), key=lambda s: s.id)[0]
+        stored = sorted(await stored_notices(bot), key=lambda s: s.id)[0]
         page = (await client.get(f"/notices/{stored.id}")).text
         for text in ("150万元", "JXZC-2026-0099", "江西省人民医院", "0791-1234567", "南昌", "公开招标",
                      'href="https://www.ccgp.gov.cn/a1.htm"', "液相色谱仪采购项目更正公告", "更正"):

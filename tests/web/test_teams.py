@@ -16,7 +16,17 @@ from tenderbot.models import Notice, NoticeType
 from tenderbot.services.teams import TeamForm, check_robot_url
 from tenderbot.store.teams import TEAM_ID_BASE
 from tests.web.smtp_standin import SmtpStandIn
-from tests.web.support import NOW, client_for, context_of, csrf_of, log_in, running_bot, sample_notices, web_settings
+from tests.web.support import (
+    NOW,
+    client_for,
+    context_of,
+    csrf_of,
+    log_in,
+    running_bot,
+    sample_notices,
+    stored_notices,
+    web_settings,
+)
 
 WECOM = "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=team-key"
 
@@ -183,7 +193,7 @@ async def test_teams_get_follow_ups_digests_and_reminders_through_their_robot(tm
         # Followed from the notice page: a reminder before the (amended) deadline.
         async with client_for(context) as client:
             await log_in(client)
-            stored = next(s for s in await bot.store.notices.seen_since(NOW - timedelta(days=1))
+            stored = next(s for s in await stored_notices(bot)
                           if s.notice.source_id == "a1")
             page = await client.get(f"/notices/{stored.id}")
             answer = await client.post(f"/notices/{stored.id}/follow",

@@ -1,0 +1,96 @@
+"""The compiled subscription index kept on disk, so a restart with 100k subscriptions is ready in about 2 s.
+
+Compiling 100,000 subscriptions (parse + file every keyword) costs ~9 s of CPU; unpickling the result ~1.5 s.
+The file is only trusted when its key matches: a hash of every active subscription as read at start, of
+the taxonomy the synonyms come from, and of the matching code itself, so an edited query, a new taxonomy
+or a new release compiles afresh. The file is written by this process into the operator's data folder
+(pickle: never point TENDERBOT_CACHE_DIR at a folder others can write to).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import pickle
+from collections.abc import Iterable
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from tenderbot.models import Subscription
+
+if TYPE_CHECKING:
+    from tenderbot.subscriptions import CompiledSubscriptions
+
+log = logging.getLogger(__name__)
+
+FILE_NAME = "subscription-index.pickle"
+# Bump when the pickled layout changes in a way the code hash below would not notice.
+FORMAT = b"tenderbot-index-1"
+_PACKAGE = Path(__file__).resolve().parent
+_CODE = ("matching/engine.py", "matching/automata.py", "matching/query.py", "matching/vocab.py",
+         "matching/budget.py", "subscriptions.py", "extract/text.py", "models.py")
+
+
+@cache
+def _code_hash() -> bytes:
+    """A hash of the code whose objects are pickled or whose rules shape them."""
+    digest = hashlib.sha256(FORMAT)
+    for name in _CODE:
+        path = _PACKAGE / name
+        digest.update(path.read_bytes() if path.exists() else name.encode())
+    return digest.digest()
+
+
+def file_digest(path: Path) -> str:
+    """A hash of a file's bytes ("" when it cannot be read): the taxonomy behind the synonyms."""
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return ""
+
+
+def fingerprint(subscriptions: Iterable[Subscription], salt: str = "") -> str:
+    """The key a cached index must carry to stand for exactly these subscriptions (and taxonomy ``salt``)."""
+    digest = hashlib.sha256(_code_hash())
+    digest.update(salt.encode())
+    for subscription in subscriptions:
+        digest.update(repr(subscription).encode())
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+class IndexCache:
+    """Loads and saves one compiled index in a folder; every failure means "compile afresh", never an error."""
+
+    def __init__(self, folder: Path) -> None:
+        self.path = folder / FILE_NAME
+
+    def load(self, key: str) -> CompiledSubscriptions | None:
+        """The cached index when its key is ``key``; None when missing, stale or unreadable."""
+        try:
+            with self.path.open("rb") as handle:
+                if handle.readline().rstrip(b"\n") != key.encode():
+                    return None
+                loaded = pickle.load(handle)
+        except FileNotFoundError:
+            return None
+        except Exception as exc:
+            log.warning("subscription index cache %s unreadable, compiling afresh: %s", self.path, exc)
+            return None
+        from tenderbot.subscriptions import CompiledSubscriptions
+
+        return loaded if isinstance(loaded, CompiledSubscriptions) else None
+
+    def save(self, key: str, compiled: CompiledSubscriptions) -> None:
+        """Write the index atomically (a crash leaves the old file or none); errors are logged, not raised."""
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            partial = self.path.with_suffix(f".{os.getpid()}.tmp")
+            with partial.open("wb") as handle:
+                handle.write(key.encode() + b"\n")
+                pickle.dump(compiled, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(partial, self.path)
+        except Exception as exc:
+            log.warning("could not save the subscription index cache to %s: %s", self.path, exc)
