@@ -37,6 +37,15 @@ log = logging.getLogger(__name__)
 
 HERE = Path(__file__).parent
 PER_PAGE = 25
+# How far back a search looks (first seen): a month covers a tender's whole bidding period by default, and
+# keeps a search from decoding the whole retention window on every keystroke.
+WINDOWS: dict[str, timedelta | None] = {
+    "7d": timedelta(days=7),
+    "30d": timedelta(days=30),
+    "90d": timedelta(days=90),
+    "all": None,
+}
+DEFAULT_WINDOW = "30d"
 LOOPBACK_HOSTS = ["127.0.0.1", "localhost", "::1", "[::1]"]
 OPEN_PATHS = ("/login", "/healthz", "/static/")
 EXPORTS: dict[str, tuple[Callable[..., bytes], str]] = {
@@ -194,8 +203,10 @@ def create_app(ctx: WebContext) -> Starlette:
 
     # --- notices --------------------------------------------------------------------------------
 
-    def search_args(request: Request) -> tuple[str, SortOrder, int]:
+    def search_args(request: Request) -> tuple[str, SortOrder, int, str]:
         q = request.query_params.get("q", "")[:2000]
+        window = request.query_params.get("since", DEFAULT_WINDOW)
+        window = window if window in WINDOWS else DEFAULT_WINDOW
         try:
             order = SortOrder(request.query_params.get("sort", SortOrder.DEADLINE.value))
         except ValueError:
@@ -204,17 +215,19 @@ def create_app(ctx: WebContext) -> Starlette:
             number = int(request.query_params.get("page", "1"))
         except ValueError:
             number = 1
-        return q, order, number
+        return q, order, number, window
 
     async def notices(request: Request) -> Response:
         lang = lang_of(request)
-        q, order, number = search_args(request)
+        q, order, number, window = search_args(request)
         now = ctx.clock()
         error = None
         rows: list[dict[str, Any]] = []
         result = paginate([], 1, PER_PAGE)
         try:
-            hits = await search(ctx.store.notices, q, now=now, order=order, synonyms=ctx.synonyms)
+            hits = await search(
+                ctx.store.notices, q, now=now, since=WINDOWS[window], order=order, synonyms=ctx.synonyms
+            )
         except QueryError as exc:
             error = TEXTS[lang]["bad_query"].format(error=str(exc))
         else:
@@ -222,15 +235,17 @@ def create_app(ctx: WebContext) -> Starlette:
             rows = [{"hit": hit, **view(hit.stored.notice, now, lang)} for hit in result.hits]
         template = "_results.html" if request.headers.get("hx-request") else "notices.html"
         return page(request, template, 400 if error else 200, q=q, order=order.value, result=result, rows=rows,
-                    error=error, orders=[o.value for o in SortOrder])
+                    error=error, orders=[o.value for o in SortOrder], since=window, windows=list(WINDOWS))
 
     async def export(request: Request) -> Response:
         fmt = request.path_params["fmt"]
         if fmt not in EXPORTS:
             return page(request, "error.html", 404, message=TEXTS[lang_of(request)]["not_found"])
-        q, order, _number = search_args(request)
+        q, order, _number, window = search_args(request)
         try:
-            hits = await search(ctx.store.notices, q, now=ctx.clock(), order=order, synonyms=ctx.synonyms)
+            hits = await search(
+                ctx.store.notices, q, now=ctx.clock(), since=WINDOWS[window], order=order, synonyms=ctx.synonyms
+            )
         except QueryError as exc:
             return Response(str(exc), status_code=400, media_type="text/plain; charset=utf-8")
         render, media_type = EXPORTS[fmt]

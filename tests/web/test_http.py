@@ -212,3 +212,20 @@ def test_a_taken_port_is_a_clear_configuration_error() -> None:
         port = taken.getsockname()[1]
         with pytest.raises(ConfigError, match=f"127.0.0.1:{port}: cannot listen"):
             bind(Listen("127.0.0.1", port))
+
+
+async def test_search_window_defaults_to_a_month(tmp_path: Path) -> None:
+    from datetime import timedelta
+
+    from tenderbot.models import Notice
+
+    async with running_bot(web_settings(tmp_path)) as bot, client_for(context_of(bot)) as client:
+        old = Notice(source="test-feed", source_id="old", url="https://x.gov.cn/old", title="去年的质谱仪采购")
+        await bot.store.notices.upsert([old], bot.clock() - timedelta(days=40))
+        await log_in(client)
+        recent = (await client.get("/notices", params={"q": "质谱"})).text
+        assert "去年的质谱仪采购" not in recent and "浙江大学质谱仪采购" in recent
+        everything = (await client.get("/notices", params={"q": "质谱", "since": "all"})).text
+        assert "去年的质谱仪采购" in everything and 'since=all' in everything  # exports keep the window
+        rows = rows_of((await client.get("/notices.json", params={"q": "质谱", "since": "all"})).content)
+        assert len(rows) == 2

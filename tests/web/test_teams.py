@@ -212,3 +212,20 @@ async def test_teams_get_follow_ups_digests_and_reminders_through_their_robot(tm
         assert queued >= 1
         await bot.drain()
         assert len(robot.posts) == 3 + queued
+
+
+async def test_an_email_team_gets_its_alerts_through_the_outbox(tmp_path: Path) -> None:
+    with SmtpStandIn() as smtp:
+        settings = web_settings(tmp_path, smtp_host="127.0.0.1", smtp_port=smtp.port, smtp_security="none",
+                                smtp_from="alerts@tenderbot.example")
+        async with running_bot(settings, store_samples=False) as bot:
+            await context_of(bot).teams.create(
+                TeamForm(name="采购部", query="质谱 地区:浙江", kind="email", email="bids@zju.example")
+            )
+            await bot.pipeline.queue_for(await bot.store.notices.upsert(sample_notices(NOW), NOW), NOW)
+            await bot.drain()
+            assert [m.recipients for m in smtp.mailbox.messages] == [["bids@zju.example"]]
+            message = smtp.mailbox.messages[0].message()
+            assert "浙江大学质谱仪采购" in str(message["Subject"])
+            html_part = message.get_body(("html",))
+            assert html_part is not None and 'href="https://www.ccgp.gov.cn/b1.htm"' in html_part.get_content()
