@@ -23,6 +23,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from tenderbot.errors import ConfigError, NotifyError, QueryError
 from tenderbot.models import Notice
@@ -486,4 +487,36 @@ def create_app(ctx: WebContext) -> Starlette:
     if not ctx.password:
         # No login: only browsers that name this machine may talk to it (no DNS rebinding from a web page).
         middleware.insert(0, Middleware(TrustedHostMiddleware, allowed_hosts=[*LOOPBACK_HOSTS, ctx.listen_host]))
+    middleware.insert(0, Middleware(SecurityHeaders))
     return Starlette(routes=routes, middleware=middleware)
+
+
+# Scripts only from the console itself (htmx and console.js, no inline script), no framing, no MIME sniffing.
+# htmx adds its indicator styles inline, hence 'unsafe-inline' for styles only.
+SECURITY_HEADERS = [
+    (b"content-security-policy", b"default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+     b"img-src 'self' data:; frame-ancestors 'none'; form-action 'self'; base-uri 'none'"),
+    (b"x-frame-options", b"DENY"),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"same-origin"),
+]
+
+
+class SecurityHeaders:
+    """Adds the console's security headers to every HTTP response."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self._app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Pass the request on; add the headers to the response start."""
+        if scope["type"] != "http":
+            await self._app(scope, receive, send)
+            return
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", []), *SECURITY_HEADERS]
+            await send(message)
+
+        await self._app(scope, receive, with_headers)

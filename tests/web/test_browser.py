@@ -246,6 +246,13 @@ async def drive(page: Any, base: str, tmp: Path, robot: RobotStandIn, world: Por
     assert "OK" in await page.inner_text("#check-1")
     await shoot("sources")
 
+    # Delete the subscription (the page asks first; the CSP allows console.js, no inline script).
+    await page.goto(f"{base}/teams")
+    page.once("dialog", lambda dialog: asyncio.ensure_future(dialog.accept()))
+    await page.click("#team-table button.danger")
+    await page.wait_for_url("**/teams?flash=deleted")
+    assert await page.locator("#team-table").count() == 0
+
     # Phone width: the listing turns into cards and stays readable.
     await page.set_viewport_size({"width": 390, "height": 844})
     await page.goto(f"{base}/notices?q=%E7%B1%BB%E5%88%AB%3A%E4%BB%AA%E5%99%A8%7C%E5%8C%BB%E7%96%97")

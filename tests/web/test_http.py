@@ -39,6 +39,8 @@ async def test_pages_need_a_login_and_the_right_password(tmp_path: Path) -> None
         assert right.status_code == 303 and right.headers["location"] == "/notices"
         page = await client.get("/notices")
         assert page.status_code == 200 and "浙江大学质谱仪采购" in page.text
+        assert "script-src 'self'" in page.headers["content-security-policy"]
+        assert page.headers["x-frame-options"] == "DENY"
 
 
 async def test_login_attempts_are_rate_limited(tmp_path: Path) -> None:
