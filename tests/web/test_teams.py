@@ -229,3 +229,30 @@ async def test_an_email_team_gets_its_alerts_through_the_outbox(tmp_path: Path) 
             assert "浙江大学质谱仪采购" in str(message["Subject"])
             html_part = message.get_body(("html",))
             assert html_part is not None and 'href="https://www.ccgp.gov.cn/b1.htm"' in html_part.get_content()
+
+
+async def test_edit_form_round_trip_and_errors_keep_the_input(tmp_path: Path) -> None:
+    async with running_bot(web_settings(tmp_path)) as bot, client_for(context_of(bot)) as client:
+        await log_in(client)
+        team = await context_of(bot).teams.create(
+            TeamForm(name="<b>组</b>", query="质谱", kind="wecom", url=WECOM)
+        )
+        listing = (await client.get("/teams")).text
+        assert "&lt;b&gt;组&lt;/b&gt;" in listing and "<b>组</b>" not in listing
+        form = await client.get(f"/teams/{team.id}/edit")
+        assert form.status_code == 200 and 'value="质谱"' in form.text and "team-key" in form.text
+        token = csrf_of(form.text)
+        bad = await client.post(f"/teams/{team.id}", data={
+            "csrf_token": token, "name": "组2", "query": "质谱 液相", "kind": "wecom", "url": "https://evil.example/x",
+        })
+        assert bad.status_code == 400 and "qyapi.weixin.qq.com" in bad.text and 'value="质谱 液相"' in bad.text
+        good = await client.post(f"/teams/{team.id}", data={
+            "csrf_token": token, "name": "组2", "query": "质谱 液相", "kind": "wecom", "url": WECOM,
+            "digest_time": "08:30",
+        })
+        assert good.status_code == 303
+        edited = await context_of(bot).teams.teams.get(team.id)
+        assert edited is not None and edited.name == "组2" and edited.digest_time == "08:30"
+        chat = await bot.store.chats.get(team.id)
+        assert chat is not None and chat.digest_time == "08:30" and not chat.instant
+        assert (await client.get("/teams/999/edit")).status_code == 404
