@@ -28,17 +28,32 @@ from tenderbot.notify.sender import CONSOLE_CHAT_ID, Sender
 from tenderbot.notify.team import TeamChannel
 from tenderbot.notify.webhooks import WebhookSender
 from tenderbot.pipeline import Pipeline, PollSummary
+from tenderbot.poll_gate import PollGate
 from tenderbot.settings import Settings
 from tenderbot.sources.base import Source
+from tenderbot.sources.browser import BrowserSession
 from tenderbot.sources.fetch import Fetcher
 from tenderbot.sources.registry import build_sources, load_source_configs
 from tenderbot.store.db import make_engine, upgrade
+from tenderbot.store.locks import ProcessLocks
 from tenderbot.store.repos import Store
 from tenderbot.store.teams import TeamRepo
 from tenderbot.subscriptions import SubscriptionIndex
 from tenderbot.web.server import WebConsole, mailer_for, start_web_console, web_settings_check
 
 log = logging.getLogger(__name__)
+
+# Only one process may call getUpdates for a bot: the holder of this lock (store/locks.py).
+UPDATES_LOCK = "telegram-updates"
+# How often a standby process checks whether it should receive updates instead.
+TAKE_OVER_SECONDS = 15.0
+
+
+async def _cancel(task: asyncio.Task[None]) -> None:
+    """Cancel a background task and wait for it."""
+    task.cancel()
+    with suppress(asyncio.CancelledError):
+        await task
 
 
 def settings_offsets(settings: Settings) -> tuple[timedelta, ...]:
@@ -77,16 +92,26 @@ class TenderBot:
         """Open the database (migrating it), the HTTP client, the sources and the channels."""
         settings = self.settings
         configs = load_source_configs(settings.sources_file)
-        taxonomy = load_taxonomy(settings.taxonomy_file)
+        taxonomy = self.taxonomy = load_taxonomy(settings.taxonomy_file)
         self.sources: list[Source] = build_sources((c for c in configs if c.enabled), taxonomy=taxonomy)
         self.engine = make_engine(settings.database_url)
         self._stack.push_async_callback(self.engine.dispose)
         await upgrade(self.engine)
         self.store = Store.over(self.engine)
+        self.locks = ProcessLocks(self.engine)
+        self._stack.push_async_callback(self.locks.close)
+        self.gate = PollGate(self.locks, self.store.sources, clock=self.clock)
         self.http = httpx.AsyncClient(transport=self._transport, timeout=httpx.Timeout(30.0), follow_redirects=True)
         self._stack.push_async_callback(self.http.aclose)
+        # Started only when a source with ``fetch: browser`` meets a challenge (tenderbot/sources/browser.py).
+        self.browser = BrowserSession(self.http, user_agent=settings.user_agent)
+        self._stack.push_async_callback(self.browser.aclose)
         self.fetcher = Fetcher(
-            self.http, user_agent=settings.user_agent, min_delay=self._fetch_min_delay, backoff_base=self._fetch_backoff
+            self.http,
+            user_agent=settings.user_agent,
+            min_delay=self._fetch_min_delay,
+            backoff_base=self._fetch_backoff,
+            browser=self.browser,
         )
         self.synonyms = taxonomy.synonyms
         self.index = SubscriptionIndex(
@@ -99,7 +124,8 @@ class TenderBot:
         now = self.clock()
         for admin in admins:
             await self.store.chats.ensure(admin, now)
-        self.pipeline = Pipeline(self.store, self.fetcher, self.index, clock=self.clock, admin_ids=admins)
+        self.pipeline = Pipeline(self.store, self.fetcher, self.index, clock=self.clock, admin_ids=admins,
+                                 tz=settings.tz)
         telegram = None
         if not settings.console_mode:
             telegram = TelegramChannel(await self._sender_bot())
@@ -161,10 +187,14 @@ class TenderBot:
         names = ", ".join(s.name for s in self.sources) or "none"
         raise ConfigError(f"no enabled source named {name!r} (enabled: {names})")
 
-    async def poll_once(self, source_name: str | None = None) -> list[PollSummary]:
-        """One polling pass over every enabled source (or one), then print console alerts."""
+    async def poll_once(self, source_name: str | None = None, *, force: bool = False) -> list[PollSummary]:
+        """One polling pass over every enabled source (or one), then console alerts; ``force`` ignores backoff."""
         sources = [self.source(source_name)] if source_name else self.sources
-        summaries = [await self.pipeline.poll(source) for source in sources]
+        summaries = []
+        for source in sources:
+            summary = await self.gate.poll(self.pipeline, source, scheduled=False, force=force)
+            if summary is not None:  # None: a running `tenderbot run` is polling it right now
+                summaries.append(summary)
         if self.settings.console_mode:
             await self.drain()
         return summaries
@@ -200,6 +230,26 @@ class TenderBot:
         self._stack.push_async_callback(application.updater.stop)
         self.application = application
 
+    async def _lead_or_stand_by(self, stop: asyncio.Event) -> None:
+        """Receive Telegram updates when no other process does (one getUpdates per bot); else take over later."""
+        if await self.locks.acquire(UPDATES_LOCK):
+            log.info("this process receives Telegram updates")
+            await self.start_bot()
+            return
+        log.info("another process receives Telegram updates; this one polls sources and sends alerts")
+        standby = asyncio.create_task(self._take_over_updates(stop))
+        self._stack.push_async_callback(_cancel, standby)
+
+    async def _take_over_updates(self, stop: asyncio.Event) -> None:
+        """Stand by: when the process receiving updates stops (its lock frees), receive them here."""
+        while not stop.is_set():
+            with suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), timeout=TAKE_OVER_SECONDS)
+            if not stop.is_set() and await self.locks.acquire(UPDATES_LOCK):
+                log.info("the process receiving Telegram updates is gone; this one receives them now")
+                await self.start_bot()
+                return
+
     async def run(self, stop: asyncio.Event | None = None) -> None:
         """The main job: scheduled polls, the bot (with a token) and the sender, until stopped."""
         stop = stop or asyncio.Event()
@@ -213,7 +263,7 @@ class TenderBot:
                 "no TENDERBOT_TELEGRAM_TOKEN: console mode, alerts for %r are printed here", self.settings.console_query
             )
         else:
-            await self.start_bot()
+            await self._lead_or_stand_by(stop)
         scheduler = AsyncIOScheduler(timezone=UTC)
         schedule_jobs(
             scheduler,
@@ -225,6 +275,7 @@ class TenderBot:
             reminder_offsets=settings_offsets(self.settings),
             body_retention=timedelta(days=self.settings.retention_days),
             web_url=self.settings.web_public_url,
+            gate=self.gate,
         )
         scheduler.start()
         web: WebConsole | None = None

@@ -68,13 +68,14 @@ def build_parser() -> argparse.ArgumentParser:
     poll.add_argument("--once", action="store_true", required=True, help="one pass (the only mode)")
     poll.add_argument("--source", metavar="NAME", help="only this source")
     poll.add_argument("--send", action="store_true", help="also send queued Telegram messages before exiting")
+    poll.add_argument("--force", action="store_true", help="poll sources that are backing off too")
     parse = commands.add_parser("parse", help="extract one announcement (HTML, text or 政采云 JSON) as JSON")
     parse.add_argument("path", help="a file, or - for standard input")
     parse.add_argument("--url", default="", help="where the page came from (helps type and region)")
     sources = commands.add_parser("sources", help="the configured sources and their health")
     sources_commands = sources.add_subparsers(dest="sources_command")
     check = sources_commands.add_parser("check", help="live diagnostic: one listing and one detail page per source")
-    check.add_argument("name", nargs="?", help="only this source")
+    check.add_argument("name", nargs="?", help="only this source (also a disabled one)")
     database = commands.add_parser("db", help="database maintenance")
     database.add_argument("action", choices=["upgrade"], help="apply the migrations")
     digest = commands.add_parser("digest", help="one chat's digest of the last 24 hours, now")
@@ -130,7 +131,7 @@ async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
             await app.run()
             return 0
         if args.command == "poll":
-            summaries = await app.poll_once(args.source)
+            summaries = await app.poll_once(args.source, force=args.force)
             if args.send and not settings.console_mode:
                 await app.drain()
             failed = [s for s in summaries if not s.ok]
@@ -179,7 +180,8 @@ async def _print_sources(app: TenderBot) -> None:
         success = f"{state.last_success.astimezone(app.settings.tz):%Y-%m-%d %H:%M}" if state.last_success else "never"
         error = (state.last_error or "")[:60]
         if state.backoff_until and state.backoff_until > now:
-            error = f"[backing off until {state.backoff_until.astimezone(app.settings.tz):%H:%M}] {error}"
+            until = app.pipeline.operator_time(state.backoff_until)
+            error = f"[backing off until {until}] {error}"
         print(
             f"{config.name:<22} {config.kind:<10} {'yes' if config.enabled else 'no':<3} "
             f"{config.interval_seconds // 60:>5}m {counts.get(config.name, 0):>4} {state.failures:>5}  "
@@ -188,15 +190,29 @@ async def _print_sources(app: TenderBot) -> None:
 
 
 async def _check(app: TenderBot, name: str | None) -> int:
-    """``tenderbot sources check``: fetch one listing and one detail page and say what happened."""
+    """``tenderbot sources check [NAME]``: one listing and one detail page each; a success ends a backoff.
 
-    sources = [app.source(name)] if name else app.sources
+    A named source is checked even when disabled (it is built from the sources file on the spot).
+    """
+    from tenderbot.sources.registry import build_sources, load_source_configs
+
+    if name:
+        every = load_source_configs(app.settings.sources_file)
+        configs = [c for c in every if c.name == name]
+        if not configs:
+            known = ", ".join(c.name for c in every) or "none"
+            raise ConfigError(f"no source named {name!r} in {app.settings.sources_file} (configured: {known})")
+        sources = build_sources(configs, taxonomy=app.taxonomy)
+    else:
+        sources = app.sources
     ok = True
     for source in sources:
         report = await source.check(app.fetcher, now=datetime.now(UTC))
         print(f"== {source.name} ({source.config.kind}): {'OK' if report.ok else 'FAILED'}")
         for line in report.lines:
             print(f"   {line}")
+        if report.ok and await app.store.sources.clear_backoff(source.name):
+            print("   backoff cleared: the next poll runs on schedule")
         ok = ok and report.ok
     return 0 if ok else 1
 

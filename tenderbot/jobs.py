@@ -13,6 +13,7 @@ from tenderbot.delivery.digests import DigestService
 from tenderbot.delivery.reminders import DEFAULT_OFFSETS, ReminderService
 from tenderbot.notify.sender import Sender
 from tenderbot.pipeline import Pipeline
+from tenderbot.poll_gate import PollGate
 from tenderbot.sources.base import Source
 from tenderbot.subscriptions import SubscriptionIndex
 
@@ -37,6 +38,7 @@ def schedule_jobs(
     reminder_offsets: Sequence[timedelta] = DEFAULT_OFFSETS,
     body_retention: timedelta = BODY_RETENTION,
     web_url: str = "",
+    gate: PollGate | None = None,
 ) -> None:
     """Polls per source, plus the delivery ticks: digests every minute, reminders, daily housekeeping."""
     now = clock()
@@ -45,9 +47,9 @@ def schedule_jobs(
         scheduler.add_job(
             _poll_and_wake,
             "interval",
-            args=(pipeline, sender, source),
+            args=(pipeline, sender, source, gate),
             seconds=config.interval_seconds,
-            jitter=config.jitter_seconds,
+            jitter=config.jitter,
             id=f"poll:{source.name}",
             name=f"poll {source.name}",
             max_instances=1,
@@ -153,10 +155,10 @@ async def _housekeeping(
     )
 
 
-async def _poll_and_wake(pipeline: Pipeline, sender: Sender, source: Source) -> None:
+async def _poll_and_wake(pipeline: Pipeline, sender: Sender, source: Source, gate: PollGate | None = None) -> None:
     """Poll one source, then wake the sender for whatever was queued; never let an error kill the job."""
     try:
-        summary = await pipeline.poll(source)
+        summary = await (gate.poll(pipeline, source) if gate is not None else pipeline.poll(source))
     except asyncio.CancelledError:
         # Shutdown mid-poll: the transaction rolled back and the cursor was not advanced, so nothing is lost.
         log.info("%s: poll stopped by shutdown", source.name)
@@ -164,5 +166,5 @@ async def _poll_and_wake(pipeline: Pipeline, sender: Sender, source: Source) -> 
     except Exception:
         log.exception("%s: poll crashed; the next run will try again", source.name)
         return
-    if summary.queued:
+    if summary is not None and summary.queued:
         sender.wakeup.set()

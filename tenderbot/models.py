@@ -177,6 +177,9 @@ class SourceState:
     last_error: str | None = None
     backoff_until: datetime | None = None
     last_notice_at: datetime | None = None
+    # Items on the listing's first pages in the last few successful polls, newest last: a listing that
+    # suddenly parses to nothing is a changed page or a silent block, not a quiet day.
+    listed: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,6 +6,7 @@ import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from tenderbot.models import Change, ChangeKind, NoticeType, SourceState
 from tenderbot.notify.render import esc
@@ -16,6 +17,7 @@ from tenderbot.store.repos import Store
 from tenderbot.subscriptions import FOLLOW_UP_TYPES, SubscriptionIndex
 
 log = logging.getLogger(__name__)
+BEIJING = ZoneInfo("Asia/Shanghai")
 
 # Tell the admins after this many failed polls in a row, or when a productive source is silent this long.
 FAILURES_BEFORE_REPORT = 3
@@ -39,6 +41,13 @@ class PollSummary:
     updated: int
     queued: int
     error: str | None = None
+    # "ok", "failed", "suspect" (an empty listing where there used to be items) or "skipped" (backing off).
+    status: str = "ok"
+
+
+def zone_label(tz: ZoneInfo) -> str:
+    """How operator output names a zone: 北京时间 for China's zone, else its IANA name."""
+    return "北京时间" if tz.key in ("Asia/Shanghai", "Asia/Chongqing", "Asia/Harbin", "PRC") else tz.key
 
 
 def _closed(change: Change, now: datetime) -> bool:
@@ -58,24 +67,37 @@ class Pipeline:
         *,
         clock: Callable[[], datetime],
         admin_ids: Iterable[int] = (),
+        tz: ZoneInfo = BEIJING,
     ) -> None:
+        self._tz = tz
         self._store = store
         self._fetcher = fetcher
         self._index = index
         self._clock = clock
         self._admins = tuple(admin_ids)
 
-    async def poll(self, source: Source) -> PollSummary:
-        """Run one pass of a source; problems are logged in one line and never raised."""
+    def operator_time(self, moment: datetime) -> str:
+        """``HH:MM (zone)`` in the operator's zone, the one zone of all operator output."""
+        return f"{moment.astimezone(self._tz):%H:%M} ({zone_label(self._tz)})"
+
+    async def poll(self, source: Source, *, force: bool = False) -> PollSummary:
+        """Run one pass of a source (``force``: even while it backs off); problems are logged, never raised."""
         now = self._clock()
         state = await self._store.sources.load(source.name)
-        result = await source.poll(self._fetcher, state, now=now)
+        result = await source.poll(self._fetcher, state, now=now, force=force)
+        if result.skipped:
+            until = result.state.backoff_until
+            when = self.operator_time(until) if until else "later"
+            # Nothing was fetched: say so, never "0 found".
+            log.info("%s: skipped: backing off until %s", source.name, when)
+            return PollSummary(source=source.name, ok=True, found=0, new=0, updated=0, queued=0,
+                               error=result.state.last_error, status="skipped")
         # Store first: every accepted notice is kept even if matching or queueing fails later.
         changes = await self._store.notices.upsert(result.notices, now)
         await self._store.sources.save(result.state, now)
         # Each skipped item was logged by the source where it happened; a failed listing gets one line below.
         queued = await self.queue_for(changes, now)
-        await self._report_health(source, result.state, result.ok, now)
+        await self._report_health(source, result.state, result.ok, now, suspect=result.suspect)
         new = sum(1 for c in changes if c.kind is ChangeKind.NEW)
         summary = PollSummary(
             source=source.name,
@@ -85,8 +107,11 @@ class Pipeline:
             updated=len(changes) - new,
             queued=queued,
             error=None if result.ok else (result.state.last_error or "failed"),
+            status="ok" if result.ok else ("suspect" if result.suspect else "failed"),
         )
-        if result.ok:
+        if result.suspect:
+            log.warning("%s: suspect: %s", source.name, result.suspect)
+        elif result.ok:
             log.info(
                 "%s: %d found, %d new, %d updated, %d messages queued",
                 source.name,
@@ -97,7 +122,7 @@ class Pipeline:
             )
         else:
             retry = result.state.backoff_until
-            when = f"; next try after {retry:%H:%M} UTC" if retry else ""
+            when = f"; next try after {self.operator_time(retry)}" if retry else ""
             log.warning("%s: unreachable (%s)%s", source.name, summary.error, when)
         return summary
 
@@ -159,12 +184,16 @@ class Pipeline:
             for chat_id in sorted(chats)
         ]
 
-    async def _report_health(self, source: Source, state: SourceState, ok: bool, now: datetime) -> None:
-        """Tell the admin chats once when a source keeps failing or a productive one falls silent."""
+    async def _report_health(
+        self, source: Source, state: SourceState, ok: bool, now: datetime, *, suspect: str | None = None
+    ) -> None:
+        """Tell the admin chats once when a source keeps failing, lists nothing suspiciously, or falls silent."""
         if not self._admins:
             return
         problem: str | None = None
-        if not ok and state.failures >= FAILURES_BEFORE_REPORT:
+        if suspect:
+            problem = f"列表解析为 0 条，而最近几次都有公告：页面可能已改版或被静默拦截（{suspect}）"
+        elif not ok and state.failures >= FAILURES_BEFORE_REPORT:
             problem = f"连续 {state.failures} 次抓取失败：{state.last_error or '未知错误'}"
         elif ok and state.last_notice_at and now - state.last_notice_at > SILENCE_BEFORE_REPORT:
             problem = f"已 {(now - state.last_notice_at).days} 天没有新公告，页面结构可能已变化"

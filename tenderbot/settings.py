@@ -26,7 +26,11 @@ class Settings(BaseSettings):
     taxonomy_file: Path = Path("config/taxonomy.yaml")
     admin_chat_ids: str = ""
     timezone: str = "Asia/Shanghai"
-    user_agent: str = "tenderbot/0.1 (+https://github.com/tenderbot/tenderbot; procurement alerts)"
+    # A browser's User-Agent: portals' firewalls drop library ones (tenderbot/sources/fetch.py).
+    user_agent: str = (
+        "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+        "Chrome/131.0.0.0 Safari/537.36"
+    )
     console_query: str = "类别:仪器|医疗"
     log_level: str = "INFO"
     send_rate_per_second: float = 28.0

@@ -27,9 +27,18 @@ from tenderbot.sources.fetch import Fetcher
 log = logging.getLogger(__name__)
 
 SEEN_LIMIT = 2000
+# How many recent listing sizes a source remembers, and how many full ones make an empty one suspect;
+# the last of them must have held at least SUSPECT_MIN_LAST records, so a sparse listing whose last
+# items age out of the backfill window one by one (3, 2, 1, 0) is not a false alarm.
+LISTED_HISTORY = 5
+SUSPECT_AFTER = 3
+SUSPECT_MIN_LAST = 3
 _MAX_BACKOFF = timedelta(hours=6)
 _MAX_BLOCKED_BACKOFF = timedelta(hours=24)
 _BLOCKED_FLOOR = timedelta(minutes=30)
+
+
+JITTER_SHARE = 0.1
 
 
 @dataclass(frozen=True)
@@ -40,11 +49,20 @@ class SourceConfig:
     kind: str
     enabled: bool = True
     interval_seconds: int = 900
-    jitter_seconds: int = 60
+    # None: a tenth of the interval. The scheduler delays each poll by up to this much, so that sources
+    # do not fire in step; a jitter as large as the interval added half an interval to every alert.
+    jitter_seconds: int | None = None
     backfill_days: int = 3
     max_pages: int = 5
     max_items: int = 200
     options: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+
+    @property
+    def jitter(self) -> int:
+        """The scheduler's jitter in seconds: as configured, else a tenth of the interval."""
+        if self.jitter_seconds is not None:
+            return self.jitter_seconds
+        return round(self.interval_seconds * JITTER_SHARE)
 
 
 @dataclass(frozen=True)
@@ -55,6 +73,10 @@ class PollResult:
     state: SourceState
     errors: tuple[str, ...]
     ok: bool
+    # Not polled at all: the source is backing off until ``state.backoff_until``.
+    skipped: bool = False
+    # The listing parsed to nothing where the last polls had items: why that looks wrong.
+    suspect: str | None = None
 
 
 @dataclass(frozen=True)
@@ -90,6 +112,8 @@ class ListPage:
     last_modified: str | None = None
     # Where the next page is, for listings that link pages (a "next" href) instead of numbering them.
     next_token: str | None = None
+    # Records the page held before the family's own filters (None: as many as ``items``).
+    listed: int | None = None
 
 
 @dataclass(frozen=True)
@@ -114,6 +138,8 @@ class _Listing:
     last_modified: str | None = None
     errors: list[Exception] = field(default_factory=list)
     seen: frozenset[str] = frozenset()
+    # Records on the first page of every stream that answered.
+    listed: int = 0
 
 
 class Source(ABC):
@@ -150,8 +176,11 @@ class Source(ABC):
         return []
 
     @abstractmethod
-    async def poll(self, fetcher: Fetcher, state: SourceState, *, now: datetime) -> PollResult:
-        """Fetch what is new since ``state``; return notices, the next state and errors."""
+    async def poll(self, fetcher: Fetcher, state: SourceState, *, now: datetime, force: bool = False) -> PollResult:
+        """Fetch what is new since ``state``; return notices, the next state and errors.
+
+        During backoff nothing is fetched and the result says ``skipped``, unless ``force``.
+        """
 
     @abstractmethod
     async def check(self, fetcher: Fetcher, *, now: datetime) -> CheckReport:
@@ -176,10 +205,11 @@ class ListingSource(Source):
     async def fetch_notice(self, fetcher: Fetcher, item: ListItem) -> Notice:
         """Fetch and extract one announcement (``source``/``source_id``/``url`` are filled by the base)."""
 
-    async def poll(self, fetcher: Fetcher, state: SourceState, *, now: datetime) -> PollResult:
+    async def poll(self, fetcher: Fetcher, state: SourceState, *, now: datetime, force: bool = False) -> PollResult:
         """See ``Source.poll``: collect new items page by page, then fetch each announcement."""
-        if state.backoff_until is not None and now < state.backoff_until:
-            return PollResult((), state, (), True)
+        fetcher = fetcher.for_options(self.config.options)
+        if not force and state.backoff_until is not None and now < state.backoff_until:
+            return PollResult((), state, (), True, skipped=True)
         since = self._since(state, now)
         try:
             listing = await self._collect(fetcher, state, now=now, since=since)
@@ -203,10 +233,20 @@ class ListingSource(Source):
             if notices:
                 state = dataclasses.replace(state, last_notice_at=now)
             return PollResult(tuple(notices), self._failed(state, now, message, failure), tuple(errors), False)
-        return PollResult(tuple(notices), _succeeded(state, now, found=bool(notices)), tuple(errors), True)
+        succeeded = _succeeded(state, now, found=bool(notices))
+        suspect = _suspect(state.listed, listing.listed)
+        if suspect is not None:
+            # Not a success (the pipeline logs it): last_success stays, so silence is still noticed; no
+            # backoff; the empty count stays out of the history, so the next empty listing is suspect too.
+            succeeded = dataclasses.replace(succeeded, last_success=state.last_success,
+                                            last_error=f"suspect: {suspect}")
+            return PollResult(tuple(notices), succeeded, tuple(errors), False, suspect=suspect)
+        listed = (*state.listed, listing.listed)[-LISTED_HISTORY:]
+        return PollResult(tuple(notices), dataclasses.replace(succeeded, listed=listed), tuple(errors), True)
 
     async def check(self, fetcher: Fetcher, *, now: datetime) -> CheckReport:
         """Read the first listing page and the newest announcement; report what came back."""
+        fetcher = fetcher.for_options(self.config.options)
         lines = [f"{self.name} ({self.kind})"]
         since = now - timedelta(days=self.config.backfill_days)
         try:
@@ -293,6 +333,8 @@ class ListingSource(Source):
                 state.last_modified if conditional else None,
             )
             page = await self.fetch_page(fetcher, request)
+            if page_no == 0:
+                listing.listed += len(page.items) if page.listed is None else page.listed
             if stream_no == 0 and page_no == 0:
                 listing.etag = page.etag or listing.etag
                 listing.last_modified = page.last_modified or listing.last_modified
@@ -394,6 +436,15 @@ def _succeeded(state: SourceState, now: datetime, *, found: bool) -> SourceState
         backoff_until=None,
         last_notice_at=now if found else state.last_notice_at,
     )
+
+
+def _suspect(history: tuple[int, ...], listed: int) -> str | None:
+    """Why an empty listing is suspect: the last ``SUSPECT_AFTER`` polls all listed items; else None."""
+    recent = history[-SUSPECT_AFTER:]
+    if listed or len(recent) < SUSPECT_AFTER or not all(recent) or recent[-1] < SUSPECT_MIN_LAST:
+        return None
+    counts = ", ".join(str(n) for n in recent)
+    return f"the listing parsed to 0 items where the last polls listed {counts} (page changed, or a silent block?)"
 
 
 def _older_than_cursor(item: ListItem, cursor: str | None) -> bool:

@@ -1,10 +1,16 @@
 """中国政府采购网 (ccgp.gov.cn): keyword search (bxsearch) or channel lists, then detail pages.
 
-Domain: search.ccgp.gov.cn/bxsearch and www.ccgp.gov.cn/cggg/{zygg,dfgg}/…; hosts from options
-(``search_url``, ``channels``, ``detail_host`` to send detail requests to a mirror).
+Domain: search.ccgp.gov.cn/bxsearch and www.ccgp.gov.cn/cggg/{zygg,dfgg}/…. ``options.base_url`` (scheme
++ host) moves every request onto one host (a mirror, a proxy, a test server): the search goes to
+``base_url + search_path`` (default ``/bxsearch``), ``channels`` may be paths, detail links are rehosted.
+Without it the defaults are the real hosts; ``search_url`` and ``detail_host`` still work.
 Access: search mode GETs ``search_url`` once per keyword (timeType=6, start_time/end_time
 ``YYYY:MM:DD``, ``page_index`` from 1); channel mode GETs ``index.htm``, ``index_1.htm`` … of each
-channel. Detail pages in the vF_detail_* and older vT_detail_* layouts.
+channel, reading the page count from the ``Pager({size, current})`` script. Summary channels
+(``/cggg/zygg/``, ``/cggg/dfgg/``) start each row with ``<em rel="bxlx">type</em>`` and label the other
+``em``: 发布时间/地域/采购人 (chenhw7/hongtu scraper/ccgp/channel.py docstring, 2026; several 2026 crawlers
+select ``em[rel="bxlx"]``); per-type channels have only date/region/buyer ``em``. Detail pages in the
+vF_detail_*, older vT_detail_* and 2026 ``#noticeArea`` / ``noticePurchase-*`` layouts.
 Caveats: search rate-limits hard ("访问过于频繁"); keep intervals long. The result ``li > a`` hrefs
 can be missing, so the page-bottom ``var ohtmlurls="…"`` list is the fallback. Ids in
 ``t{YYYYMMDD}_{id}.htm`` increase over time, so the id is the cursor. No real search or channel page
@@ -25,6 +31,7 @@ from tenderbot.models import Notice
 from tenderbot.sources.base import ListingSource, ListItem, ListPage, PageRequest
 from tenderbot.sources.common import (
     absolute,
+    base_url_option,
     clean_hints,
     clean_text,
     number_key,
@@ -32,6 +39,7 @@ from tenderbot.sources.common import (
     parse_listing_time,
     province_short,
     rehost,
+    site_url,
     time_key,
     window,
     yuan_text,
@@ -39,11 +47,19 @@ from tenderbot.sources.common import (
 from tenderbot.sources.fetch import Fetcher
 
 DEFAULT_SEARCH_URL = "http://search.ccgp.gov.cn/bxsearch"
+DEFAULT_SEARCH_PATH = "/bxsearch"
+# Crawlers send the portal's home page as Referer (e.g. a 2026 axios channel crawler, 'http://www.ccgp.gov.cn/').
+REFERER = "http://www.ccgp.gov.cn/"
 # Generic terms of our two categories; an operator narrows or widens them in config/sources.yaml.
 DEFAULT_KEYWORDS: tuple[str, ...] = ("仪器", "检测设备", "分析仪", "医疗设备", "医疗器械")
 _DETAIL_ID = re.compile(r"/t(\d{8})_(\d+)\.s?html?")
 _OHTMLURLS = re.compile(r"""var\s+ohtmlurls\s*=\s*["']([^"']*)["']""")
-_PAGER_SIZE = re.compile(r"size\s*:\s*(\d+)")
+# Anchored on the Pager call: a bare "size: N" matched "font-size:18px" in a real page's inline CSS.
+_PAGER = re.compile(r"\bPager\s*\(\s*\{([^}]*)\}")
+_PAGER_FIELD = re.compile(r"\b(size|current)\s*:\s*['\"]?(\d+)")
+_CHANNEL_LABELS = {"发布时间": "published_at", "地域": "province", "采购人": "buyer", "采购单位": "buyer"}
+_DETAIL_BODY = ("div.vF_detail_content, div.vT_detail_content, div.vF_detail_main, div.vT_detail_main, "
+                "div#noticeArea, div[class*=\"noticePurchase-\"]")
 _PAGE_SIZE = 20
 # Summary-table ("公告概要") labels → extraction hints.
 _SUMMARY_HINTS = {
@@ -69,22 +85,29 @@ class CcgpSource(ListingSource):
                 option_list(options, key)
             except ConfigError as exc:
                 problems.append(str(exc))
+        try:
+            base_url_option(options)
+            for channel in option_list(options, "channels"):
+                site_url(options, channel, key="channels")
+        except ConfigError as exc:
+            problems.append(str(exc))
         return problems
 
     def streams(self) -> tuple[str, ...]:
         """One stream per channel URL (channel mode) or per keyword (search mode)."""
-        channels = option_list(self.config.options, "channels")
+        options = self.config.options
+        channels = option_list(options, "channels")
         if channels:
-            return tuple(f"channel:{url}" for url in channels)
+            return tuple(f"channel:{site_url(options, url, key='channels')}" for url in channels)
         return tuple(f"kw:{kw}" for kw in option_list(self.config.options, "keywords", DEFAULT_KEYWORDS))
 
     async def fetch_page(self, fetcher: Fetcher, request: PageRequest) -> ListPage:
         """One search-result page or one channel page."""
         mode, _, value = request.stream.partition(":")
         if mode == "channel":
-            url = value if request.page_no == 0 else value.replace("index.htm", f"index_{request.page_no}.htm")
-            page = await fetcher.get(url)
-            return self._rehosted(parse_channel_page(fetcher.text(page), base_url=url))
+            url = _channel_page_url(value, request.page_no)
+            page = await fetcher.get(url, headers={"Referer": self._referer()})
+            return self._rehosted(parse_channel_page(fetcher.text(page), base_url=url, page_index=request.page_no + 1))
         options = self.config.options
         start, end = window(request.now, request.since)
         params = {
@@ -105,13 +128,28 @@ class CcgpSource(ListingSource):
             "pppStatus": "0",
             "agentName": "",
         }
-        url = str(options.get("search_url", DEFAULT_SEARCH_URL))
-        page = await fetcher.get(url, params=params)
+        url = self._search_url()
+        page = await fetcher.get(url, params=params, headers={"Referer": self._referer()})
         return self._rehosted(parse_search_page(fetcher.text(page), base_url=url, page_index=request.page_no + 1))
 
+    def _search_url(self) -> str:
+        """``base_url + search_path`` when ``base_url`` is set, else ``search_url`` (default the real bxsearch)."""
+        options = self.config.options
+        if "search_url" in options:
+            return site_url(options, str(options["search_url"]), key="search_url")
+        if base_url_option(options):
+            return site_url(options, str(options.get("search_path", DEFAULT_SEARCH_PATH)), key="search_path")
+        return DEFAULT_SEARCH_URL
+
+    def _referer(self) -> str:
+        """The home page of the configured host (the real portal's by default)."""
+        base = base_url_option(self.config.options)
+        return base + "/" if base else REFERER
+
     def _rehosted(self, page: ListPage) -> ListPage:
-        """Detail links pointed at ``detail_host`` when configured (a mirror, or a test server)."""
-        host = self.config.options.get("detail_host")
+        """Detail links moved onto ``base_url`` (or the older ``detail_host``) when configured."""
+        options = self.config.options
+        host = options.get("detail_host") or base_url_option(options)
         if not isinstance(host, str) or not host:
             return page
         items = tuple(dataclasses.replace(i, url=rehost(i.url, host)) for i in page.items)
@@ -119,18 +157,20 @@ class CcgpSource(ListingSource):
 
     async def fetch_notice(self, fetcher: Fetcher, item: ListItem) -> Notice:
         """Fetch a detail page; summary-table facts and attachments complement the extraction."""
-        page = await fetcher.get(item.url)
+        page = await fetcher.get(item.url, headers={"Referer": self._referer()})
         html = fetcher.text(page)
         tree = LexborHTMLParser(html)
         title_node = tree.css_first("title")
         if title_node is not None and "错误页面" in title_node.text():
             raise FetchError(f"{item.url}: ccgp error page (notice withdrawn or moved)")
-        if tree.css_first("div.vF_detail_content, div.vT_detail_content, div.vF_detail_main, "
-                          "div.vT_detail_main") is None:
-            raise ParseError(f"{item.url}: no vF_/vT_detail content on the page")
+        if tree.css_first(_DETAIL_BODY) is None:
+            raise ParseError(f"{item.url}: no vF_/vT_detail or #noticeArea content on the page")
         hints = {**item.hints, **summary_hints(tree)}
-        title = _meta(tree, "ArticleTitle") or _text(tree.css_first("div.vF_detail_header h2, .vT_detail_header h2"))
-        published = parse_listing_time(_meta(tree, "PubDate")) or item.published_at
+        title = _meta(tree, "ArticleTitle") or _text(tree.css_first(
+            "div.vF_detail_header h2, .vT_detail_header h2, [class*=\"noticePurchase-title\"], #noticeArea h2"))
+        published = (parse_listing_time(_meta(tree, "PubDate"))
+                     or parse_listing_time(_text(tree.css_first("span#pubTime, [class*=\"noticePurchase-time\"]")))
+                     or item.published_at)
         notice = self.extract(html, url=item.url, title=title or item.title, published_at=published, hints=hints)
         if not notice.attachments:
             notice = _with_attachments(notice, tree, item.url)
@@ -156,13 +196,11 @@ def parse_search_page(html: str, *, base_url: str, page_index: int) -> ListPage:
         published = parse_listing_time(facts.get("published_at"))
         title = clean_text(anchor.text()) if anchor else None
         items.append(_item(url, title, published, {**facts, "title": title or ""}))
-    pager = _PAGER_SIZE.search(html)
-    has_more = page_index < int(pager.group(1)) if pager else len(items) >= _PAGE_SIZE
-    return ListPage(tuple(items), has_more=has_more and bool(items))
+    return ListPage(tuple(items), has_more=_has_more(html, page_index, len(items)))
 
 
-def parse_channel_page(html: str, *, base_url: str) -> ListPage:
-    """Items of a channel list page (``ul.c_list_bid li``: link, then date / region / buyer ``em``)."""
+def parse_channel_page(html: str, *, base_url: str, page_index: int = 1) -> ListPage:
+    """Items of a channel list page (``ul.c_list_bid li``), summary rows with ``em[rel=bxlx]`` included."""
     tree = LexborHTMLParser(html)
     items = []
     for li in tree.css("ul.c_list_bid li, ul.c_list_tat li"):
@@ -170,17 +208,80 @@ def parse_channel_page(html: str, *, base_url: str) -> ListPage:
         href = anchor.attributes.get("href") if anchor else None
         if anchor is None or not href:
             continue
-        ems = [clean_text(em.text()) or "" for em in li.css("em")]
-        published = parse_listing_time(ems[0]) if ems else None
         title = clean_text(anchor.attributes.get("title") or anchor.text())
-        facts = {"title": title or ""}
-        if len(ems) > 1 and (province := province_short(ems[1])):
-            facts["province"] = province
-        if len(ems) > 2 and ems[2]:
-            facts["buyer"] = ems[2]
+        facts = {"title": title or "", **_channel_facts(li)}
+        published = parse_listing_time(facts.pop("published_at", None))
         items.append(_item(absolute(base_url, href), title, published, facts))
-    has_more = bool(items) and len(items) >= _PAGE_SIZE
-    return ListPage(tuple(items), has_more=has_more)
+    return ListPage(tuple(items), has_more=_has_more(html, page_index, len(items)))
+
+
+def _channel_facts(li: LexborNode) -> dict[str, str]:
+    """Type, date, region and buyer of a channel row, by the label before each ``em`` when there is one.
+
+    Summary rows read ``<em rel="bxlx">type</em> 发布时间：<em>…</em> 地域：<em>…</em> 采购人：<em>…</em>``
+    and the region may be empty (雄安新区 rows, per chenhw7/hongtu docs); per-type channels carry bare
+    date / region / buyer ``em`` in that order (research/sources.md §1.1).
+    """
+    facts: dict[str, str] = {}
+    unlabelled: list[str] = []
+    for em in li.css("em"):
+        value = clean_text(em.text()) or ""
+        if em.attributes.get("rel") == "bxlx":
+            if value:
+                facts["notice_type_hint"] = value
+            continue
+        label = _label_before(em)
+        key = _CHANNEL_LABELS.get(label) if label else None
+        if key is None:
+            unlabelled.append(value)
+        elif value:
+            facts[key] = value
+    if unlabelled and not (facts.keys() & {"published_at", "province", "buyer"}):
+        for key, value in zip(("published_at", "province", "buyer"), unlabelled, strict=False):
+            if value:
+                facts[key] = value
+    if "province" in facts:
+        province = province_short(facts["province"])
+        if province:
+            facts["province"] = province
+        else:
+            del facts["province"]
+    return facts
+
+
+def _label_before(node: LexborNode) -> str | None:
+    """The ``标签：`` text right before an element (its previous text sibling), without the colon."""
+    previous = node.prev
+    while previous is not None and previous.tag == "-text" and not (previous.text() or "").strip():
+        previous = previous.prev
+    if previous is None or previous.tag != "-text":
+        return None
+    text = (previous.text() or "").strip()
+    found = re.search(r"([\u4e00-\u9fff]+)\s*[:：]$", text)
+    return found.group(1) if found else None
+
+
+def _has_more(html: str, page_index: int, count: int) -> bool:
+    """Whether a page after ``page_index`` (1-based) exists, by the ``Pager({size, current})`` call.
+
+    ``size`` is the page count and ``current`` the 0-based page shown; without a pager, a full page
+    (20 rows) suggests more.
+    """
+    if not count:
+        return False
+    pager = _PAGER.search(html)
+    fields = {key: int(value) for key, value in _PAGER_FIELD.findall(pager.group(1))} if pager else {}
+    if "size" not in fields:
+        return count >= _PAGE_SIZE
+    return max(fields.get("current", 0) + 1, page_index) < fields["size"]
+
+
+def _channel_page_url(first: str, page_no: int) -> str:
+    """``index.htm`` for the first page, ``index_N.htm`` after it (TRS paging); a bare folder gets index.htm."""
+    if page_no == 0:
+        return first
+    base = first if first.endswith((".htm", ".html")) else first.rstrip("/") + "/index.htm"
+    return re.sub(r"index(\.s?html?)$", rf"index_{page_no}\1", base)
 
 
 def summary_hints(tree: LexborHTMLParser) -> dict[str, str]:

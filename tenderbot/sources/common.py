@@ -140,3 +140,37 @@ def positive_int_problems(options: Mapping[str, Any], *keys: str) -> list[str]:
         if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
             problems.append(f"option {key!r} must be a positive integer, got {value!r}")
     return problems
+
+
+def base_url_option(options: Mapping[str, Any], default: str | None = None) -> str | None:
+    """``options.base_url`` (scheme + host, no trailing slash), else ``default``; ConfigError when malformed."""
+    value = options.get("base_url", default)
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise ConfigError("option 'base_url' must be a non-empty string like https://www.example.gov.cn")
+    parts = urlsplit(value.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ConfigError(f"option 'base_url' must be scheme + host (https://host), got {value!r}")
+    return value.strip().rstrip("/")
+
+
+def site_url(options: Mapping[str, Any], value: str, *, key: str) -> str:
+    """An endpoint of the site: a path joins ``base_url``; an absolute URL moves onto ``base_url`` when set.
+
+    So a mirror, a proxy or a local test server stands in for a portal by changing one option.
+    """
+    base = base_url_option(options)
+    absolute_url = bool(urlsplit(value).scheme)
+    if absolute_url:
+        return rehost(value, base) if base else value
+    if not base:
+        raise ConfigError(f"option {key!r} is a path ({value!r}): set 'base_url' (scheme + host) too")
+    return base + "/" + value.lstrip("/")
+
+
+def renamed_option(options: Mapping[str, Any], old: str, new: str, why: str = "") -> None:
+    """ConfigError when a retired option name is used, naming the option that replaced it."""
+    if old in options:
+        extra = f" ({why})" if why else ""
+        raise ConfigError(f"option {old!r} is no longer used{extra}; set {new!r} instead")

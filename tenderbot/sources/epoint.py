@@ -1,13 +1,19 @@
-"""EPoint (新点) full-text search: 江西 (jxsggzy.cn / ggzy.jiangxi.gov.cn), 河北, 四川 and others.
+"""EPoint (新点) full-text search: 江西 (ggzy.jiangxi.gov.cn), 河北, 江苏, 四川, 广西 and other provincial platforms.
 
-Domain: ``options.base_url`` plus ``search_path`` (江西 ``/XZinterface/rest/esinteligentsearch/getFullTextDataNew``,
-河北/四川 ``/inteligentsearch/rest/esinteligentsearch/getFullTextDataNew``).
-Access: POST a raw JSON string body: ``pn`` is a row offset (not a page number), ``rn`` rows, sorted
-by ``webdate`` descending, filtered by ``categorynum`` and a webdate window; ``result.records[]`` →
-detail pages at ``base_url + linkurl``.
-Caveats: 四川 wants Content-Type form-urlencoded around the raw JSON (``form_content_type: true``);
-deep paging falls back to another endpoint after 40 pages, so windows stay short. Older
-responses (河北 2017) name fields ``link``/``date``/``guid`` instead of ``linkurl``/``webdate``/``id``.
+Domain: ``options.base_url`` plus ``search_path`` (default 江西's ``/XZinterface/rest/esinteligentsearch/
+getFullTextDataNew``; most others ``/inteligentsearch/…``; 河北 2026 ``/inteligentsearchnew/…`` on
+szj.hebei.gov.cn, whose detail links sit under ``link_prefix: /hbggfwpt``, per a 2026 config in the
+index, file id 54155858719).
+Access: POST a raw JSON string body. ``body_format: classic`` (default): ``pn`` is a row offset, ``rn``
+rows, sorted by ``time_field`` descending, filtered by ``categorynum`` and a ``time_field`` window, ``cnum``
+as configured (江西 ``""``). ``body_format: keyword``: ``{keyword, pageNo, pageSize}`` — 江苏's ES API
+accepts only this since 2026-07 (chenhw7/hongtu scraper/ggzyjy_js/__init__.py @67d83cf). Records of
+``result.records[]`` → detail pages at ``base_url + link_prefix + linkurl``.
+Caveats: the time field differs by platform (``webdate``; 江苏 and 广西 gxes ``infodatepx`` — sample
+epoint-guangxi-gxes-list-2024-01-04.json has no webdate), so ``time_field`` is an option. 四川 wants
+Content-Type form-urlencoded around the raw JSON (``form_content_type: true``). Older responses (河北
+2017) name fields ``link``/``date``/``guid``. On a platform spanning provinces the record's own area
+(``zhuanzai``, ``areaname`` …) names the province; ``province`` is the fallback.
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ from tenderbot.sources.base import ListingSource, ListItem, ListPage, PageReques
 from tenderbot.sources.common import (
     absolute,
     as_int,
+    base_url_option,
     clean_hints,
     clean_text,
     option_str,
@@ -36,6 +43,9 @@ from tenderbot.sources.common import (
 from tenderbot.sources.fetch import Fetcher
 
 DEFAULT_SEARCH_PATH = "/XZinterface/rest/esinteligentsearch/getFullTextDataNew"
+BODY_FORMATS = ("classic", "keyword")
+# Record fields naming where a notice comes from, most specific last-resort order.
+_AREA_FIELDS = ("zhuanzai", "areaname", "infod", "remark3", "xiaquname", "regionname")
 _DEFAULT_ROWS = 20
 
 
@@ -50,8 +60,15 @@ class EpointSource(ListingSource):
         problems = positive_int_problems(options, "rows")
         try:
             option_str(options, "base_url")
+            base_url_option(options)
         except ConfigError as exc:
             problems.append(str(exc))
+        body_format = options.get("body_format", "classic")
+        if body_format not in BODY_FORMATS:
+            problems.append(f"option 'body_format' must be one of {', '.join(BODY_FORMATS)}, got {body_format!r}")
+        time_field = options.get("time_field", "webdate")
+        if not isinstance(time_field, str) or not time_field.isidentifier():
+            problems.append(f"option 'time_field' must be a field name like webdate or infodatepx, got {time_field!r}")
         return problems
 
     @property
@@ -59,19 +76,27 @@ class EpointSource(ListingSource):
         """The site root, without a trailing slash."""
         return option_str(self.config.options, "base_url").rstrip("/")
 
+    @property
+    def time_field(self) -> str:
+        """The record field holding the publication time (``webdate``, or ``infodatepx`` on 江苏/广西)."""
+        return str(self.config.options.get("time_field", "webdate"))
+
     def search_body(self, request: PageRequest) -> dict[str, Any]:
         """The JSON document EPoint expects for one page of the category, newest first."""
         options = self.config.options
         rows = int(options.get("rows", _DEFAULT_ROWS))
+        if options.get("body_format") == "keyword":
+            return {"keyword": str(options.get("keyword", "")), "pageNo": request.page_no + 1, "pageSize": rows}
         start, end = window(request.now, request.since)
+        field = self.time_field
         return {
             "token": "", "pn": request.page_no * rows, "rn": rows, "sdt": "", "edt": "",
             "wd": str(options.get("keyword", "")), "inc_wd": "", "exc_wd": "", "fields": "title",
-            "cnum": str(options.get("cnum", "001")), "sort": '{"webdate":"0","id":"0"}', "ssort": "",
+            "cnum": str(options.get("cnum", "001")), "sort": json.dumps({field: "0", "id": "0"}), "ssort": "",
             "cl": 200,
             "condition": [{"fieldName": "categorynum", "equal": str(options.get("category", "002006")),
                            "isLike": True, "likeType": 2}],
-            "time": [{"fieldName": "webdate", "startTime": start.strftime("%Y-%m-%d 00:00:00"),
+            "time": [{"fieldName": field, "startTime": start.strftime("%Y-%m-%d 00:00:00"),
                       "endTime": end.strftime("%Y-%m-%d 23:59:59")}],
             "highlights": "", "noParticiple": "1", "searchRange": None,
             "noWd": not options.get("keyword"),
@@ -85,7 +110,8 @@ class EpointSource(ListingSource):
                         else "application/json;charset=UTF-8")
         url = self.base_url + str(options.get("search_path", DEFAULT_SEARCH_PATH))
         page = await fetcher.post(url, content=json.dumps(body, ensure_ascii=False).encode("utf-8"),
-                                  headers={"Content-Type": content_type, "X-Requested-With": "XMLHttpRequest"})
+                                  headers={"Content-Type": content_type, "X-Requested-With": "XMLHttpRequest",
+                                           "Origin": self.base_url, "Referer": self.base_url + "/"})
         document = fetcher.json(page)
         result = document.get("result") if isinstance(document, dict) else None
         records = result.get("records") if isinstance(result, dict) else None
@@ -93,7 +119,9 @@ class EpointSource(ListingSource):
             raise ParseError(f"{url}: no result.records in the response")
         items = tuple(item for r in records if isinstance(r, dict) and (item := self._item(r)) is not None)
         total = as_int(result.get("totalcount")) if isinstance(result, dict) else None
-        more = len(records) >= body["rn"] and (total is None or body["pn"] + body["rn"] < total)
+        rows = int(options.get("rows", _DEFAULT_ROWS))
+        offset = request.page_no * rows
+        more = len(records) >= rows and (total is None or offset + rows < total)
         return ListPage(items, has_more=more)
 
     def _item(self, record: Mapping[str, Any]) -> ListItem | None:
@@ -101,15 +129,16 @@ class EpointSource(ListingSource):
         link = record.get("linkurl") or record.get("link")
         if not isinstance(link, str) or not link:
             return None
-        url = absolute(self.base_url + "/", link)
-        published = parse_listing_time(record.get("webdate") or record.get("infodate") or record.get("date")
-                                       or record.get("showdate"))
+        prefix = str(self.config.options.get("link_prefix", "")).rstrip("/")
+        url = absolute(self.base_url + prefix + "/", prefix + link if link.startswith("/") else link)
+        published = parse_listing_time(next(
+            (record[f] for f in (self.time_field, "webdate", "infodatepx", "infodate", "date", "showdate")
+             if record.get(f)), None))
         title = clean_text(_strip_tags(str(record.get("title") or "")))
         source_id = str(record.get("id") or record.get("guid") or record.get("infoid") or link)
-        province = self.config.options.get("province")
-        area = clean_text(record.get("zhuanzai") or record.get("infod") or record.get("remark3"))
+        configured = self.config.options.get("province")
         hints = clean_hints(title=title, published_at=published,
-                            province=province if isinstance(province, str) else province_short(area),
+                            province=_record_province(record) or (configured if isinstance(configured, str) else None),
                             notice_type_hint=record.get("categoryname"))
         return ListItem(source_id=source_id, url=url, title=title, published_at=published,
                         key=time_key(published), hints=hints)
@@ -124,6 +153,15 @@ class EpointSource(ListingSource):
         return self.extract(content, url=item.url, title=item.title, published_at=item.published_at,
                               hints=item.hints)
 
+
+
+def _record_province(record: Mapping[str, Any]) -> str | None:
+    """The province a record names in its area fields (a platform may span provinces), or None."""
+    for field in _AREA_FIELDS:
+        value = record.get(field)
+        if isinstance(value, str) and (province := province_short(clean_text(value))):
+            return province
+    return None
 
 
 def _strip_tags(text: str) -> str:

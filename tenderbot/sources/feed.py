@@ -1,8 +1,9 @@
 """RSS 2.0 / Atom feeds.
 
 Domain: any portal or aggregator that publishes announcements as a feed.
-Access: GET ``options.url`` with ETag / Last-Modified; each new item's link is fetched and extracted
-(``fetch_pages: false`` uses the item's own description instead).
+Access: GET ``options.url`` (a path joins ``options.base_url``; with ``base_url`` set an absolute ``url``
+moves onto it; item links stay where the feed points) with ETag / Last-Modified; each new item's link
+is fetched and extracted (``fetch_pages: false`` uses the item's own description instead).
 Caveats: feeds in the wild carry junk before ``<?xml``, HTML entities (&nbsp;) and bare ``&``; the
 parser repairs those and falls back to a tag-level scan when XML still fails.
 """
@@ -27,6 +28,7 @@ from tenderbot.sources.common import (
     clean_text,
     option_str,
     parse_listing_time,
+    site_url,
     time_key,
 )
 from tenderbot.sources.fetch import Fetcher
@@ -47,14 +49,15 @@ class FeedSource(ListingSource):
     def option_problems(cls, options: Mapping[str, Any]) -> list[str]:
         """A feed needs its ``url``."""
         try:
-            option_str(options, "url")
+            site_url(options, option_str(options, "url"), key="url")
         except ConfigError as exc:
             return [str(exc)]
         return []
 
     async def fetch_page(self, fetcher: Fetcher, request: PageRequest) -> ListPage:
         """A feed is a single page."""
-        url = option_str(self.config.options, "url")
+        options = self.config.options
+        url = site_url(options, option_str(options, "url"), key="url")
         page = await fetcher.get(url, etag=request.etag, last_modified=request.last_modified)
         items = tuple(parse_feed(fetcher.text(page), base_url=url))
         return ListPage(items, has_more=False, etag=page.headers.get("etag"),

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import copy
 import json
 import logging
 import random
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
-from urllib.parse import urlsplit
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urljoin, urlsplit
 
 import httpx
 
@@ -18,15 +19,38 @@ from tenderbot.errors import BlockedError, FetchError, NotModified, ParseError
 from tenderbot.models import RawPage
 from tenderbot.sources.pages import block_reason, decode_content
 
+if TYPE_CHECKING:
+    from tenderbot.sources.browser import BrowserSession
+
 log = logging.getLogger(__name__)
+FETCH_MODES = ("http", "browser")
 
 Sleep = Callable[[float], Awaitable[None]]
 Clock = Callable[[], float]
 Jitter = Callable[[], float]
 
-# Statuses a firewall uses for "slow down / prove you are human" (research/sources.md §1.4).
-_BLOCK_STATUSES = frozenset({403, 412, 429, 503})
-_RETRY_STATUSES = frozenset({500, 502, 503, 504, 520, 521, 522, 524})
+# Statuses a firewall uses for "slow down / prove you are human" (research/sources.md §1.4). 521 is
+# jiasule's (加速乐) JavaScript challenge: retrying the same request only earns the same page.
+_BLOCK_STATUSES = frozenset({403, 412, 429, 503, 521})
+_RETRY_STATUSES = frozenset({500, 502, 503, 504, 520, 522, 524})
+_REDIRECTS = frozenset({301, 302, 303, 307, 308})
+_MAX_POST_HOPS = 3
+# What a person's browser sends; portals' firewalls treat library User-Agents as bots (every 2025-26
+# crawler we read sends a Chrome UA, e.g. chenhw7/hongtu scraper/ggzy_national/api.py).
+BROWSER_USER_AGENT = (
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/131.0.0.0 Safari/537.36"
+)
+
+
+class HttpStatusError(FetchError):
+    """A portal answered a client error (4xx); ``status`` and the start of the body say which."""
+
+    def __init__(self, message: str, *, url: str, status: int, snippet: str) -> None:
+        super().__init__(message)
+        self.url = url
+        self.status = status
+        self.snippet = snippet
 
 
 @dataclass
@@ -58,6 +82,7 @@ class Fetcher:
         sleep: Sleep = asyncio.sleep,
         clock: Clock = time.monotonic,
         jitter: Jitter = random.random,
+        browser: BrowserSession | None = None,
     ) -> None:
         if max_in_flight < 1:
             raise ValueError("max_in_flight must be at least 1")
@@ -71,6 +96,19 @@ class Fetcher:
         self._clock = clock
         self._jitter = jitter
         self._hosts: dict[str, _Host] = {}
+        self._browser = browser
+        self._use_browser = False
+
+    def for_options(self, options: Mapping[str, Any]) -> Fetcher:
+        """This fetcher, or (``fetch: browser``) a view of it that passes challenges in the browser.
+
+        The view shares the client (so its cookies), the per-host pacing and the browser session.
+        """
+        if options.get("fetch", "http") != "browser":
+            return self
+        view = copy.copy(self)
+        view._use_browser = True
+        return view
 
     async def get(
         self,
@@ -121,19 +159,42 @@ class Fetcher:
         """Send with retries on timeouts, connection errors and 5xx; classify the final answer."""
         headers.setdefault("User-Agent", self._user_agent)
         attempt = 0
+        hops = 0
+        solved = False
         while True:
             try:
                 async with self._slot(url):
-                    # Portals move between http and https and add trailing slashes: follow redirects.
-                    response = await self._client.request(method, url, headers=headers, follow_redirects=True,
-                                                          **kwargs)
+                    # Portals move between http and https and add trailing slashes: GETs follow redirects.
+                    # A POST does not: httpx would replay a 301/302/303 as a GET, which an API answers
+                    # with an HTML page or nothing, and the poll would look empty instead of failing.
+                    response = await self._client.request(method, url, headers=headers,
+                                                          follow_redirects=method == "GET", **kwargs)
             except (httpx.TimeoutException, httpx.TransportError) as exc:
                 problem = f"{type(exc).__name__} for {method} {url}"
                 if attempt >= self._retries:
                     raise FetchError(f"{problem} (gave up after {attempt + 1} attempts)") from exc
             else:
                 page = self._to_page(url, response)
-                retry = self._classify(method, page)
+                if method != "GET" and page.status in _REDIRECTS:
+                    location = urljoin(url, page.headers.get("location", ""))
+                    if page.status in (307, 308) and hops < _MAX_POST_HOPS:
+                        hops += 1  # 307/308 keep the method and body: the same POST, elsewhere
+                        url = location
+                        continue
+                    raise FetchError(
+                        f"HTTP {page.status}: {method} {url} was redirected to {location}; a redirected {method} "
+                        "is not replayed as GET: point the source's base_url (or path) at the new address"
+                    )
+                try:
+                    retry = self._classify(method, page)
+                except BlockedError:
+                    if solved or not self._use_browser or self._browser is None:
+                        raise
+                    # Pass the challenge once in the browser (the page itself for a GET, the page the
+                    # API belongs to for a POST), then ask again with the cookies it earned.
+                    solved = True
+                    await self._browser.solve(url if method == "GET" else headers.get("Referer") or _origin(url))
+                    continue
                 if retry is None:
                     return page
                 problem = retry
@@ -158,6 +219,9 @@ class Fetcher:
             return None
         if status in _RETRY_STATUSES:
             return f"HTTP {status} for {method} {page.url}"
+        if 400 <= status < 500:
+            raise HttpStatusError(f"HTTP {status} for {method} {page.url}", url=page.url, status=status,
+                                  snippet=" ".join(text[:300].split()))
         raise FetchError(f"HTTP {status} for {method} {page.url}")
 
     @staticmethod
@@ -180,6 +244,12 @@ class Fetcher:
     def _slot(self, url: str) -> _HostSlot:
         """An async context that waits for this host's turn and holds one in-flight permit."""
         return _HostSlot(self, self._host(url))
+
+
+def _origin(url: str) -> str:
+    """``scheme://host/`` of a URL."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}/"
 
 
 class _HostSlot:

@@ -1,6 +1,7 @@
 """Any portal with an HTML list page, configured with CSS selectors instead of code.
 
-Domain: whatever ``options.list_url`` points at (a provincial 公共资源交易 channel, a hospital's 招标公告 page).
+Domain: whatever ``options.list_url`` points at (a path joins ``options.base_url``; with ``base_url`` set
+an absolute ``list_url`` moves onto it) (a provincial 公共资源交易 channel, a hospital's 招标公告 page).
 Access: GET the list page (ETag / Last-Modified on the first page), follow ``next_page`` links up to
 ``max_pages``, GET each item's link; ``body`` narrows the detail page to the announcement.
 Caveats: without a ``date`` selector the source has no time order and relies on its seen-set alone.
@@ -16,7 +17,15 @@ from selectolax.lexbor import LexborHTMLParser
 from tenderbot.errors import ConfigError, ParseError
 from tenderbot.models import Notice
 from tenderbot.sources.base import ListingSource, ListItem, ListPage, PageRequest
-from tenderbot.sources.common import absolute, clean_hints, clean_text, option_str, parse_listing_time, time_key
+from tenderbot.sources.common import (
+    absolute,
+    clean_hints,
+    clean_text,
+    option_str,
+    parse_listing_time,
+    site_url,
+    time_key,
+)
 from tenderbot.sources.fetch import Fetcher
 
 _SELECTOR_OPTIONS = ("item", "link", "title", "date", "body", "next_page")
@@ -34,7 +43,9 @@ class HtmlListSource(ListingSource):
         problems = []
         for key in ("list_url", "item"):
             try:
-                option_str(options, key)
+                text = option_str(options, key)
+                if key == "list_url":
+                    site_url(options, text, key=key)
             except ConfigError as exc:
                 problems.append(str(exc))
         probe = LexborHTMLParser("<html><body></body></html>")
@@ -54,7 +65,7 @@ class HtmlListSource(ListingSource):
     async def fetch_page(self, fetcher: Fetcher, request: PageRequest) -> ListPage:
         """Read the list page (or the page a previous ``next_page`` link pointed at)."""
         options = self.config.options
-        url = request.token or option_str(options, "list_url")
+        url = request.token or site_url(options, option_str(options, "list_url"), key="list_url")
         page = await fetcher.get(url, etag=request.etag, last_modified=request.last_modified)
         tree = LexborHTMLParser(fetcher.text(page))
         items = tuple(self._items(tree, url))

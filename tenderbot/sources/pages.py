@@ -103,10 +103,22 @@ def visible_text(text: str) -> str:
     return (body.text(separator=" ") if body else "").strip()
 
 
+# Alibaba Cloud WAF answers HTTP 200 with a tiny script computing the acw_sc__v2 cookie from
+# ``var arg1='…'`` (seen in 2025-26 crawlers' anti-bot notes for 政采云 b.zhengcaiyun.cn, research §2.4).
+_ACW_CHALLENGE = re.compile(r"var\s+arg1\s*=|acw_sc__v2")
+# jiasule (加速乐) answers HTTP 521 with a script that sets __jsl_clearance.
+_JIASULE = re.compile(r"__jsl_clearance|jsl_clearance_s|document\.cookie\s*=")
+
+
 def block_reason(text: str, status: int = 200) -> str | None:
     """Why a page is a block / CAPTCHA page, or None when it looks like real content."""
     if looks_like_json(text):
         return None
+    if status == 521:
+        return "jiasule (加速乐) JavaScript challenge (HTTP 521)" + (
+            "" if _JIASULE.search(text[:20000]) else ", no challenge script")
+    if len(text) < _SHORT_PAGE_RAW_LIMIT and _ACW_CHALLENGE.search(text):
+        return "Alibaba Cloud WAF acw_sc__v2 JavaScript challenge"
     title = page_title(text)
     for marker in BLOCK_TITLE_MARKERS:
         if marker.lower() in title.lower():

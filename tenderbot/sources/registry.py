@@ -15,6 +15,7 @@ from tenderbot.sources.base import Source, SourceConfig
 from tenderbot.sources.ccgp import CcgpSource
 from tenderbot.sources.epoint import EpointSource
 from tenderbot.sources.feed import FeedSource
+from tenderbot.sources.fetch import FETCH_MODES
 from tenderbot.sources.ggzy import GgzySource
 from tenderbot.sources.html_list import HtmlListSource
 from tenderbot.sources.zcy import ZcySource
@@ -103,6 +104,8 @@ def parse_source_config(entry: object) -> SourceConfig:
     if not isinstance(options, dict):
         raise ConfigError("'options' must be a mapping")
     option_problems = cls.option_problems(options)
+    if options.get("fetch", "http") not in FETCH_MODES:
+        option_problems.append(f"option 'fetch' must be one of {', '.join(FETCH_MODES)}, got {options['fetch']!r}")
     if option_problems:
         raise ConfigError("; ".join(option_problems))
     return SourceConfig(name=name.strip(), kind=kind, enabled=enabled, options=_frozen(options), **numbers)

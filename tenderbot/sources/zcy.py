@@ -4,7 +4,13 @@ Domain: ``options.base_url`` (zfcg.czt.zj.gov.cn, www.ccgp-guangxi.gov.cn …), 
 Access: ``POST {base_url}/portal/category`` (JSON: pageNo, pageSize, categoryCode, …) per configured
 category code, newest first, paged until ``publishDate`` (epoch ms) falls below the cursor; then
 ``GET {base_url}/portal/detail?articleId=…&timestamp=…`` whose ``result.data.content`` is the HTML.
-Caveats: category codes differ by site (浙江 ``110-978863``, 广西 ``ZcyAnnouncement3001``);
+Headers: ``Origin`` and a ``{base_url}/site/category?parentId=…`` Referer (``referer_parent_id``), as
+2025-26 crawlers send them (a 2026 Zhejiang crawler, index file id 60318455047, lands on
+``/site/category?parentId=600007`` and posts ``excludeDistrictPrefix: ["90","006011","H0","001111"]``).
+An HTTP 422 means the portal rejected the body: a ConfigError naming the option to fix.
+Caveats: category codes differ by site (浙江 ``110-978863`` 采购项目公告, ``110-900461`` 采购结果公告,
+``110-175885`` 采购意向 per two 2026 code maps, index file ids 57657164360 and 57395698769; 广西
+``ZcyAnnouncement3001``);
 ``announcementLinkDtoList`` ties a project's notices together and becomes ``Notice.links``. The
 unified b.zhengcaiyun.cn search sits behind a WAF (research/sources.md §2.4); the provincial
 ``portal/*`` endpoints are used instead.
@@ -22,6 +28,7 @@ from tenderbot.errors import ConfigError, FetchError, ParseError
 from tenderbot.models import Notice, RawPage
 from tenderbot.sources.base import ListingSource, ListItem, ListPage, PageRequest
 from tenderbot.sources.common import (
+    base_url_option,
     clean_hints,
     clean_text,
     number_key,
@@ -31,7 +38,7 @@ from tenderbot.sources.common import (
     positive_int_problems,
     province_short,
 )
-from tenderbot.sources.fetch import Fetcher
+from tenderbot.sources.fetch import Fetcher, HttpStatusError
 
 _DEFAULT_PAGE_SIZE = 15
 
@@ -52,6 +59,11 @@ class ZcySource(ListingSource):
         except ConfigError as exc:
             problems.append(str(exc))
         problems.extend(positive_int_problems(options, "page_size"))
+        try:
+            option_list(options, "exclude_district_prefix")
+            base_url_option(options)
+        except ConfigError as exc:
+            problems.append(str(exc))
         extra = options.get("extra_body")
         if extra is not None and not isinstance(extra, Mapping):
             problems.append("option 'extra_body' must be a mapping of JSON fields")
@@ -61,6 +73,12 @@ class ZcySource(ListingSource):
     def base_url(self) -> str:
         """The site root, without a trailing slash."""
         return option_str(self.config.options, "base_url").rstrip("/")
+
+    def headers(self) -> dict[str, str]:
+        """What the site's own page sends: JSON accept, ``Origin`` and the category page as ``Referer``."""
+        parent = self.config.options.get("referer_parent_id")
+        referer = f"{self.base_url}/site/category" + (f"?parentId={parent}" if parent else "")
+        return {"Accept": "application/json, text/plain, */*", "Origin": self.base_url, "Referer": referer}
 
     def streams(self) -> tuple[str, ...]:
         """One stream per category code."""
@@ -72,11 +90,22 @@ class ZcySource(ListingSource):
         size = int(options.get("page_size", _DEFAULT_PAGE_SIZE))
         body: dict[str, Any] = {"pageNo": request.page_no + 1, "pageSize": size,
                                 "categoryCode": request.stream, "isGov": True}
+        excluded = option_list(options, "exclude_district_prefix")
+        if excluded:
+            body["excludeDistrictPrefix"] = list(excluded)
         body.update(dict(options.get("extra_body") or {}))
         body["_t"] = int(request.now.timestamp() * 1000)
         path = str(options.get("list_path", "/portal/category"))
-        page = await fetcher.post(self.base_url + path, json=body,
-                                  headers={"Accept": "application/json, text/plain, */*"})
+        try:
+            page = await fetcher.post(self.base_url + path, json=body, headers=self.headers())
+        except HttpStatusError as exc:
+            if exc.status == 422:
+                raise ConfigError(
+                    f"{exc.url}: HTTP 422, the portal rejected the listing body; check option 'category_codes' "
+                    f"(sent categoryCode {request.stream!r}), then 'exclude_district_prefix' and 'extra_body' "
+                    f"(sent fields {sorted(body)}); portal said: {exc.snippet!r}"
+                ) from exc
+            raise
         data = _result_data(fetcher, page)
         records = data.get("data") or []
         if not isinstance(records, list):
@@ -116,7 +145,7 @@ class ZcySource(ListingSource):
     async def fetch_notice(self, fetcher: Fetcher, item: ListItem) -> Notice:
         """GET ``portal/detail`` and extract ``content``; linked announcements become ``links``."""
         path = str(self.config.options.get("detail_path", "/portal/detail"))
-        page = await fetcher.get(self.base_url + path, params={
+        page = await fetcher.get(self.base_url + path, headers=self.headers(), params={
             "articleId": item.source_id, "timestamp": str(int(time.time()))})
         data = _result_data(fetcher, page)
         content = data.get("content")

@@ -35,12 +35,20 @@ class SourceStateRepo:
         if row is None:
             return SourceState(name=name)
         values = {f: getattr(row, f) for f in _FIELDS}
-        return SourceState(name=name, seen=tuple(row.seen or ()), **values)
+        return SourceState(name=name, seen=tuple(row.seen or ()), listed=tuple(row.listed or ()), **values)
+
+    async def last_poll(self, name: str) -> datetime | None:
+        """When any process last finished polling a source (None: never)."""
+        async with self._engine.connect() as conn:
+            return (
+                await conn.execute(select(source_state.c.last_poll_at).where(source_state.c.name == name))
+            ).scalar()
 
     async def save(self, state: SourceState, now: datetime) -> None:
         """Persist a source's state after a poll."""
         values = {f: getattr(state, f) for f in _FIELDS}
         values["seen"] = list(state.seen)
+        values["listed"] = list(state.listed)
         values["last_poll_at"] = now
         async with self._engine.begin() as conn:
             exists = (await conn.execute(select(source_state.c.name).where(source_state.c.name == state.name))).scalar()
@@ -48,6 +56,16 @@ class SourceStateRepo:
                 await conn.execute(source_state.insert().values(name=state.name, **values))
             else:
                 await conn.execute(source_state.update().where(source_state.c.name == state.name).values(**values))
+
+    async def clear_backoff(self, name: str) -> bool:
+        """Forget a source's failures and backoff (a live check just succeeded); False when it never ran."""
+        async with self._engine.begin() as conn:
+            result = await conn.execute(
+                source_state.update()
+                .where(source_state.c.name == name)
+                .values(failures=0, backoff_until=None, last_error=None)
+            )
+        return bool(result.rowcount)
 
     async def mark_reported(self, name: str, now: datetime | None) -> None:
         """Remember that the admins were told about this source's trouble (None: trouble over)."""

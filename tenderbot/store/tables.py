@@ -223,6 +223,7 @@ source_state = Table(
     Column("last_notice_at", UTCDateTime),
     Column("last_poll_at", UTCDateTime),
     Column("reported_at", UTCDateTime),
+    Column("listed", JSON),
 )
 
 shares = Table(

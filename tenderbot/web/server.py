@@ -65,13 +65,20 @@ def build_context(bot: TenderBot, scheduler: AsyncIOScheduler | None = None) -> 
     )
 
     async def poll_now(name: str) -> None:
-        job = scheduler.get_job(f"poll:{name}") if scheduler is not None else None
-        if job is not None:
-            # Through the scheduler: max_instances=1 keeps it from overlapping a running poll.
-            job.modify(next_run_time=datetime.now(job.next_run_time.tzinfo if job.next_run_time else None))
-            return
         source = bot.source(name)
-        task = asyncio.create_task(bot.pipeline.poll(source))
+
+        async def poll() -> None:
+            # Unscheduled and forced, like `poll --once --force`: now, whatever the schedule or the backoff
+            # says; the gate still keeps it from overlapping another poll of the same source.
+            try:
+                summary = await bot.gate.poll(bot.pipeline, source, scheduled=False, force=True)
+            except Exception:
+                log.exception("%s: poll from the web console crashed", name)
+                return
+            if summary is not None and summary.queued:
+                bot.sender.wakeup.set()
+
+        task = asyncio.create_task(poll())
         bot.background.add(task)
         task.add_done_callback(bot.background.discard)
 

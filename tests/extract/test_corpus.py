@@ -1,4 +1,7 @@
-"""The annotated corpus (tests/fixtures/corpus): per-field accuracy floors and exact documents.
+"""The annotated corpus (tests/fixtures/corpus): per-split, per-field accuracy floors and exact documents.
+
+SPLIT.tsv puts every document in the development or the validation half; each half has its own floors
+(the validation half is measured, never tuned on).
 
 Each document ``NAME.html|.txt|.json`` has ``NAME.expected.json`` in the ``notice_to_dict`` schema.
 ``category_terms`` is not compared: the annotators leave it empty (it names our taxonomy's terms).
@@ -12,51 +15,92 @@ from typing import Any
 
 import pytest
 
-from tests.corpus_support import CORPUS, documents, extract_record, extraction_errors, load_expected
+from tests.corpus_support import (
+    CORPUS,
+    SPLITS,
+    documents,
+    extract_record,
+    extraction_errors,
+    load_expected,
+    load_split,
+    matches,
+    stem,
+)
 from tests.corpus_support import field as get_field
 
 NOT_COMPARED = frozenset({"category_terms"})
-# Floors set from measured accuracy (bench/accuracy.py) a few points below, so a regression fails.
-THRESHOLDS = {
-    "title": 0.85,
-    "notice_type": 0.95,
-    "procurement_method": 0.90,
-    "project_code": 0.90,
-    "buyer.name": 0.85,
-    "budget": 0.93,
-    "tender_deadline": 0.95,
-    "region.province": 0.90,
-    "categories": 0.90,
+# Floors per split, set a few points below what bench/accuracy.py measured on the 238-document corpus with the
+# extractor of 2026-12-08 (mean per field: dev 0.863, validation 0.875), so a regression fails. Raise them as the
+# extractor improves; never lower one to make a change pass.
+THRESHOLDS: dict[str, dict[str, float]] = {
+    "dev": {
+        "title": 0.76,
+        "notice_type": 0.82,
+        "procurement_method": 0.91,
+        "project_code": 0.89,
+        "buyer.name": 0.45,
+        "budget": 0.94,
+        "tender_deadline": 0.97,
+        "region.province": 0.94,
+        "categories": 0.81,
+    },
+    "validation": {
+        "title": 0.75,
+        "notice_type": 0.76,
+        "procurement_method": 0.90,
+        "project_code": 0.93,
+        "buyer.name": 0.53,
+        "budget": 0.93,
+        "tender_deadline": 0.96,
+        "region.province": 0.94,
+        "categories": 0.88,
+    },
 }
+FLOORS = [(split, name) for split in SPLITS for name in sorted(THRESHOLDS[split])]
 
 
 PAIRS = documents()
 pytestmark = pytest.mark.skipif(not PAIRS, reason="tests/fixtures/corpus holds no annotated documents yet")
 
 
+Result = tuple[str, dict[str, Any], dict[str, Any]]
+
+
 @pytest.fixture(scope="module")
-def results() -> list[tuple[str, dict[str, Any], dict[str, Any]]]:
-    """(name, expected, actual) for every corpus document."""
-    out = []
+def results() -> dict[str, list[Result]]:
+    """(name, expected, actual) for every corpus document, by split (SPLIT.tsv)."""
+    manifest = load_split()
+    out: dict[str, list[Result]] = {split: [] for split in SPLITS}
     for document, expected_path in PAIRS:
         expected = load_expected(expected_path)
         with extraction_errors() as errors:
             actual = extract_record(document, expected)
         if errors:  # a step that crashed is logged and skipped by the engine; here it is a failure
             actual = {**actual, "error": "; ".join(r.getMessage() for r in errors)}
-        out.append((document.name, expected, actual))
+        out.setdefault(manifest.get(stem(expected_path), "unassigned"), []).append((document.name, expected, actual))
     return out
 
 
-@pytest.mark.parametrize("field", sorted(THRESHOLDS))
-def test_field_accuracy_floor(results: list[tuple[str, dict[str, Any], dict[str, Any]]], field: str) -> None:
-    scored = [(name, get_field(want, field), get_field(got, field)) for name, want, got in results
+def test_every_document_is_in_one_split() -> None:
+    manifest = load_split()
+    names = {stem(expected) for _, expected in PAIRS}
+    assert not names - set(manifest), f"not in SPLIT.tsv (run bench/split_corpus.py): {sorted(names - set(manifest))}"
+    assert not set(manifest) - names, f"SPLIT.tsv names no corpus document: {sorted(set(manifest) - names)}"
+    sizes = [sum(1 for part in manifest.values() if part == split) for split in SPLITS]
+    assert min(sizes) >= 0.4 * sum(sizes), f"unbalanced split {dict(zip(SPLITS, sizes, strict=True))}"
+
+
+@pytest.mark.parametrize(("split", "field"), FLOORS)
+def test_field_accuracy_floor(results: dict[str, list[Result]], split: str, field: str) -> None:
+    scored = [(name, get_field(want, field), get_field(got, field)) for name, want, got in results[split]
               if field.split(".")[0] in want]
-    assert scored, f"no document annotates {field}"
-    misses = [f"{name}: expected {want!r} got {got!r}" for name, want, got in scored if want != got]
-    accuracy = 1 - len(misses) / len(scored)
-    assert accuracy >= THRESHOLDS[field], f"{field} accuracy {accuracy:.3f} < {THRESHOLDS[field]}:\n" + "\n".join(
-        misses)
+    assert scored, f"no {split} document annotates {field}"
+    wrong = [(name, want, got) for name, want, got in scored if not matches(want, got)]
+    accuracy = 1 - len(wrong) / len(scored)
+    floor = THRESHOLDS[split][field]
+    # The validation half is for measuring: its misses are not printed (bench/accuracy.py --show-validation-misses).
+    detail = "\n".join(f"{name}: expected {want!r} got {got!r}" for name, want, got in wrong) if split == "dev" else ""
+    assert accuracy >= floor, f"{split} {field} accuracy {accuracy:.3f} < {floor}\n{detail}"
 
 
 def _must_pass() -> list[str]:
@@ -80,6 +124,6 @@ def test_must_pass_documents_match_exactly(name: str) -> None:
     assert not differences, json.dumps(differences, ensure_ascii=False, indent=1)
 
 
-def test_every_document_extracts_without_error(results: list[tuple[str, dict[str, Any], dict[str, Any]]]) -> None:
-    failed = [name for name, want, got in results if "error" in got]
+def test_every_document_extracts_without_error(results: dict[str, list[Result]]) -> None:
+    failed = [name for split in results.values() for name, _, got in split if "error" in got]
     assert not failed

@@ -71,15 +71,6 @@ async def fetcher(clock: FakeClock, ssl_context: ssl.SSLContext) -> AsyncIterato
                       backoff_base=1.0, sleep=clock.sleep, clock=clock, jitter=lambda: 0.0)
 
 
-# Real pages that also belong to the annotated corpus are read from there, not kept twice.
-IN_CORPUS = {
-    "ccgp-detail-001.html": "ccgp-award-guizhou-summary-table.html",
-    "zcy-detail-content-001.html": "zcy-prequal-guangxi-ppp-content.html",
-}
-
-
 def fixture_bytes(name: str) -> bytes:
-    """Bytes of a file under tests/fixtures/sources/ (or its corpus twin, see IN_CORPUS)."""
-    if name in IN_CORPUS:
-        return (FIXTURES.parent / "corpus" / IN_CORPUS[name]).read_bytes()
+    """Bytes of a file under tests/fixtures/sources/ (real samples keep their corpus names, see README.md)."""
     return (FIXTURES / name).read_bytes()

@@ -15,6 +15,7 @@ from tests.replay_server import ReplayServer
 from tests.sources.conftest import NOW, fixture_bytes
 
 HTML = {"Content-Type": "text/html; charset=utf-8"}
+GUIZHOU = "ccgp-detail-guizhou-zbgg-2025-06-27.html"  # real, 2025-06-27
 DETAIL_DIR = "/cggg/dfgg/gkzb/202611/"
 
 
@@ -25,7 +26,7 @@ def serve_search(replay: ReplayServer, pages: dict[int, str]) -> None:
 
 def serve_details(replay: ReplayServer, ids: list[int]) -> None:
     for number in ids:
-        name = "ccgp-detail-vT-constructed.html" if number == 26500003 else "ccgp-detail-001.html"
+        name = "ccgp-detail-vT-constructed.html" if number == 26500003 else "ccgp-detail-guizhou-zbgg-2025-06-27.html"
         day = {26500004: 22, 26500003: 22, 26500002: 21, 26500001: 20, 26500005: 22}[number]
         replay.add("GET", f"{DETAIL_DIR}t202611{day}_{number}.htm", fixture_bytes(name), headers=HTML)
 
@@ -61,7 +62,7 @@ def test_source_id_of_detail_urls() -> None:
 
 
 def test_summary_table_hints_from_real_page() -> None:
-    hints = summary_hints(LexborHTMLParser(fixture_bytes("ccgp-detail-001.html").decode()))
+    hints = summary_hints(LexborHTMLParser(fixture_bytes(GUIZHOU).decode()))
     assert hints == {
         "buyer": "清镇市麦格苗族布依族乡人民政府",
         "province": "贵州",
@@ -170,7 +171,7 @@ async def test_error_page_on_one_detail_keeps_the_others(replay: ReplayServer, f
 async def test_channel_pages(replay: ReplayServer, fetcher: Fetcher) -> None:
     replay.add("GET", "/cggg/dfgg/gkzb/index.htm", fixture_bytes("ccgp-channel-constructed.html"), headers=HTML)
     for number in (26500011, 26500012):
-        replay.add("GET", f"/cggg/dfgg/gkzb/202611/t20261122_{number}.htm", fixture_bytes("ccgp-detail-001.html"),
+        replay.add("GET", f"/cggg/dfgg/gkzb/202611/t20261122_{number}.htm", fixture_bytes(GUIZHOU),
                    headers=HTML)
     source = CcgpSource(SourceConfig(name="ccgp-ch", kind="ccgp",
                                      options={"channels": [replay.url + "/cggg/dfgg/gkzb/index.htm"]}))
@@ -213,7 +214,7 @@ async def test_channel_pages_index_then_index_1(replay: ReplayServer, fetcher: F
     replay.add("GET", "/cggg/zygg/index.htm", channel_html(first_page), headers=HTML)
     replay.add("GET", "/cggg/zygg/index_1.htm", channel_html([26600020, 26600019]), headers=HTML)
     for number in [*first_page, 26600020, 26600019]:
-        replay.add("GET", f"/cggg/zygg/202611/t20261122_{number}.htm", fixture_bytes("ccgp-detail-001.html"),
+        replay.add("GET", f"/cggg/zygg/202611/t20261122_{number}.htm", fixture_bytes(GUIZHOU),
                    headers=HTML)
     options = {"channels": [replay.url + "/cggg/zygg/index.htm"]}
     source = CcgpSource(SourceConfig(name="ch", kind="ccgp", options=options))

@@ -9,7 +9,6 @@ from tenderbot.models import SourceState
 from tenderbot.sources.base import SourceConfig
 from tenderbot.sources.epoint import EpointSource
 from tenderbot.sources.fetch import Fetcher
-from tenderbot.sources.ggzy import GgzySource
 from tenderbot.sources.html_list import HtmlListSource
 from tests.replay_server import Hit, ReplayServer
 from tests.sources.conftest import BEIJING, NOW, fixture_bytes
@@ -25,7 +24,7 @@ def epoint(replay: ReplayServer, **options: object) -> EpointSource:
 
 
 async def test_epoint_posts_raw_json_with_row_offsets(replay: ReplayServer, fetcher: Fetcher) -> None:
-    records = json.loads(fixture_bytes("epoint-hebei-list-001.json"))["result"]["records"]  # real, 10 records
+    records = json.loads(fixture_bytes("epoint-hebei-list-2017-12-a.json"))["result"]["records"]  # real, 10 records
 
     def answer(hit: Hit) -> str:
         body = json.loads(hit.body)
@@ -50,7 +49,7 @@ async def test_epoint_posts_raw_json_with_row_offsets(replay: ReplayServer, fetc
 
 
 async def test_epoint_old_field_names_and_form_content_type(replay: ReplayServer, fetcher: Fetcher) -> None:
-    listing = fixture_bytes("epoint-hebei-list-002.json")  # real 2017-12-08 response: link/date/guid
+    listing = fixture_bytes("epoint-hebei-list-2017-12-08-b.json")  # real 2017-12-08 response: link/date/guid
     replay.add("POST", "/inteligentsearch/getFullTextDataNew", listing, headers=JSON)
     for record in json.loads(listing)["result"]["records"]:
         replay.add("GET", record["link"], fixture_bytes("epoint-detail-constructed.html"), headers=HTML)
@@ -61,35 +60,6 @@ async def test_epoint_old_field_names_and_form_content_type(replay: ReplayServer
     hit = replay.hits("/inteligentsearch/getFullTextDataNew")[0]
     assert (hit.header("Content-Type") or "").startswith("application/x-www-form-urlencoded")
     assert json.loads(hit.body)["rn"] == 20  # still a raw JSON body
-
-
-async def test_ggzy_form_rewrite_and_retired_endpoint(replay: ReplayServer, fetcher: Fetcher) -> None:
-    replay.add("POST", "/ds/deal/dealList_find.jsp", fixture_bytes("ggzy-deal-list-constructed.json"), headers=JSON)
-    replay.add("GET", "/information/html/b/320000/0201/202611/22/00aa11bb22cc33dd44ee55ff66778899.shtml",
-               fixture_bytes("ggzy-detail-constructed.html"), headers=HTML)
-    options = {"list_url": replay.url + "/ds/deal/dealList_find.jsp", "detail_host": replay.url, "keyword": "超声"}
-    source = GgzySource(SourceConfig(name="gg", kind="ggzy", options=options))
-    result = await source.poll(fetcher, SourceState(name="gg"), now=NOW)
-    # The second detail page is missing: one error, the other notice kept.
-    assert result.ok and len(result.notices) == 1 and len(result.errors) == 1
-    notice = result.notices[0]
-    assert notice.source_id == "00aa11bb22cc33dd44ee55ff66778899"
-    assert "/html/b/" in notice.url
-    assert notice.title == "某市中心医院彩色多普勒超声诊断仪采购项目招标公告"
-    assert notice.published_at == datetime(2026, 11, 22, 10, 15, tzinfo=BEIJING)
-    form = replay.hits("/ds/deal/dealList_find.jsp")[0].body.decode()
-    assert "DEAL_CLASSIFY=02" in form and "PAGENUMBER=1" in form and "TIMEBEGIN=2026-11-19" in form
-
-    with ReplayServer() as retired:
-        retired.add("POST", "/ds/deal/dealList_find.jsp", "<html><body>502 Bad Gateway</body></html>", status=502)
-        gone = GgzySource(SourceConfig(name="gg", kind="ggzy",
-                                       options={"list_url": retired.url + "/ds/deal/dealList_find.jsp"}))
-        state = SourceState(name="gg")
-        for attempt in range(3):
-            polled = await gone.poll(fetcher, state, now=NOW + timedelta(days=attempt))
-            assert not polled.ok
-            state = polled.state
-    assert state.failures == 3 and "502" in (state.last_error or "")
 
 
 def html_source(replay: ReplayServer, **options: object) -> HtmlListSource:

@@ -15,6 +15,7 @@ from tests.replay_server import ReplayServer
 from tests.sources.conftest import NOW, fixture_bytes
 
 HTML = {"Content-Type": "text/html; charset=utf-8"}
+GUIZHOU = "ccgp-detail-guizhou-zbgg-2025-06-27.html"  # real, 2025-06-27
 RSS = {"Content-Type": "application/rss+xml; charset=utf-8"}
 
 
@@ -135,7 +136,7 @@ async def test_description_mode_needs_no_page(replay: ReplayServer, fetcher: Fet
 
 async def test_real_ccgp_page_behind_feed_item(replay: ReplayServer, fetcher: Fetcher) -> None:
     replay.add("GET", "/feed.xml", rss(replay.url, [5]), headers=RSS)
-    replay.add("GET", "/n/5.html", fixture_bytes("ccgp-detail-001.html"), headers=HTML)
+    replay.add("GET", "/n/5.html", fixture_bytes(GUIZHOU), headers=HTML)
     result = await make(replay.url).poll(fetcher, SourceState(name="feed-test"), now=NOW)
     assert result.ok and "江苏新煦光电科技有限公司" in result.notices[0].text
 

@@ -14,6 +14,7 @@ from tests.replay_server import ReplayServer
 from tests.sources.conftest import FakeClock, fixture_bytes
 
 HTML = {"Content-Type": "text/html; charset=utf-8"}
+GUIZHOU = "ccgp-detail-guizhou-zbgg-2025-06-27.html"  # real, 2025-06-27
 
 
 async def test_5xx_then_success_retries_with_exponential_backoff(replay: ReplayServer, clock: FakeClock) -> None:
@@ -100,7 +101,7 @@ async def test_block_pages_raise_blocked(replay: ReplayServer, fetcher: Fetcher,
 
 
 async def test_real_ccgp_detail_with_bot_scripts_is_not_blocked(replay: ReplayServer, fetcher: Fetcher) -> None:
-    replay.add("GET", "/d.htm", fixture_bytes("ccgp-detail-001.html"), headers=HTML)
+    replay.add("GET", "/d.htm", fixture_bytes(GUIZHOU), headers=HTML)
     page = await fetcher.get(replay.url + "/d.htm")
     assert "/_bot_sbu/" in fetcher.text(page)
     assert "清镇市" in fetcher.text(page)

@@ -50,9 +50,9 @@ def test_wrong_header_falls_back_to_content() -> None:
 
 
 def test_real_pages_are_not_block_pages() -> None:
-    assert block_reason(fixture_bytes("ccgp-detail-001.html").decode()) is None
-    assert block_reason(fixture_bytes("zcy-detail-content-001.html").decode()) is None
-    assert block_reason(fixture_bytes("zcy-list-001.json").decode()) is None
+    assert block_reason(fixture_bytes("ccgp-detail-guizhou-zbgg-2025-06-27.html").decode()) is None
+    assert block_reason(fixture_bytes("zcy-guangxi-detail-content-2021.html").decode()) is None
+    assert block_reason(fixture_bytes("zcy-zhejiang-category-list-excerpt.json").decode()) is None
 
 
 def test_a_notice_that_mentions_captcha_words_is_not_blocked() -> None:

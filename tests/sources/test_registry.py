@@ -18,10 +18,12 @@ def test_shipped_config_loads_and_builds() -> None:
     assert by_name["ccgp-search"].enabled and by_name["ccgp-search"].kind == "ccgp"
     assert by_name["zcy-zhejiang"].enabled and by_name["zcy-guangxi"].enabled
     assert by_name["epoint-jiangxi"].enabled
-    assert not by_name["ggzy-national"].enabled
+    assert by_name["ggzy-national"].enabled  # the 2026 getTradList API works against the real sample
+    assert not by_name["epoint-jiangsu"].enabled and not by_name["epoint-hebei"].enabled
     assert not by_name["example-hospital-list"].enabled and not by_name["example-feed"].enabled
     sources = build_sources(c for c in configs if c.enabled)
-    assert {s.name for s in sources} == {"ccgp-search", "zcy-zhejiang", "zcy-guangxi", "epoint-jiangxi"}
+    assert {s.name for s in sources} == {"ccgp-search", "zcy-zhejiang", "zcy-guangxi", "epoint-jiangxi",
+                                         "ggzy-national"}
     everything = build_sources(configs)  # a disabled source can still be built for a live check
     assert [s.name for s in everything] == [c.name for c in configs]
     assert all(type(s).kind == c.kind for s, c in zip(everything, configs, strict=True))
@@ -31,7 +33,7 @@ def test_shipped_config_loads_and_builds() -> None:
 def test_options_are_read_only() -> None:
     config = load_source_configs(CONFIG)[0]
     with pytest.raises(TypeError):
-        config.options["search_url"] = "x"  # type: ignore[index]
+        config.options["keywords"] = "x"  # type: ignore[index]
 
 
 @pytest.mark.parametrize(
@@ -49,7 +51,14 @@ def test_options_are_read_only() -> None:
         ("- {name: a, kind: epoint, options: {base_url: u, rows: 0}}", "'rows' must be a positive integer"),
         ("- {name: a, kind: zcy, options: {base_url: u, category_codes: [c], page_size: x}}", "'page_size'"),
         ("- {name: a, kind: ccgp, options: {keywords: {a: 1}}}", "'keywords' must be a list"),
-        ("- {name: a, kind: feed, options: {url: u}}\n- {name: a, kind: feed, options: {url: v}}", "duplicate"),
+        ("- {name: a, kind: feed, options: {url: 'http://u'}}\n- {name: a, kind: feed, options: {url: 'http://v'}}",
+         "duplicate"),
+        ("- {name: a, kind: feed, options: {url: /feed.xml}}", "set 'base_url' (scheme + host) too"),
+        ("- {name: a, kind: ggzy, options: {list_url: 'http://deal.ggzy.gov.cn/ds/deal/dealList_find.jsp'}}",
+         "set 'base_url' instead"),
+        ("- {name: a, kind: zcy, options: {base_url: 'zfcg.czt.zj.gov.cn', category_codes: [c]}}",
+         "must be scheme + host"),
+        ("- {name: a, kind: epoint, options: {base_url: 'http://x', body_format: json}}", "body_format"),
     ],
 )
 def test_bad_entries_are_reported_with_their_position(tmp_path: Path, entry: str, message: str) -> None:

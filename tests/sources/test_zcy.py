@@ -16,7 +16,8 @@ from tests.replay_server import Hit, ReplayServer
 from tests.sources.conftest import BEIJING, NOW, fixture_bytes
 
 JSON = {"Content-Type": "application/json;charset=UTF-8"}
-REAL_ITEM: dict[str, Any] = json.loads(fixture_bytes("zcy-list-001.json"))["result"]["data"]["data"][0]
+REAL_LIST = json.loads(fixture_bytes("zcy-zhejiang-category-list-excerpt.json"))
+REAL_ITEM: dict[str, Any] = REAL_LIST["result"]["data"]["data"][0]
 
 
 def record(number: int, published: datetime) -> dict[str, Any]:
@@ -39,11 +40,11 @@ def envelope(items: list[dict[str, Any]], total: int) -> str:
 
 def detail_response(hit: Hit) -> str:
     """The real 广西 detail envelope (with links), answering for whichever article was asked."""
-    document = json.loads(fixture_bytes("zcy-detail-002.json"))
+    document = json.loads(fixture_bytes("zcy-guangxi-detail-excerpt.json"))
     data = document["result"]["data"]
     data["articleId"] = hit.param("articleId")
     data["publishDate"] = None  # a different article's time: let the listing's stand
-    data["content"] = fixture_bytes("zcy-detail-content-001.html").decode()
+    data["content"] = fixture_bytes("zcy-guangxi-detail-content-2021.html").decode()
     return json.dumps(document, ensure_ascii=False)
 
 
@@ -141,7 +142,7 @@ async def test_portal_error_envelope_fails_the_listing(replay: ReplayServer, fet
 
 async def test_real_guangxi_listing_item(replay: ReplayServer, fetcher: Fetcher) -> None:
     # Real 广西 record (终止公告, 2024-02-18); its total is unknown (null) in the excerpt.
-    replay.add("POST", "/portal/category", fixture_bytes("zcy-list-002.json"), headers=JSON)
+    replay.add("POST", "/portal/category", fixture_bytes("zcy-guangxi-category-list-excerpt.json"), headers=JSON)
     replay.add("GET", "/portal/detail", detail_response, headers=JSON)
     now = datetime(2024, 2, 18, 20, 0, tzinfo=BEIJING)
     result = await make(replay).poll(fetcher, SourceState(name="zcy"), now=now)
