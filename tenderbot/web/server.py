@@ -30,6 +30,10 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
+class PortTaken(ConfigError):
+    """The console's address is already in use (often another ``tenderbot run`` on the same machine)."""
+
+
 class EmbeddedServer(uvicorn.Server):
     """A uvicorn Server that leaves SIGINT/SIGTERM to ``tenderbot run``, which stops it with the rest."""
 
@@ -113,7 +117,7 @@ def bind(listen: Listen) -> socket.socket:
         sock.bind((listen.host, listen.port))
     except OSError as exc:
         sock.close()
-        raise ConfigError(
+        raise PortTaken(
             f"TENDERBOT_WEB_LISTEN={listen.host}:{listen.port}: cannot listen ({exc.strerror or exc}); "
             "choose another port, or set it empty to turn the console off"
         ) from exc
@@ -175,7 +179,13 @@ async def start_web_console(bot: TenderBot, scheduler: AsyncIOScheduler | None =
     warning = check_exposure(listen, password)
     context = build_context(bot, scheduler)
     context.listen_host = listen.host
-    console = WebConsole(create_app(context), listen)
+    try:
+        console = WebConsole(create_app(context), listen)
+    except PortTaken as exc:
+        # Alerts matter more than the console: several `tenderbot run` processes may share a machine (and a
+        # PostgreSQL database), and only the first gets the port. Say so loudly and keep working.
+        log.error("web console not started: %s", exc)
+        return None
     await console.start()
     if warning:
         log.warning(warning)

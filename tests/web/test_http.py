@@ -216,6 +216,22 @@ def test_a_taken_port_is_a_clear_configuration_error() -> None:
             bind(Listen("127.0.0.1", port))
 
 
+async def test_a_second_process_on_the_same_port_keeps_working_without_a_console(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    import socket
+
+    from tenderbot.web.server import start_web_console
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        port = taken.getsockname()[1]
+        async with running_bot(web_settings(tmp_path, listen=f"127.0.0.1:{port}")) as bot:
+            assert await start_web_console(bot) is None
+    assert f"web console not started: TENDERBOT_WEB_LISTEN=127.0.0.1:{port}: cannot listen" in caplog.text
+
+
 async def test_search_window_defaults_to_a_month(tmp_path: Path) -> None:
     from datetime import timedelta
 
