@@ -254,9 +254,12 @@ def create_app(ctx: WebContext) -> Starlette:
         else:
             result = paginate(hits, number, PER_PAGE)
             rows = [{"hit": hit, **view(hit.stored.notice, now, lang)} for hit in result.hits]
-        template = "_results.html" if request.headers.get("hx-request") else "notices.html"
-        return page(request, template, 400 if error else 200, q=q, order=order.value, result=result, rows=rows,
-                    error=error, orders=[o.value for o in SortOrder], since=window, windows=list(WINDOWS))
+        partial = bool(request.headers.get("hx-request"))
+        template = "_results.html" if partial else "notices.html"
+        # htmx swaps only successful answers: a partial says what is wrong with a 200.
+        status = 400 if error and not partial else 200
+        return page(request, template, status, q=q, order=order.value, result=result, rows=rows, error=error,
+                    orders=[o.value for o in SortOrder], since=window, windows=list(WINDOWS))
 
     async def export(request: Request) -> Response:
         fmt = request.path_params["fmt"]

@@ -106,6 +106,8 @@ async def test_search_sorts_pages_and_marks_closed(tmp_path: Path) -> None:
         assert budget.index("420万元") < budget.index("150万元") < budget.index("80万元")
         bad = await client.get("/notices", params={"q": "预算:很多"})
         assert bad.status_code == 400 and "查询有误" in bad.text
+        swapped = await client.get("/notices", params={"q": "预算:很多"}, headers={"HX-Request": "true"})
+        assert swapped.status_code == 200 and "查询有误" in swapped.text and "<html" not in swapped.text
         required = (await client.get("/notices", params={"q": "液相色谱 -更正"})).text
         assert "更正公告" not in required and "&lt;script&gt;" in required
         english = await client.get("/notices", headers={"Accept-Language": "en-US,en;q=0.9,zh;q=0.5"})
