@@ -117,7 +117,7 @@ class TenderBot:
         self.index = SubscriptionIndex(
             self.store.chats,
             taxonomy.synonyms,
-            cache=IndexCache(settings.cache_dir),
+            cache=IndexCache(settings.index_cache_dir),
             cache_salt=file_digest(settings.taxonomy_file),
         )
         admins = settings.admin_ids

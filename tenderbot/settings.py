@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
 
 from tenderbot.errors import ConfigError
 
@@ -44,7 +45,7 @@ class Settings(BaseSettings):
     smtp_password: SecretStr = SecretStr("")
     smtp_security: str = "starttls"
     retention_days: int = Field(default=365, ge=1)
-    cache_dir: Path = Path("data/cache")
+    cache_dir: Path | None = None
     web_public_url: str = ""
 
     @field_validator("sources_file", "taxonomy_file")
@@ -64,6 +65,22 @@ class Settings(BaseSettings):
         except Exception as exc:  # ZoneInfoNotFoundError or ValueError for odd strings
             raise ValueError(f"unknown time zone {value!r}; use an IANA name such as Asia/Shanghai") from exc
         return value
+
+    @field_validator("cache_dir", mode="before")
+    @classmethod
+    def _empty_is_default(cls, value: object) -> object:
+        """``TENDERBOT_CACHE_DIR=`` (as in .env.example) means the default place."""
+        return None if value == "" else value
+
+    @property
+    def index_cache_dir(self) -> Path:
+        """Where the compiled subscription index is cached: TENDERBOT_CACHE_DIR, else beside an SQLite file."""
+        if self.cache_dir is not None:
+            return self.cache_dir
+        url = make_url(self.database_url)
+        if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+            return Path(url.database).expanduser().parent / "cache"
+        return Path("data/cache")
 
     @property
     def admin_ids(self) -> frozenset[int]:
