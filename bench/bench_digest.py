@@ -45,9 +45,9 @@ async def populate(store: Store, engine_url: str, args: argparse.Namespace) -> N
         chat_rows.append({"id": chat_id, "kind": "private", "language": "zh", "timezone": "Asia/Shanghai",
                           "digest_time": "08:30", "digest_always": False, "instant": False, "active": True,
                           "send_failures": 0, "next_digest_at": NOW - timedelta(minutes=1), "created_at": NOW})
-        for _ in range(rng.choice((1, 1, 2, 3))):
-            sub_rows.append({"chat_id": chat_id, "query": make_query(rng, families), "name": "", "active": True,
-                             "instant": False, "excluded_buyers": [], "created_at": NOW})
+        for number in range(1, rng.choice((1, 1, 2, 3)) + 1):
+            sub_rows.append({"chat_id": chat_id, "number": number, "query": make_query(rng, families), "name": "",
+                             "active": True, "instant": False, "excluded_buyers": [], "created_at": NOW})
     async with store.engine.begin() as conn:
         await conn.execute(insert(chats), chat_rows)
         await conn.execute(insert(subscriptions), sub_rows)

@@ -121,8 +121,8 @@ async def startup(args: argparse.Namespace) -> None:
                                                 "active": True, "send_failures": 0, "created_at": NOW}
                                                for c in range(1, chat_count + 1)])
             await conn.execute(insert(subscriptions), [
-                {"chat_id": 1 + n % chat_count, "query": make_query(rng, families), "name": "", "active": True,
-                 "instant": True, "excluded_buyers": [], "created_at": NOW}
+                {"chat_id": 1 + n % chat_count, "number": 1 + n // chat_count, "query": make_query(rng, families),
+                 "name": "", "active": True, "instant": True, "excluded_buyers": [], "created_at": NOW}
                 for n in range(args.startup_subscriptions)
             ])
             await conn.execute(insert(projects), [{"id": n + 1, "fingerprint": f"{n:064x}", "created_at": NOW}

@@ -18,6 +18,8 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
 from telegram.request import HTTPXRequest
 
 from tenderbot.bot.handlers import BotDeps, install, publish_commands
+from tenderbot.bot.lanes import ChatLanes
+from tenderbot.bot.polling import UpdatePoller
 from tenderbot.errors import ConfigError
 from tenderbot.extract.taxonomy import load_taxonomy
 from tenderbot.index_cache import IndexCache, file_digest
@@ -217,6 +219,8 @@ class TenderBot:
             .request(self._request(8))
             .get_updates_request(self._request(1))
             .rate_limiter(AIORateLimiter(max_retries=2))
+            .concurrent_updates(ChatLanes())  # a busy group waits for its flood limit alone (issue 16)
+            .updater(None)  # UpdatePoller polls
             .build()
         )
         install(application, BotDeps(self.store, self.index, self.clock, settings.admin_ids))
@@ -225,9 +229,10 @@ class TenderBot:
         await publish_commands(application)
         await application.start()
         self._stack.push_async_callback(application.stop)
-        assert application.updater is not None
-        await application.updater.start_polling(poll_interval=0.0, timeout=10, drop_pending_updates=False)
-        self._stack.push_async_callback(application.updater.stop)
+        # Our poller, not Updater.start_polling: PTB's stops for good on a single 401 (issue 16).
+        self.poller = UpdatePoller(application, report_to=settings.admin_ids)
+        await self.poller.start()
+        self._stack.push_async_callback(self.poller.stop)
         self.application = application
 
     async def _lead_or_stand_by(self, stop: asyncio.Event) -> None:

@@ -14,6 +14,8 @@ TenderbotError
 
 from __future__ import annotations
 
+from tenderbot.texts import Message
+
 
 class TenderbotError(Exception):
     """Base of every error tenderbot raises on purpose."""
@@ -40,7 +42,18 @@ class ParseError(TenderbotError):
 
 
 class QueryError(TenderbotError):
-    """A subscription query is malformed."""
+    """A subscription query is malformed; ``message(lang)`` says what to write, in the reader's language.
+
+    Raised with a catalogue key (tenderbot/texts.py) and its values; ``str()`` is the Chinese text.
+    """
+
+    def __init__(self, message_id: str, /, **values: object) -> None:
+        self.text = Message(message_id, values)
+        super().__init__(self.text.render("zh"))
+
+    def message(self, lang: str) -> str:
+        """What is wrong and what to write instead, in ``lang``."""
+        return self.text.render(lang)
 
 
 class NotifyError(TenderbotError):

@@ -193,3 +193,4 @@ class Subscription:
     active: bool = True
     instant: bool = True
     excluded_buyers: tuple[str, ...] = ()
+    number: int = 0  # the chat's number for it (#3), kept for life; 0 before it is saved

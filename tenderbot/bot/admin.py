@@ -11,9 +11,9 @@ from telegram.ext import ContextTypes
 
 from tenderbot.bot.common import ensure_chat, get_deps, is_bot_admin, lang_of, new_token, reply
 from tenderbot.bot.reports import SourceHealth, source_health, stats
-from tenderbot.bot.texts import t
 from tenderbot.notify.render import esc
 from tenderbot.store.outbox import OutboxItem
+from tenderbot.texts import t
 
 # A source that has not succeeded for this long is shown as unhealthy even without recorded failures.
 STALE_AFTER = timedelta(hours=6)
@@ -24,15 +24,25 @@ def _when(moment: datetime | None, tz: tzinfo, lang: str) -> str:
     return t(lang, "never") if moment is None else f"{moment.astimezone(tz):%m-%d %H:%M}"
 
 
-def render_sources(health: Sequence[SourceHealth], now: datetime, tz: tzinfo, lang: str) -> str:
-    """One line per source: healthy mark, last poll, last success, and the last error when failing."""
+def render_sources(
+    health: Sequence[SourceHealth], now: datetime, tz: tzinfo, lang: str, *, detail: bool = False
+) -> str:
+    """One line per source: healthy mark, last poll, last success, and how it is failing.
+
+    The stored error is the fetcher's English text for operators: ``detail`` (/sources) shows it; /status
+    says the same thing in the reader's language (issue 9: Chinese replies stay Chinese).
+    """
     if not health:
         return t(lang, "no_sources")
     lines = []
     for source in health:
         stale = source.last_success is None or now - source.last_success > STALE_AFTER
         bad = source.failures > 0 or stale
-        error = f" — {source.last_error[:80]}" if source.failures and source.last_error else ""
+        error = ""
+        if source.failures:
+            error = " — " + t(lang, "source_failing", failures=source.failures)
+            if detail and source.last_error:
+                error += f": {source.last_error[:80]}"
         lines.append(
             esc(
                 t(
@@ -106,7 +116,7 @@ async def sources_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     deps = get_deps(context)
     lang = lang_of(update)
     health = await source_health(deps.store.engine)
-    body = render_sources(health, deps.clock(), ZoneInfo("Asia/Shanghai"), lang)
+    body = render_sources(health, deps.clock(), ZoneInfo("Asia/Shanghai"), lang, detail=True)
     await reply(update, t(lang, "sources_header") + "\n" + body)
 
 

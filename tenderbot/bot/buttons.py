@@ -2,7 +2,8 @@
 
 Callback data grammar (≤ 64 bytes, no server-side cache, so it survives restarts):
 ``f:<notice>`` follow, ``h:<notice>`` hide, ``b:<notice>`` block the buyer (alerts, from the sender);
-``l:`` list pages, ``s:`` subscription actions, ``w:`` guided /sub, ``i:`` import, ``g:`` settings.
+``l:`` list pages, ``s:`` subscription actions, ``w:`` guided /sub, ``i:`` import, ``g:`` settings,
+``u:`` undo a /unsub.
 Anything else, or anything that points at what no longer exists, is answered politely.
 """
 
@@ -15,10 +16,11 @@ from telegram.ext import ContextTypes
 
 from tenderbot.bot.common import get_deps, lang_of, may_change
 from tenderbot.bot.listing import on_page_button, on_subscription_button
+from tenderbot.bot.manage import on_undo_button
 from tenderbot.bot.settings import on_settings_button
-from tenderbot.bot.texts import t
 from tenderbot.bot.transfer import on_import_button
 from tenderbot.bot.wizard import on_wizard_button
+from tenderbot.texts import t
 
 
 async def on_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -40,6 +42,8 @@ async def on_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         await on_import_button(update, context, parts)
     elif prefix == "g":
         await on_settings_button(update, context, parts)
+    elif prefix == "u":
+        await on_undo_button(update, context, parts)
     else:
         await query.answer(t(lang_of(update), "stale_button"), show_alert=True)
 

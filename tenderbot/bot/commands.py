@@ -31,12 +31,13 @@ from tenderbot.bot.manage import (
 )
 from tenderbot.bot.members import on_migrate, on_my_chat_member
 from tenderbot.bot.robots import robot_command
+from tenderbot.bot.safety import on_error
 from tenderbot.bot.settings import digest_command, settings_command
-from tenderbot.bot.texts import t
 from tenderbot.bot.transfer import export_command, import_command, on_document
 from tenderbot.bot.wizard import KIND as WIZARD_KIND
 from tenderbot.bot.wizard import on_wizard_text, sub_command, wants_text
 from tenderbot.notify.render import esc
+from tenderbot.texts import t
 
 log = logging.getLogger(__name__)
 
@@ -137,11 +138,6 @@ async def publish_commands(application: Application) -> None:  # type: ignore[ty
             log.warning("admin menu for chat %d not published: %s", admin, exc)
 
 
-async def _on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Log handler errors in one line each; the bot keeps running."""
-    log.error("bot: %s while handling an update: %s", type(context.error).__name__, context.error)
-
-
 def install(application: Application, deps: BotDeps) -> None:  # type: ignore[type-arg]
     """Register every handler and inject the dependencies."""
     application.bot_data["deps"] = deps
@@ -171,4 +167,4 @@ def install(application: Application, deps: BotDeps) -> None:  # type: ignore[ty
     application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, on_text))
     application.add_handler(CallbackQueryHandler(on_callback))
     application.add_handler(ChatMemberHandler(on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER))
-    application.add_error_handler(_on_error)
+    application.add_error_handler(on_error)

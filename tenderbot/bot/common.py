@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import re
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -14,12 +14,13 @@ from telegram.constants import ChatMemberStatus, ChatType, ParseMode
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
-from tenderbot.bot.texts import t
+from tenderbot.models import Subscription
 from tenderbot.notify.render import esc
 from tenderbot.store.chats import ChatRecord
 from tenderbot.store.pending import PendingAction
 from tenderbot.store.repos import Store
 from tenderbot.subscriptions import SubscriptionIndex
+from tenderbot.texts import language_of, t
 
 # Guided flows, edits and import confirmations older than this answer "expired" (research/telegram.md §3.4).
 PENDING_TTL = timedelta(days=2)
@@ -50,7 +51,7 @@ def get_deps(context: ContextTypes.DEFAULT_TYPE) -> BotDeps:
 def lang_of(update: Update) -> str:
     """"en" when the user's Telegram speaks English, else "zh" (the default)."""
     user = update.effective_user
-    return "en" if user and user.language_code and user.language_code.lower().startswith("en") else "zh"
+    return language_of(user.language_code if user else None)
 
 
 def markup(rows: Keyboard | None) -> InlineKeyboardMarkup | None:
@@ -152,10 +153,21 @@ async def live_pending(deps: BotDeps, token: str, chat_id: int, kind: str) -> Pe
     return action
 
 
-def parse_number(arg: str, count: int) -> int | None:
-    """A 1-based subscription number from a command argument, or None when it is not one of ``count``."""
+# Subscription numbers are small; a longer "number" is not one (and int() refuses 4,300+ digits).
+_MAX_NUMBER_DIGITS = 9
+
+
+def parse_number(arg: str) -> int | None:
+    """A subscription number (``3`` or ``#3``) from a command argument, or None when it is not one."""
     arg = arg.strip().lstrip("#")
-    return int(arg) if arg.isdigit() and 1 <= int(arg) <= count else None
+    if not arg.isascii() or not arg.isdigit() or len(arg) > _MAX_NUMBER_DIGITS:
+        return None
+    return int(arg) or None
+
+
+def numbers_of(subscriptions: Sequence[Subscription], lang: str) -> str:
+    """The numbers a chat's subscriptions have, for a usage hint: ``1、3、4`` (``1, 3, 4`` in English)."""
+    return (", " if lang == "en" else "、").join(str(s.number) for s in subscriptions)
 
 
 def toast(text: str) -> str:

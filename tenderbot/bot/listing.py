@@ -1,5 +1,7 @@
 """/list: five subscriptions a page, prev/next editing the same message, and per-subscription buttons.
 
+Each subscription shows the number it was given when saved (gaps stay where one was deleted).
+
 Callback data: ``l:<page>`` turns the page; ``s:<op>:<subscription id>:<page>`` acts on one subscription
 (``e`` edit, ``p`` pause/resume, ``d`` ask to delete, ``D`` delete, ``c`` back to the list). Ids, not
 list positions, so a button pressed after the list changed still acts on the subscription it showed.
@@ -16,12 +18,12 @@ from telegram.ext import ContextTypes
 
 from tenderbot.bot.common import Keyboard, edit, get_deps, lang_of, may_change, new_token, reply, shown, toast
 from tenderbot.bot.subscribe import describe
-from tenderbot.bot.texts import t
 from tenderbot.errors import QueryError
 from tenderbot.matching.query import parse_query
 from tenderbot.models import Subscription
 from tenderbot.notify.render import esc
 from tenderbot.store.pending import PendingAction
+from tenderbot.texts import t
 
 PAGE_SIZE = 5
 EDIT_KIND = "edit"
@@ -36,7 +38,8 @@ def render_page(subscriptions: Sequence[Subscription], page: int, lang: str) -> 
     lines = [t(lang, "list_header", page=page + 1, pages=pages, count=len(subscriptions))]
     rows: Keyboard = []
     first = page * PAGE_SIZE
-    for number, subscription in enumerate(subscriptions[first : first + PAGE_SIZE], start=first + 1):
+    for subscription in subscriptions[first : first + PAGE_SIZE]:
+        number = subscription.number  # its number for life, not its position (issue 9)
         paused = "" if subscription.active else t(lang, "paused_mark")
         lines.append(f"{number}. <code>{shown(subscription.query)}</code>{paused}")
         if subscription.excluded_buyers:
@@ -92,7 +95,7 @@ async def on_subscription_button(update: Update, context: ContextTypes.DEFAULT_T
         return
     op, sub_id, page = parts[1], int(parts[2]), int(parts[3])
     subscriptions = await deps.store.chats.subscriptions(chat.id)
-    found = [(n, s) for n, s in enumerate(subscriptions, start=1) if s.id == sub_id]
+    found = [(s.number, s) for s in subscriptions if s.id == sub_id]
     if not found:
         await query.answer(t(lang, "sub_gone"), show_alert=True)
         text, rows = render_page(subscriptions, page, lang)
@@ -142,7 +145,7 @@ async def _ask_for_new_query(
     chat = update.effective_chat
     assert chat is not None
     await deps.store.pending.drop_kinds(chat.id, (EDIT_KIND,))
-    payload = {"sub_id": subscription.id, "number": number}
+    payload = {"sub_id": subscription.id}
     await deps.store.pending.put(PendingAction(new_token(), chat.id, EDIT_KIND, payload, deps.clock()))
     await context.bot.send_message(
         chat.id,
@@ -168,16 +171,15 @@ async def on_edit_text(update: Update, context: ContextTypes.DEFAULT_TYPE, actio
     try:
         query = parse_query(message.text)
     except QueryError as exc:
-        await reply(update, t(lang, "not_saved", error=esc(str(exc))))
+        await reply(update, t(lang, "not_saved", error=esc(exc.message(lang))))
         return
     canonical = query.canonical()
     others = await deps.store.chats.subscriptions(chat.id)
-    for number, other in enumerate(others, start=1):
+    for other in others:
         if other.id != subscription.id and other.query == canonical:
-            await reply(update, t(lang, "sub_duplicate", n=number))
+            await reply(update, t(lang, "sub_duplicate", n=other.number))
             return
     await deps.store.chats.update_subscription(chat.id, subscription.id, query=canonical)
     await deps.store.pending.drop(action.token)
     deps.index.put(replace(subscription, query=canonical))  # put() skips a paused one
-    number = int(action.payload.get("number", 0)) or subscription.id
-    await reply(update, t(lang, "edited", n=number, desc=describe(query, lang)))
+    await reply(update, t(lang, "edited", n=subscription.number, desc=describe(query, lang)))

@@ -1,50 +1,96 @@
-"""/unsub N, /pause [N], /resume [N], /share N and the /start s_<token> deep link that a share creates."""
+"""/unsub N (with 撤销), /pause [N], /resume [N], /share N and the /start s_<token> deep link a share creates.
+
+N is the number the subscription was given when it was saved, kept for life (issue 9): deleting #7
+leaves #8 as #8. ``/unsub`` deletes at once and offers an undo button (``u:<token>``) that puts the
+subscription back with the same id and number.
+"""
 
 from __future__ import annotations
 
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from tenderbot.bot.common import ensure_chat, get_deps, lang_of, may_change, new_token, parse_number, reply, shown
+from tenderbot.bot.common import (
+    edit,
+    ensure_chat,
+    get_deps,
+    lang_of,
+    live_pending,
+    may_change,
+    new_token,
+    numbers_of,
+    parse_number,
+    reply,
+    shown,
+)
 from tenderbot.bot.listing import set_active
 from tenderbot.bot.subscribe import save_query
-from tenderbot.bot.texts import t
 from tenderbot.models import Subscription
 from tenderbot.notify.render import esc
+from tenderbot.store.pending import PendingAction
+from tenderbot.texts import t
 
 SHARE_PREFIX = "s_"
+UNDO_KIND = "undo"
 
 
-async def _numbered(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, chat_id: int, usage: str
-) -> tuple[int, Subscription] | None:
-    """The subscription numbered in the first argument (as in /list), or None after saying what to write."""
+async def numbered(update: Update, context: ContextTypes.DEFAULT_TYPE, chat_id: int, usage: str) -> Subscription | None:
+    """The chat's subscription with the number in the first argument, or None after saying what to write."""
     lang = lang_of(update)
-    subscriptions = await get_deps(context).store.chats.subscriptions(chat_id)
+    chats = get_deps(context).store.chats
+    number = parse_number((context.args or [""])[0])
+    found = await chats.subscription_by_number(chat_id, number) if number is not None else None
+    if found is not None:
+        return found
+    subscriptions = await chats.subscriptions(chat_id)
     if not subscriptions:
         await reply(update, t(lang, "no_subs"))
-        return None
-    number = parse_number((context.args or [""])[0], len(subscriptions))
-    if number is None:
-        await reply(update, t(lang, usage, count=len(subscriptions)))
-        return None
-    return number, subscriptions[number - 1]
+    else:
+        await reply(update, t(lang, usage, numbers=numbers_of(subscriptions, lang)))
+    return None
 
 
 async def unsub_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Delete a subscription by its number in /list."""
+    """Delete a subscription by its number at once, and offer to undo it."""
     deps = get_deps(context)
     chat = update.effective_chat
     if chat is None or not await may_change(update, context):
         return
     lang = lang_of(update)
-    picked = await _numbered(update, context, chat.id, "unsub_usage")
-    if picked is None:
+    subscription = await numbered(update, context, chat.id, "unsub_usage")
+    if subscription is None:
         return
-    number, subscription = picked
-    await deps.store.chats.delete_subscription(chat.id, subscription.id)
+    snapshot = await deps.store.chats.remove_subscription(chat.id, subscription.id)
     deps.index.drop(subscription.id)
-    await reply(update, t(lang, "deleted", n=number, query=shown(subscription.query)))
+    if snapshot is None:  # deleted in between (a double tap from another admin)
+        await reply(update, t(lang, "sub_gone"))
+        return
+    token = new_token()
+    await deps.store.pending.put(PendingAction(token, chat.id, UNDO_KIND, {"subscription": snapshot}, deps.clock()))
+    text = t(lang, "deleted", n=subscription.number, query=shown(subscription.query))
+    await reply(update, text, [[(t(lang, "btn_undo"), f"u:{token}")]])
+
+
+async def on_undo_button(update: Update, context: ContextTypes.DEFAULT_TYPE, parts: list[str]) -> None:
+    """撤销: put a deleted subscription back, with its number, query, pauses, blocked buyers and robot."""
+    deps = get_deps(context)
+    query, chat = update.callback_query, update.effective_chat
+    assert query is not None and chat is not None
+    lang = lang_of(update)
+    action = await live_pending(deps, parts[1], chat.id, UNDO_KIND) if len(parts) == 2 else None
+    if action is None:
+        await query.answer(t(lang, "stale_button"), show_alert=True)
+        return
+    if not await may_change(update, context):
+        return
+    await deps.store.pending.drop(action.token)
+    restored = await deps.store.chats.restore_subscription(dict(action.payload["subscription"]))
+    if restored is None:
+        await query.answer(t(lang, "stale_button"), show_alert=True)
+        return
+    deps.index.put(restored)  # put() skips a paused one
+    await query.answer()
+    await edit(update, t(lang, "restored", n=restored.number, query=shown(restored.query)))
 
 
 async def _pause_or_resume(update: Update, context: ContextTypes.DEFAULT_TYPE, active: bool) -> None:
@@ -54,18 +100,15 @@ async def _pause_or_resume(update: Update, context: ContextTypes.DEFAULT_TYPE, a
     if chat is None or not await may_change(update, context):
         return
     lang = lang_of(update)
+    if context.args:
+        subscription = await numbered(update, context, chat.id, "number_usage")
+        if subscription is not None:
+            await set_active(context, subscription, active)
+            await reply(update, t(lang, "resumed_one" if active else "paused_one", n=subscription.number))
+        return
     subscriptions = await deps.store.chats.subscriptions(chat.id)
     if not subscriptions:
         await reply(update, t(lang, "no_subs"))
-        return
-    args = context.args or []
-    if args:
-        number = parse_number(args[0], len(subscriptions))
-        if number is None:
-            await reply(update, t(lang, "number_usage", count=len(subscriptions)))
-            return
-        await set_active(context, subscriptions[number - 1], active)
-        await reply(update, t(lang, "resumed_one" if active else "paused_one", n=number))
         return
     for subscription in subscriptions:
         if subscription.active != active:
@@ -90,15 +133,14 @@ async def share_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     if chat is None:
         return
     lang = lang_of(update)
-    picked = await _numbered(update, context, chat.id, "share_usage")
-    if picked is None:
+    subscription = await numbered(update, context, chat.id, "share_usage")
+    if subscription is None:
         return
-    number, subscription = picked
     token = new_token()
     creator = user.id if user is not None else chat.id
     await deps.store.pending.create_share(token, subscription.query, creator, deps.clock())
     link = f"https://t.me/{context.bot.username}?start={SHARE_PREFIX}{token}"
-    await reply(update, t(lang, "share_link", n=number, link=esc(link)))
+    await reply(update, t(lang, "share_link", n=subscription.number, link=esc(link)))
 
 
 async def start_shared(update: Update, context: ContextTypes.DEFAULT_TYPE, token: str) -> None:

@@ -6,9 +6,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 
-from tenderbot.bot.texts import t
 from tenderbot.models import Notice, NoticeType
 from tenderbot.notify.render import TYPE_NAMES, budget_of, esc, money_text, title_link
+from tenderbot.texts import t
 
 PREVIEW_DAYS = 7
 PREVIEW_BEST = 3

@@ -9,10 +9,11 @@ from telegram import Update
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
-from tenderbot.bot.common import get_deps, lang_of, may_change, parse_number, reply
-from tenderbot.bot.texts import t
+from tenderbot.bot.common import get_deps, lang_of, may_change, reply
+from tenderbot.bot.manage import numbered
 from tenderbot.errors import ConfigError
 from tenderbot.notify.render import esc
+from tenderbot.texts import t
 
 log = logging.getLogger(__name__)
 ROBOT_NAMES = {"wecom": "企业微信", "dingtalk": "钉钉", "feishu": "飞书"}
@@ -26,12 +27,13 @@ async def robot_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         return
     lang = lang_of(update)
     args = context.args or []
-    subscriptions = await deps.store.chats.subscriptions(chat.id)
-    number = parse_number(args[0], len(subscriptions)) if args else None
-    if number is None or len(args) < 2:
+    if len(args) < 2:
         await reply(update, t(lang, "robot_usage"))
         return
-    subscription = subscriptions[number - 1]
+    subscription = await numbered(update, context, chat.id, "robot_number_usage")
+    if subscription is None:
+        return
+    number = subscription.number
     kind = args[1].lower()
     if kind == "off":
         await deps.store.digests.unbind_webhook(chat.id, subscription.id)
@@ -39,13 +41,19 @@ async def robot_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         return
     url = args[2] if len(args) > 2 else ""
     secret = args[3] if len(args) > 3 else None
+    if kind not in ROBOT_NAMES:
+        await reply(update, t(lang, "robot_bad_kind", kind=esc(kind[:30])))
+        return
+    if not url.lower().startswith("https://"):
+        # The URL carries the robot's credentials: never send it in clear text.
+        await reply(update, t(lang, "robot_not_https"))
+        return
     try:
-        if not url.lower().startswith("https://"):
-            # The URL carries the robot's credentials: never send it in clear text.
-            raise ConfigError("the robot's webhook URL must start with https://")
         await deps.store.digests.bind_webhook(chat.id, subscription.id, kind, url, secret)
     except ConfigError as exc:
-        await reply(update, t(lang, "robot_invalid", error=esc(str(exc))))
+        # The validator's detail is English operator text: the chat gets the reason in its language.
+        log.info("chat %d: /robot refused: %s", chat.id, exc)
+        await reply(update, t(lang, "robot_bad_url", kind=esc(ROBOT_NAMES[kind] if lang != "en" else kind)))
         return
     if message is not None:
         # The URL and the secret are credentials: do not leave them in the chat's history.

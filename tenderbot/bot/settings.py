@@ -13,13 +13,16 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from tenderbot.bot.common import Keyboard, edit, ensure_chat, get_deps, lang_of, may_change, reply
-from tenderbot.bot.texts import t
 from tenderbot.notify.render import esc
 from tenderbot.store.chats import ChatRecord, ChatRepo
+from tenderbot.texts import t
 
 DEFAULT_DIGEST_TIME = "08:30"
 TIMEZONES = ("Asia/Shanghai", "Asia/Hong_Kong", "Asia/Taipei", "Asia/Singapore", "Europe/Berlin", "UTC")
 QUIET_PRESETS = ("", "22:00-08:00", "23:00-07:00", "21:00-09:00")
+# The longest IANA name is 32 characters (America/Argentina/ComodRivadavia); a 300-character one made
+# zoneinfo raise OSError (file name too long) and /settings went unanswered (issue 16).
+_MAX_ZONE_NAME = 64
 _CLOCK = re.compile(r"^([01]?\d|2[0-3])[:：]([0-5]\d)$")
 
 
@@ -38,9 +41,11 @@ def parse_quiet(text: str) -> str | None:
 
 def is_timezone(name: str) -> bool:
     """Whether a name is an IANA time zone this system knows."""
+    if not name or len(name) > _MAX_ZONE_NAME:
+        return False
     try:
         ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name the file system refuses
         return False
     return True
 
@@ -125,7 +130,7 @@ async def _apply_text_setting(chats: ChatRepo, chat_id: int, args: list[str], la
     key, value = args[0].lower(), " ".join(args[1:]).strip()
     if key in ("tz", "timezone", "时区"):
         if not is_timezone(value):
-            return t(lang, "bad_timezone", value=esc(value))
+            return t(lang, "bad_timezone", value=esc(value if len(value) <= 40 else value[:39] + "…"))
         await chats.update(chat_id, timezone=value, next_digest_at=None)
         return ""
     if key in ("quiet", "免打扰"):

@@ -10,11 +10,11 @@ from telegram.ext import ContextTypes
 
 from tenderbot.bot.common import BotDeps, ensure_chat, get_deps, lang_of, may_change, reply, shown, toast
 from tenderbot.bot.preview import PREVIEW_DAYS, PreviewHit, render_preview
-from tenderbot.bot.texts import t
 from tenderbot.errors import QueryError
 from tenderbot.matching.query import Query, parse_query
 from tenderbot.models import Subscription
 from tenderbot.notify.render import esc
+from tenderbot.texts import t
 
 MAX_SUBSCRIPTIONS = 50
 
@@ -47,22 +47,22 @@ async def save_query(
     try:
         query = parse_query(text)
     except QueryError as exc:
-        await _tell(update, t(lang, "not_saved", error=esc(str(exc))))
+        await _tell(update, t(lang, "not_saved", error=esc(exc.message(lang))))
         return None
     chat = await ensure_chat(update, deps)
     assert chat is not None
     existing = await deps.store.chats.subscriptions(chat.id)
     canonical = query.canonical()
-    for number, subscription in enumerate(existing, start=1):
+    for subscription in existing:
         if subscription.query == canonical:
-            await _tell(update, t(lang, "sub_duplicate", n=number))
+            await _tell(update, t(lang, "sub_duplicate", n=subscription.number))
             return None
     if len(existing) >= MAX_SUBSCRIPTIONS:
         await _tell(update, t(lang, "sub_limit", limit=MAX_SUBSCRIPTIONS))
         return None
     subscription = await deps.store.chats.add_subscription(chat.id, canonical, deps.clock())
     deps.index.put(subscription)
-    head = t(lang, "sub_saved", n=len(existing) + 1, desc=describe(query, lang))
+    head = t(lang, "sub_saved", n=subscription.number, desc=describe(query, lang))
     return subscription, head + "\n\n" + await preview_text(deps, query, lang, chat.timezone)
 
 

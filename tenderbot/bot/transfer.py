@@ -26,13 +26,13 @@ from tenderbot.bot.common import (
     shown,
 )
 from tenderbot.bot.subscribe import MAX_SUBSCRIPTIONS
-from tenderbot.bot.texts import t
 from tenderbot.errors import QueryError
 from tenderbot.matching.query import parse_query
 from tenderbot.models import Subscription
 from tenderbot.notify.render import esc
 from tenderbot.store.chats import NewSubscription
 from tenderbot.store.pending import PendingAction
+from tenderbot.texts import DEFAULT_LANGUAGE, Message, t
 
 FORMAT = "tenderbot-subscriptions"
 VERSION = 1
@@ -42,79 +42,103 @@ _SHOWN = 10
 
 
 class ImportProblem(ValueError):
-    """An import file that cannot be used; the message says exactly why."""
+    """An import file that cannot be used; the message (a catalogue text) says exactly why."""
+
+    def __init__(self, text: Message, lang: str = DEFAULT_LANGUAGE) -> None:
+        self.text = text
+        super().__init__(text.render(lang))
+
+    def message(self, lang: str) -> str:
+        """Why, in ``lang``."""
+        return self.text.render(lang)
 
 
 def export_document(subscriptions: list[Subscription]) -> bytes:
     """The export file: format tag, version and one object per subscription, pretty and UTF-8."""
+    # "number" is for the reader (it matches /list); an import gives new subscriptions the chat's next numbers.
     items = [
-        {"query": s.query, "name": s.name, "active": s.active, "excluded_buyers": list(s.excluded_buyers)}
+        {
+            "number": s.number,
+            "query": s.query,
+            "name": s.name,
+            "active": s.active,
+            "excluded_buyers": list(s.excluded_buyers),
+        }
         for s in subscriptions
     ]
     document = {"format": FORMAT, "version": VERSION, "subscriptions": items}
     return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
-def too_large(size: int, lang: str) -> ImportProblem:
+def too_large(size: int, lang: str = DEFAULT_LANGUAGE) -> ImportProblem:
     """The problem of a file over the size limit."""
-    if lang == "en":
-        return ImportProblem(f"file too large ({size} bytes, at most {MAX_FILE_BYTES})")
-    return ImportProblem(f"文件太大（{size} 字节，最多 {MAX_FILE_BYTES}）")
+    return ImportProblem(Message("imp_too_large", {"size": size, "limit": MAX_FILE_BYTES}), lang)
 
 
-def parse_import(data: bytes, lang: str = "zh") -> list[NewSubscription]:
+def parse_import(data: bytes, lang: str = DEFAULT_LANGUAGE) -> list[NewSubscription]:
     """Read an export file back; raise ImportProblem naming the first thing wrong (nothing half-read)."""
-    en = lang == "en"
     if len(data) > MAX_FILE_BYTES:
         raise too_large(len(data), lang)
     try:
+        return _parse(data)
+    except _Problem as problem:
+        raise ImportProblem(problem.text, lang) from problem.__cause__
+
+
+class _Problem(Exception):
+    """Raised inside the parser with the catalogue text; parse_import turns it into an ImportProblem."""
+
+    def __init__(self, key: str, /, **values: object) -> None:
+        self.text = Message(key, values)
+        super().__init__(key)
+
+
+def _parse(data: bytes) -> list[NewSubscription]:
+    """The checks of parse_import, in order."""
+    try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise ImportProblem(f"not UTF-8 text (byte {exc.start})" if en
-                            else f"文件不是 UTF-8 文本（第 {exc.start} 个字节）") from exc
+        raise _Problem("imp_not_utf8", byte=exc.start) from exc
     try:
         document = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise ImportProblem(f"not valid JSON: line {exc.lineno}, column {exc.colno}: {exc.msg}" if en
-                            else f"不是有效的 JSON：第 {exc.lineno} 行第 {exc.colno} 列：{exc.msg}") from exc
+        raise _Problem("imp_not_json", line=exc.lineno, column=exc.colno, detail=exc.msg) from exc
+    except RecursionError as exc:  # [[[[… 5,000 deep: the decoder recurses once per level (issue 16)
+        raise _Problem("imp_too_deep") from exc
+    except ValueError as exc:  # a 5,000-digit number: int() refuses more than 4,300 digits (issue 16)
+        raise _Problem("imp_long_number") from exc
     items = document.get("subscriptions") if isinstance(document, dict) else document
     if isinstance(document, dict) and document.get("format", FORMAT) != FORMAT:
-        raise ImportProblem(f"not a tenderbot export (format {document.get('format')!r})" if en
-                            else f"不是 tenderbot 导出的文件（format 为 {document.get('format')!r}）")
+        raise _Problem("imp_not_export", format=repr(document.get("format"))[:60])
     if not isinstance(items, list):
-        raise ImportProblem('no "subscriptions" list' if en else "文件里没有 \"subscriptions\" 列表")
+        raise _Problem("imp_no_list")
     if len(items) > MAX_SUBSCRIPTIONS:
-        raise ImportProblem(f"{len(items)} subscriptions, at most {MAX_SUBSCRIPTIONS}" if en
-                            else f"有 {len(items)} 个订阅，最多 {MAX_SUBSCRIPTIONS} 个")
+        raise _Problem("imp_too_many", count=len(items), limit=MAX_SUBSCRIPTIONS)
     found: dict[str, NewSubscription] = {}
     for number, item in enumerate(items, start=1):
-        parsed = _item(number, item, en)
+        parsed = _item(number, item)
         found.setdefault(parsed.query, parsed)
     return list(found.values())
 
 
-def _item(number: int, item: Any, en: bool) -> NewSubscription:
+def _item(number: int, item: Any) -> NewSubscription:
     """One subscription of the file (a query string, or an object with "query")."""
-    where = f"item {number}" if en else f"第 {number} 项"
+    where = Message("imp_item", {"number": number})
     if isinstance(item, str):
         item = {"query": item}
     if not isinstance(item, dict) or not isinstance(item.get("query"), str):
-        raise ImportProblem(f'{where}: needs a "query" text' if en else f"{where}：缺少文字型的 \"query\"")
+        raise _Problem("imp_needs_query", where=where)
     try:
         canonical = parse_query(item["query"]).canonical()
     except QueryError as exc:
-        raise ImportProblem(f"{where} “{item['query'][:60]}”: {exc}" if en
-                            else f"{where}“{item['query'][:60]}”：{exc}") from exc
+        raise _Problem("imp_bad_query", where=where, query=item["query"][:60], error=exc.text) from exc
     name, active, buyers = item.get("name", ""), item.get("active", True), item.get("excluded_buyers", [])
     if not isinstance(name, str) or len(name) > 100:
-        raise ImportProblem(f'{where}: "name" must be text of at most 100 characters' if en
-                            else f"{where}：\"name\" 须为不超过 100 字的文字")
+        raise _Problem("imp_bad_name", where=where)
     if not isinstance(active, bool):
-        raise ImportProblem(f'{where}: "active" must be true or false' if en
-                            else f"{where}：\"active\" 须为 true 或 false")
+        raise _Problem("imp_bad_active", where=where)
     if not isinstance(buyers, list) or not all(isinstance(b, str) and b.strip() for b in buyers):
-        raise ImportProblem(f'{where}: "excluded_buyers" must be a list of names' if en
-                            else f"{where}：\"excluded_buyers\" 须为采购人名称列表")
+        raise _Problem("imp_bad_buyers", where=where)
     return NewSubscription(canonical, name, active, tuple(b.strip() for b in buyers))
 
 
@@ -192,7 +216,7 @@ async def _import_document(update: Update, context: ContextTypes.DEFAULT_TYPE, d
         data = bytes(await (await document.get_file()).download_as_bytearray())
         wanted = parse_import(data, lang)
     except ImportProblem as exc:
-        await reply(update, t(lang, "import_bad", error=esc(str(exc))))
+        await reply(update, t(lang, "import_bad", error=esc(exc.message(lang))))
         return
     change = diff(await deps.store.chats.subscriptions(chat.id), wanted)
     if not change.added and not change.removed:
@@ -209,7 +233,7 @@ async def _import_document(update: Update, context: ContextTypes.DEFAULT_TYPE, d
     await deps.store.pending.drop_kinds(chat.id, (KIND,))
     await deps.store.pending.put(PendingAction(token, chat.id, KIND, payload, deps.clock()))
     lines = [f"\n➕ <code>{shown(a.query, 150)}</code>" for a in change.added[:_SHOWN]]
-    lines += [f"\n➖ <code>{shown(s.query, 150)}</code>" for s in change.removed[:_SHOWN]]
+    lines += [f"\n➖ #{s.number} <code>{shown(s.query, 150)}</code>" for s in change.removed[:_SHOWN]]
     text = t(
         lang,
         "import_diff",

@@ -26,7 +26,6 @@ from tenderbot.bot.common import (
     shown,
 )
 from tenderbot.bot.subscribe import save_query
-from tenderbot.bot.texts import t
 from tenderbot.errors import QueryError
 from tenderbot.matching.query import parse_query
 from tenderbot.matching.vocab import (
@@ -38,6 +37,7 @@ from tenderbot.matching.vocab import (
 )
 from tenderbot.notify.render import esc
 from tenderbot.store.pending import PendingAction
+from tenderbot.texts import t
 
 KIND = "wizard"
 STEPS = ("words", "exclude", "categories", "regions", "budget", "types", "review")
@@ -84,7 +84,7 @@ def panel(token: str, payload: dict[str, Any], lang: str, error: str = "") -> tu
         try:
             query = parse_query(so_far)
         except QueryError as exc:
-            lines.append(t(lang, "not_saved", error=esc(str(exc))))
+            lines.append(t(lang, "not_saved", error=esc(exc.message(lang))))
         else:
             canonical, summary = shown(query.canonical(), 1200), shown(query.describe(), 1200)
             lines.append(t(lang, "wiz_review", query=canonical, desc=summary))
@@ -210,7 +210,7 @@ async def on_wizard_text(update: Update, context: ContextTypes.DEFAULT_TYPE, act
         # A filter stands in for the steps still to come, so "-维修" alone is not "an empty query" yet.
         parse_query(compose(trial) + " 类型:其他")
     except QueryError as exc:
-        error = esc(str(exc))
+        error = esc(exc.message(lang))
     else:
         payload = dict(trial, step=int(payload["step"]) + 1)
         await deps.store.pending.update(action.token, payload)

@@ -6,6 +6,7 @@ import re
 from decimal import Decimal
 
 from tenderbot.errors import QueryError
+from tenderbot.texts import Message
 
 _UNITS: dict[str, Decimal] = {
     "": Decimal(1),
@@ -24,7 +25,7 @@ _AT_MOST = re.compile(r"^(?:<=|≤|<|小于等于|小于|不高于|不超过)(?P
 _SUFFIX_AT_LEAST = re.compile(r"^(?P<rest>.*?)(?:以上|及以上)$")
 _SUFFIX_AT_MOST = re.compile(r"^(?P<rest>.*?)(?:以下|及以下|以内)$")
 
-EXAMPLE = "预算:50万-500万（或 预算:50万- 表示 50万以上，预算:-500万 表示 500万以下）"
+EXAMPLE = Message("q_budget_example")
 
 
 def _amount(text: str, whole: str, default_unit: str = "") -> tuple[Decimal, str]:
@@ -32,10 +33,7 @@ def _amount(text: str, whole: str, default_unit: str = "") -> tuple[Decimal, str
     text = text.replace(",", "")
     found = _AMOUNT.fullmatch(text)
     if found is None:
-        raise QueryError(
-            f"预算“{whole}”中的“{text}”不是金额：金额写成数字加单位（元、万、万元、亿、亿元），"
-            f"请写成 {EXAMPLE}"
-        )
+        raise QueryError("q_not_amount", whole=whole, text=text, example=EXAMPLE)
     unit = found["unit"] or default_unit
     return Decimal(found["number"]) * _UNITS[unit], found["unit"] or ""
 
@@ -44,7 +42,7 @@ def parse_budget(value: str) -> tuple[Decimal | None, Decimal | None]:
     """Parse a budget filter value into inclusive (minimum, maximum) yuan, either may be open."""
     whole = value
     if not value:
-        raise QueryError(f"“预算:”后面缺少金额，请写成 {EXAMPLE}")
+        raise QueryError("q_budget_missing", example=EXAMPLE)
     for pattern, is_minimum in (
         (_AT_LEAST, True),
         (_AT_MOST, False),
@@ -57,17 +55,15 @@ def parse_budget(value: str) -> tuple[Decimal | None, Decimal | None]:
             return (amount, None) if is_minimum else (None, amount)
     parts = _RANGE_SEPARATORS.split(value)
     if len(parts) != 2:
-        raise QueryError(f"预算“{whole}”不是一个范围：请用一个“-”连接下限和上限，写成 {EXAMPLE}")
+        raise QueryError("q_budget_not_range", whole=whole, example=EXAMPLE)
     low_text, high_text = parts
     if not low_text and not high_text:
-        raise QueryError(f"预算“{whole}”既没有下限也没有上限，请写成 {EXAMPLE}")
+        raise QueryError("q_budget_unbounded", whole=whole, example=EXAMPLE)
     high, high_unit = _amount(high_text, whole) if high_text else (None, "")
     # “50-500万” means 50万 to 500万: a bare lower bound borrows the upper bound's unit.
     low = _amount(low_text, whole, default_unit=high_unit)[0] if low_text else None
     if low is not None and high is not None and low > high:
-        raise QueryError(
-            f"预算范围“{whole}”的下限大于上限，请写成 预算:{format_amount(high)}-{format_amount(low)}"
-        )
+        raise QueryError("q_budget_reversed", whole=whole, high=format_amount(high), low=format_amount(low))
     return low, high
 
 

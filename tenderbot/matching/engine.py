@@ -368,7 +368,7 @@ class Matcher:
         intern = self._intern
         for term in (*query.any_terms, *query.all_terms, *query.none_terms):
             if not fold_term(term.text):
-                raise QueryError(f"关键词“{term.text}”是空的：请写上要找的词")
+                raise QueryError("q_empty_term", term=term.text)
         all_words = [self._keywords(term) for term in query.all_terms]
         any_words = [self._keywords(term) for term in query.any_terms]
         report = tuple(dict.fromkeys(word for words in (*all_words, *any_words) for word in words))

@@ -25,7 +25,6 @@ from tenderbot.matching.vocab import (
     CATEGORY_NAMES,
     CATEGORY_ORDER,
     FILTER_KEYS,
-    FILTER_LABELS,
     NOTICE_TYPE_LABELS,
     NOTICE_TYPE_NAMES,
     NOTICE_TYPE_ORDER,
@@ -35,6 +34,7 @@ from tenderbot.matching.vocab import (
     TYPE,
 )
 from tenderbot.models import Category, NoticeType
+from tenderbot.texts import Message
 
 MAX_TERMS = 30
 MAX_TERM_LENGTH = 50
@@ -50,7 +50,6 @@ _TERM_SEPARATORS = ",、;"
 _TERM_SEPARATOR_SET = frozenset(_TERM_SEPARATORS)
 _NON_SPACE = re.compile(r"\S+")  # \s is str.isspace() for str patterns
 _VALUE_SEPARATORS = ",、;|/"
-_FILTER_HELP = "可用的筛选条件：预算: 地区: 类型: 类别:"
 
 
 def is_short_latin(word: str) -> bool:
@@ -175,20 +174,14 @@ def _tokens(text: str) -> Iterator[_Token]:
             closing = _QUOTE_PAIRS[opening]
             end = text.find(closing, index + 1)
             if end < 0:
-                raise QueryError(
-                    f"引号没有结束：{text[start:start + 20]}… 请在短语末尾补上 {closing}，"
-                    f"如 {opening}液相 色谱{closing}"
-                )
+                raise QueryError("q_unclosed_quote", start=text[start : start + 20], opening=opening, closing=closing)
             body = text[index + 1 : end]
             if not _QUOTE_CHARS.isdisjoint(body):
-                raise QueryError(f"短语 {opening}{body}{closing} 里又有引号；短语里不能再用引号，请去掉内层引号")
+                raise QueryError("q_nested_quote", opening=opening, body=body, closing=closing)
             index = end + 1
             if index < length and not text[index].isspace():
                 word = text[index:].split(maxsplit=1)[0]
-                raise QueryError(
-                    f"引号后面紧跟着“{word}”：请把它放进引号，如 {opening}{body}{word}{closing}，"
-                    f"或用空格分开，如 {opening}{body}{closing} {word}"
-                )
+                raise QueryError("q_after_quote", word=word, opening=opening, body=body, closing=closing)
             yield _Token(prefix, body, quoted=True)
         else:
             found = _NON_SPACE.match(text, index)
@@ -237,30 +230,25 @@ class _Builder:
         signs = [char for char in token.prefix if char in _SIGNS]
         widen = token.prefix.count("~")
         if len(signs) > 1 or widen > 1:
-            raise QueryError(
-                f"“{token.prefix}{token.body}”的前缀“{token.prefix}”不对：每个词前最多一个 + 或 -，"
-                f"可再加 ~，如 +{token.body} 或 -{token.body} 或 ~{token.body}"
-            )
+            raise QueryError("q_bad_prefix", prefix=token.prefix, body=token.body)
         written = token.prefix + (f'"{token.body}"' if token.quoted else token.body)
         if not token.quoted:
             if not _QUOTE_CHARS.isdisjoint(token.body):
-                raise QueryError(f"“{written}”中的引号不成对：引号要放在整个短语两边，如 \"液相 色谱\"")
+                raise QueryError("q_unpaired_quote", written=written)
             if not _TERM_SEPARATOR_SET.isdisjoint(token.body):
                 fixed = token.body
                 for separator in _TERM_SEPARATORS:
                     fixed = fixed.replace(separator, " ")
-                raise QueryError(f"“{written}”：词之间请用空格分开，写成 {' '.join(fixed.split())}")
+                raise QueryError("q_separator", written=written, fixed=" ".join(fixed.split()))
         text = fold_term(token.body)
         if not text:
-            hint = f"请在“{token.prefix}”后面写上词" if token.prefix else "请去掉空引号"
-            raise QueryError(f"“{written}”里没有词：{hint}")
+            if token.prefix:
+                raise QueryError("q_empty_after_prefix", written=written, prefix=token.prefix)
+            raise QueryError("q_empty_quotes", written=written)
         if not _QUOTE_CHARS.isdisjoint(text):
-            raise QueryError(f"“{written}”里不能有引号，请去掉它们")
+            raise QueryError("q_quote_in_term", written=written)
         if len(text) > MAX_TERM_LENGTH:
-            raise QueryError(
-                f"关键词“{text[:20]}…”太长（{len(text)} 个字），最多 {MAX_TERM_LENGTH} 个字；"
-                "请只写产品名，如 液相色谱仪"
-            )
+            raise QueryError("q_term_too_long", start=text[:20], length=len(text), limit=MAX_TERM_LENGTH)
         term = Term(text, widen=bool(widen))
         if not signs:
             self.any_terms.append(term)
@@ -271,32 +259,28 @@ class _Builder:
 
     def add_filter(self, kind: str, key: str, value: str) -> None:
         """Add one filter, ``key:value``, already split from its token."""
-        label = FILTER_LABELS[kind]
         if kind == BUDGET:
             if self.budget is not None:
-                raise QueryError("预算写了两次；请只写一个范围，如 预算:50万-500万")
+                raise QueryError("q_budget_twice")
             self.budget = parse_budget(fold_term(value))
             return
         items = _split_values(value)
         if not items:
-            raise QueryError(f"“{key}:”后面缺少内容，请写成 {_FILTER_EXAMPLES[kind]}")
+            raise QueryError("q_filter_empty", key=key, example=_FILTER_EXAMPLES[kind])
         for item in items:
             folded = fold_term(item)
             if kind == REGION:
                 if folded not in PROVINCE_NAMES:
-                    raise QueryError(
-                        f"不认识的地区“{item}”：地区按省份筛选，请写省份简称或全称，如 {_FILTER_EXAMPLES[REGION]}；"
-                        "城市名请写成关键词"
-                    )
+                    raise QueryError("q_bad_region", item=item, example=_FILTER_EXAMPLES[REGION])
                 self.regions.add(PROVINCE_NAMES[folded])
             elif kind == TYPE:
                 if folded not in NOTICE_TYPE_NAMES:
                     options = "、".join(NOTICE_TYPE_LABELS.values())
-                    raise QueryError(f"不认识的公告类型“{item}”：可用 {options}，如 {_FILTER_EXAMPLES[TYPE]}")
+                    raise QueryError("q_bad_type", item=item, options=options, example=_FILTER_EXAMPLES[TYPE])
                 self.types.add(NOTICE_TYPE_NAMES[folded])
             else:
                 if folded not in CATEGORY_NAMES:
-                    raise QueryError(f"不认识的{label}“{item}”：可用 仪器、医疗，如 {_FILTER_EXAMPLES[CATEGORY]}")
+                    raise QueryError("q_bad_category", item=item, example=_FILTER_EXAMPLES[CATEGORY])
                 self.categories.add(CATEGORY_NAMES[folded])
 
     def build(self) -> Query:
@@ -307,10 +291,10 @@ class _Builder:
         wanted = {term.text for term in (*any_terms, *all_terms)}
         for term in none_terms:
             if term.text in wanted:
-                raise QueryError(f"“{term.text}”既是搜索词又是排除词；请删掉其中一个（如去掉 -{term.spelled()}）")
+                raise QueryError("q_wanted_and_excluded", term=term.text, spelled=term.spelled())
         count = len(any_terms) + len(all_terms) + len(none_terms)
         if count > MAX_TERMS:
-            raise QueryError(f"关键词太多（{count} 个），一个订阅最多 {MAX_TERMS} 个；请拆成几个订阅")
+            raise QueryError("q_too_many_terms", count=count, limit=MAX_TERMS)
         low, high = self.budget if self.budget is not None else (None, None)
         query = Query(
             any_terms=tuple(any_terms),
@@ -324,19 +308,17 @@ class _Builder:
         )
         if not query.any_terms and not query.all_terms and not query.has_filters:
             if query.none_terms:
-                raise QueryError(
-                    "只有排除词会匹配几乎所有公告：请加上要找的词或筛选条件，如 液相色谱 "
-                    + " ".join("-" + term.spelled() for term in query.none_terms)
-                )
-            raise QueryError("查询是空的：请写要找的产品词，如 液相色谱 质谱 -维修 地区:江苏")
+                excluded = " ".join("-" + term.spelled() for term in query.none_terms)
+                raise QueryError("q_only_excluded", excluded=excluded)
+            raise QueryError("q_empty")
         return query
 
 
 _FILTER_EXAMPLES = {
-    BUDGET: "预算:50万-500万",
-    REGION: "地区:江苏,浙江",
-    TYPE: "类型:招标,更正",
-    CATEGORY: "类别:仪器",
+    BUDGET: Message("q_ex_budget"),
+    REGION: Message("q_ex_region"),
+    TYPE: Message("q_ex_type"),
+    CATEGORY: Message("q_ex_category"),
 }
 
 
@@ -352,20 +334,18 @@ def _filter_key(token: _Token) -> tuple[str, str, str] | None:
     key, _, value = token.body.partition(":")
     kind = FILTER_KEYS.get(fold_term(key))
     if kind is None:
-        raise QueryError(
-            f"未知的筛选条件“{key}:”。{_FILTER_HELP}；如果要搜索带冒号的词，请加引号，如 \"{token.body}\""
-        )
+        raise QueryError("q_unknown_filter", key=key, body=token.body)
     if token.prefix:
-        raise QueryError(f"筛选条件前不能加“{token.prefix}”：请写成 {token.body}")
+        raise QueryError("q_prefixed_filter", prefix=token.prefix, body=token.body)
     return kind, key, value
 
 
 def parse_query(text: str) -> Query:
     """Parse a subscription query; raise QueryError saying what is wrong and what to write instead."""
     if len(text) > MAX_QUERY_LENGTH:
-        raise QueryError(f"查询太长（{len(text)} 个字符），最多 {MAX_QUERY_LENGTH} 个；请拆成几个订阅")
+        raise QueryError("q_too_long", length=len(text), limit=MAX_QUERY_LENGTH)
     if any("\ud800" <= char <= "\udfff" for char in text):
-        raise QueryError("查询里有无法识别的字符（残缺的 Unicode 代理项）；请重新输入这个查询")
+        raise QueryError("q_surrogates")
     # NFKC first: full-width ＋－！～：and the ideographic space become their ASCII forms.
     tokens = list(_tokens(unicodedata.normalize("NFKC", text)))
     builder = _Builder()

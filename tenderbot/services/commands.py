@@ -10,7 +10,7 @@ from typing import BinaryIO
 from tenderbot.errors import QueryError
 from tenderbot.notify.render import TYPE_NAMES, budget_of, money_text
 from tenderbot.services.export import to_csv, to_json, to_xlsx
-from tenderbot.services.search import Hit, SortOrder, parse_since, search
+from tenderbot.services.search import Hit, SortOrder, SpanError, parse_since, search
 from tenderbot.store.notices import NoticeRepo
 
 
@@ -60,7 +60,7 @@ async def search_command(
     try:
         span = parse_since(since) if since else None
         hits = await search(notices, query, now=now, since=span, order=SortOrder.DEADLINE)
-    except QueryError as exc:
+    except (QueryError, SpanError) as exc:
         sys.stderr.write(f"tenderbot: {exc}\n")
         return 2
     if fmt == "json":

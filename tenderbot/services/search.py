@@ -10,7 +10,6 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
 
-from tenderbot.errors import QueryError
 from tenderbot.matching.engine import Matcher, notice_budget
 from tenderbot.matching.query import Query, parse_query
 from tenderbot.store.notices import NoticeRepo, RawNotice, StoredNotice
@@ -20,6 +19,10 @@ SEARCH_LIMIT = 20_000
 _FAR_FUTURE = datetime.max.replace(tzinfo=UTC)
 _LONG_AGO = datetime(2000, 1, 1, tzinfo=UTC)
 _SINCE = re.compile(r"^\s*(\d{1,4})\s*([hdw])\s*$", re.IGNORECASE)
+
+
+class SpanError(ValueError):
+    """A ``--since`` span that is not a number and h, d or w."""
 
 
 class SortOrder(StrEnum):
@@ -49,10 +52,10 @@ class Page:
 
 
 def parse_since(text: str) -> timedelta:
-    """``7d``, ``24h`` or ``2w`` as a time span; QueryError for anything else."""
+    """``7d``, ``24h`` or ``2w`` as a time span; SpanError for anything else."""
     found = _SINCE.match(text)
     if found is None:
-        raise QueryError(f"--since {text!r}: write a number and h, d or w, e.g. 7d")
+        raise SpanError(f"--since {text!r}: write a number and h, d or w, e.g. 7d")
     amount, unit = int(found.group(1)), found.group(2).lower()
     return {"h": timedelta(hours=amount), "d": timedelta(days=amount), "w": timedelta(weeks=amount)}[unit]
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.engine import Row
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from tenderbot.models import Subscription
 from tenderbot.store.tables import (
@@ -72,7 +72,27 @@ def _subscription(row: Row[Any]) -> Subscription:
         active=row.active,
         instant=row.instant,
         excluded_buyers=tuple(row.excluded_buyers or ()),
+        number=int(row.number),
     )
+
+
+async def _allocate_numbers(conn: AsyncConnection, chat_id: int, count: int = 1) -> int:
+    """Reserve ``count`` consecutive subscription numbers of a chat, in the caller's transaction; the first.
+
+    The UPDATE comes first so that on PostgreSQL it locks the chat row: two concurrent /sub in one chat
+    cannot get the same number.
+    """
+    bump = chats.c.next_subscription_number + count
+    await conn.execute(chats.update().where(chats.c.id == chat_id).values(next_subscription_number=bump))
+    following = (
+        await conn.execute(select(chats.c.next_subscription_number).where(chats.c.id == chat_id))
+    ).scalar()
+    if following is None:  # a chat row that does not exist (SQLite without foreign keys): count from its rows
+        highest = (
+            await conn.execute(select(func.max(subscriptions.c.number)).where(subscriptions.c.chat_id == chat_id))
+        ).scalar()
+        return int(highest or 0) + 1
+    return int(following) - count
 
 
 class ChatRepo:
@@ -171,6 +191,28 @@ class ChatRepo:
                 values = {name: getattr(row, name) for name in _CHAT_FIELDS if name != "id"}
                 values["kind"] = "supergroup"
                 await conn.execute(chats.insert().values(id=new_id, created_at=now, **values))
+                await conn.execute(
+                    chats.update()
+                    .where(chats.c.id == new_id)
+                    .values(next_subscription_number=row.next_subscription_number)
+                )
+            else:
+                # The supergroup already has subscriptions of its own: the moved ones get numbers after its
+                # (the group's numbers would collide), in their old order.
+                moved = (
+                    await conn.execute(
+                        select(subscriptions.c.id)
+                        .where(subscriptions.c.chat_id == old_id)
+                        .order_by(subscriptions.c.number)
+                    )
+                ).scalars().all()
+                first = await _allocate_numbers(conn, new_id, len(moved)) if moved else 0
+                for offset, sub_id in enumerate(moved):
+                    await conn.execute(
+                        subscriptions.update()
+                        .where(subscriptions.c.id == sub_id)
+                        .values(chat_id=new_id, number=first + offset)
+                    )
             for table in (subscriptions, deliveries, follows, hidden_notices):
                 await conn.execute(update(table).where(table.c.chat_id == old_id).values(chat_id=new_id))
             await conn.execute(delete(chats).where(chats.c.id == old_id))
@@ -180,11 +222,13 @@ class ChatRepo:
     async def add_subscription(
         self, chat_id: int, query: str, now: datetime, *, name: str = "", instant: bool = True
     ) -> Subscription:
-        """Save a (validated) query for a chat."""
+        """Save a (validated) query for a chat, under the chat's next subscription number."""
         async with self._engine.begin() as conn:
+            number = await _allocate_numbers(conn, chat_id)
             result = await conn.execute(
                 subscriptions.insert().values(
                     chat_id=chat_id,
+                    number=number,
                     name=name,
                     query=query,
                     active=True,
@@ -194,17 +238,24 @@ class ChatRepo:
                 )
             )
             sub_id = new_id(result)
-        return Subscription(id=sub_id, chat_id=chat_id, query=query, name=name, instant=instant)
+        return Subscription(id=sub_id, chat_id=chat_id, query=query, name=name, instant=instant, number=number)
 
     async def subscriptions(self, chat_id: int) -> list[Subscription]:
-        """A chat's subscriptions in creation order."""
+        """A chat's subscriptions by number (which is creation order)."""
         async with self._engine.connect() as conn:
             rows = (
                 await conn.execute(
-                    select(subscriptions).where(subscriptions.c.chat_id == chat_id).order_by(subscriptions.c.id)
+                    select(subscriptions).where(subscriptions.c.chat_id == chat_id).order_by(subscriptions.c.number)
                 )
             ).all()
         return [_subscription(r) for r in rows]
+
+    async def subscription_by_number(self, chat_id: int, number: int) -> Subscription | None:
+        """A chat's subscription by the number it was given (#3), or None."""
+        query = select(subscriptions).where(subscriptions.c.chat_id == chat_id, subscriptions.c.number == number)
+        async with self._engine.connect() as conn:
+            row = (await conn.execute(query)).one_or_none()
+        return None if row is None else _subscription(row)
 
     async def active_subscriptions_of(self, chat_ids: Iterable[int]) -> dict[int, list[Subscription]]:
         """The active subscriptions of several chats, each chat's in creation order."""
@@ -251,6 +302,48 @@ class ChatRepo:
                 delete(subscriptions).where(subscriptions.c.id == sub_id, subscriptions.c.chat_id == chat_id)
             )
         return bool(result.rowcount)
+
+    async def remove_subscription(self, chat_id: int, sub_id: int) -> dict[str, Any] | None:
+        """Delete a chat's subscription and return everything it was (JSON-safe), for an undo; None if not theirs."""
+        async with self._engine.begin() as conn:
+            row = (
+                await conn.execute(
+                    select(subscriptions).where(subscriptions.c.id == sub_id, subscriptions.c.chat_id == chat_id)
+                )
+            ).one_or_none()
+            if row is None:
+                return None
+            await conn.execute(delete(subscriptions).where(subscriptions.c.id == sub_id))
+        # Plain str keys: column names are quoted_name (a str subclass), which orjson refuses as keys.
+        snapshot = {str(key): value for key, value in row._mapping.items()}
+        snapshot["created_at"] = row.created_at.isoformat()
+        snapshot["excluded_buyers"] = list(row.excluded_buyers or ())
+        return snapshot
+
+    async def restore_subscription(self, snapshot: dict[str, Any]) -> Subscription | None:
+        """Put back a removed subscription with its id and number; None when its chat or number is taken."""
+        values = dict(snapshot)
+        values["created_at"] = datetime.fromisoformat(str(values["created_at"]))
+        chat_id, number = int(values["chat_id"]), int(values["number"])
+        async with self._engine.begin() as conn:
+            taken = (
+                await conn.execute(
+                    select(func.count())
+                    .select_from(subscriptions)
+                    .where(
+                        (subscriptions.c.id == int(values["id"]))
+                        | ((subscriptions.c.chat_id == chat_id) & (subscriptions.c.number == number))
+                    )
+                )
+            ).scalar_one()
+            known = (await conn.execute(select(chats.c.id).where(chats.c.id == chat_id))).scalar()
+            if taken or known is None:
+                return None
+            # Same id as before: alerts already sent name it (屏蔽采购人 finds it again), and a robot binding
+            # lives on the row.
+            await conn.execute(subscriptions.insert().values(**values))
+            row = (await conn.execute(select(subscriptions).where(subscriptions.c.id == int(values["id"])))).one()
+        return _subscription(row)
 
     async def update_subscription(self, chat_id: int, sub_id: int, **values: Any) -> bool:
         """Change a chat's subscription (active, instant, query, name, excluded_buyers)."""
@@ -357,14 +450,16 @@ class ChatRepo:
         """Add and delete a chat's subscriptions in one transaction (an import applies all or nothing)."""
         created: list[Subscription] = []
         async with self._engine.begin() as conn:
+            first = await _allocate_numbers(conn, chat_id, len(add)) if add else 0
             if remove_ids:
                 await conn.execute(
                     delete(subscriptions).where(subscriptions.c.chat_id == chat_id, subscriptions.c.id.in_(remove_ids))
                 )
-            for item in add:
+            for number, item in enumerate(add, start=first):
                 result = await conn.execute(
                     subscriptions.insert().values(
                         chat_id=chat_id,
+                        number=number,
                         name=item.name,
                         query=item.query,
                         active=item.active,
@@ -381,6 +476,7 @@ class ChatRepo:
                         name=item.name,
                         active=item.active,
                         excluded_buyers=item.excluded_buyers,
+                        number=number,
                     )
                 )
         return created

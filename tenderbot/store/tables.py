@@ -149,6 +149,9 @@ chats = Table(
     Column("send_failures", Integer, nullable=False, default=0),
     Column("next_digest_at", UTCDateTime, index=True),
     Column("created_at", UTCDateTime, nullable=False),
+    # The number the chat's next subscription gets: numbers are never reused, so "/unsub 8" always means
+    # the subscription the chat was shown as #8 (issue 9).
+    Column("next_subscription_number", Integer, nullable=False, default=1, server_default="1"),
     # Teams from the web console (kind "team"): where their messages go, a robot or an e-mail address.
     Column("destination", JSON),
 )
@@ -165,6 +168,8 @@ subscriptions = Table(
     Column("excluded_buyers", JSON, nullable=False, default=list),
     Column("webhook", JSON),
     Column("created_at", UTCDateTime, nullable=False),
+    Column("number", Integer, nullable=False),
+    UniqueConstraint("chat_id", "number", name="uq_subscriptions_chat_id_number"),
 )
 
 deliveries = Table(

@@ -78,17 +78,18 @@ class TeamRepo:
                     active=True,
                     send_failures=0,
                     destination=destination,
+                    next_subscription_number=2,  # a team has one subscription: number 1
                     created_at=now,
                 )
             )
             result = await conn.execute(
                 subscriptions.insert().values(
                     chat_id=team_id, name=name, query=query, active=True, instant=True, excluded_buyers=[],
-                    created_at=now,
+                    number=1, created_at=now,
                 )
             )
             sub_id = new_id(result)
-        subscription = Subscription(id=sub_id, chat_id=team_id, query=query, name=name)
+        subscription = Subscription(id=sub_id, chat_id=team_id, query=query, name=name, number=1)
         return Team(team_id, name, subscription, destination, language, digest_time)
 
     async def all(self) -> list[Team]:
@@ -113,6 +114,7 @@ class TeamRepo:
                 subscriptions.c.query,
                 subscriptions.c.name,
                 subscriptions.c.active,
+                subscriptions.c.number,
             )
             .join(subscriptions, subscriptions.c.chat_id == chats.c.id)
             .where(chats.c.kind == TEAM_KIND)
@@ -127,7 +129,8 @@ class TeamRepo:
             if r.id in teams:
                 continue
             subscription = Subscription(
-                id=int(r.sub_id), chat_id=int(r.id), query=r.query, name=r.name, active=bool(r.active)
+                id=int(r.sub_id), chat_id=int(r.id), query=r.query, name=r.name, active=bool(r.active),
+                number=int(r.number),
             )
             teams[int(r.id)] = Team(
                 int(r.id), r.title or "", subscription, dict(r.destination or {}), r.language or "zh",

@@ -82,6 +82,11 @@ class WebContext:
     limiter: LoginLimiter = field(default_factory=LoginLimiter)
 
 
+def problem(exc: Exception, lang: str) -> str:
+    """What is wrong with a form, in the reader's language where the error has one."""
+    return exc.message(lang) if isinstance(exc, QueryError) else str(exc)
+
+
 def _environment() -> Environment:
     """Autoescaping for every template: portal text is untrusted."""
     env = Environment(
@@ -250,7 +255,7 @@ def create_app(ctx: WebContext) -> Starlette:
         try:
             hits = await cached_search(q, window, order, fresh=number == 1)  # a new search reads anew
         except QueryError as exc:
-            error = TEXTS[lang]["bad_query"].format(error=str(exc))
+            error = TEXTS[lang]["bad_query"].format(error=exc.message(lang))
         else:
             result = paginate(hits, number, PER_PAGE)
             rows = [{"hit": hit, **view(hit.stored.notice, now, lang)} for hit in result.hits]
@@ -269,7 +274,7 @@ def create_app(ctx: WebContext) -> Starlette:
         try:
             hits = await cached_search(q, window, order)
         except QueryError as exc:
-            return Response(str(exc), status_code=400, media_type="text/plain; charset=utf-8")
+            return Response(exc.message(lang_of(request)), status_code=400, media_type="text/plain; charset=utf-8")
         render, media_type = EXPORTS[fmt]
         stamp = ctx.clock().astimezone(ctx.tz).strftime("%Y%m%d-%H%M")
         return Response(
@@ -344,7 +349,7 @@ def create_app(ctx: WebContext) -> Starlette:
         try:
             await ctx.teams.create(form, lang_of(request))
         except (QueryError, ConfigError) as exc:
-            return await teams_page(request, 400, form=form, error=str(exc))
+            return await teams_page(request, 400, form=form, error=problem(exc, lang_of(request)))
         return RedirectResponse("/teams?flash=saved", status_code=303)
 
     async def team_id(request: Request) -> int:
@@ -373,7 +378,7 @@ def create_app(ctx: WebContext) -> Starlette:
         try:
             await ctx.teams.edit(number, form)
         except (QueryError, ConfigError) as exc:
-            return page(request, "team_edit.html", 400, team=team, form=form, error=str(exc),
+            return page(request, "team_edit.html", 400, team=team, form=form, error=problem(exc, lang_of(request)),
                         email_enabled=ctx.email_enabled)
         return RedirectResponse("/teams?flash=saved", status_code=303)
 
@@ -409,7 +414,7 @@ def create_app(ctx: WebContext) -> Starlette:
         try:
             count, hits = await ctx.teams.preview(q)
         except QueryError as exc:
-            return page(request, "_preview.html", error=str(exc))
+            return page(request, "_preview.html", error=exc.message(lang))
         now = ctx.clock()
         rows = [{"hit": hit, **view(hit.stored.notice, now, lang)} for hit in hits]
         return page(request, "_preview.html", count=count, rows=rows)

@@ -25,8 +25,13 @@ async def test_status_shows_sources_and_this_chats_numbers(harness: Harness) -> 
     await harness.command(USER, "/status")
     text = harness.last_text(USER)
     assert "订阅：2（暂停 1）" in text and "近 7 天提醒：1" in text and "关注的项目：1" in text
-    assert "✅ ccgp" in text and "⚠️ gdgpo" in text and "HTTP 503 <busy>" in text
+    assert "✅ ccgp" in text and "⚠️ gdgpo" in text and "连续 3 次失败" in text
+    assert "HTTP 503" not in text  # the fetcher's English detail is for operators (issue 9)
     assert "上次轮询 03-02 10:00" in text  # Beijing time
+    await harness.command(USER, "/status", language_code="en")
+    assert "3 failures in a row" in harness.last_text(USER)
+    await harness.command(ADMIN, "/sources")
+    assert "连续 3 次失败: HTTP 503 <busy>" in harness.last_text(ADMIN)
 
 
 async def test_non_admins_are_refused_without_leaking_anything(harness: Harness) -> None:
@@ -79,7 +84,7 @@ async def test_share_link_subscribes_whoever_opens_it(harness: Harness) -> None:
     await harness.command(OTHER, "/start s_nonsense")
     assert harness.last_text(OTHER) == "这个分享链接无效或已失效。"
     await harness.command(USER, "/share 9")
-    assert "/share 编号（1–1）" in harness.last_text(USER)
+    assert "/share 编号（现有：1）" in harness.last_text(USER)  # numbers, not a range (issue 9)
 
 
 async def test_help_lists_operator_commands_to_operators_only(harness: Harness) -> None:

@@ -145,7 +145,7 @@ async def test_unsub_pause_resume_by_number_and_all(harness: Harness) -> None:
     await harness.command(USER, "/sub 液相色谱")
     await harness.command(USER, "/sub 彩超")
     await harness.command(USER, "/unsub 7")
-    assert "1–2" in harness.last_text(USER)
+    assert "现有：1、2" in harness.last_text(USER)
     await harness.command(USER, "/pause 2")
     assert [s.active for s in await harness.store.chats.subscriptions(USER)] == [True, False]
     assert len(harness.index) == 1
@@ -186,7 +186,7 @@ async def test_longest_queries_still_fit_in_one_list_page(harness: Harness) -> N
 
 def test_help_lists_every_command_of_the_menu() -> None:
     from tenderbot.bot.commands import USER_MENU
-    from tenderbot.bot.texts import t
+    from tenderbot.texts import t
 
     for lang in ("zh", "en"):
         help_text = t(lang, "help")

@@ -39,3 +39,22 @@ async def test_only_group_admins_bind_robots(harness: Harness) -> None:
     await harness.command(GROUP, "/robot 1 wecom https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k", user=777)
     (subscription,) = await harness.store.chats.subscriptions(GROUP)
     assert await harness.store.digests.webhook_subscriptions([subscription.id]) == []
+
+
+async def test_robot_and_query_errors_follow_the_readers_language(harness: Harness) -> None:
+    """Issue 9: a Chinese user gets Chinese errors, an English client English (one catalogue)."""
+    await harness.command(USER, "/sub 彩超")
+    for command in ("/robot 1 wecom http://insecure.example/hook", "/robot 1 slack https://hooks.slack.com/x",
+                    "/robot 9 wecom https://qyapi.weixin.qq.com/x"):
+        await harness.command(USER, command)
+        reply = harness.last_text(USER)
+        assert "未保存" in reply or "没有这个编号" in reply, reply
+        assert "must" not in reply and "unknown" not in reply.lower(), reply
+    await harness.command(USER, "/robot 1 wecom http://insecure.example/hook", language_code="en")
+    assert harness.last_text(USER).startswith("❌ Not saved: the robot's webhook URL must start with https://")
+    await harness.command(USER, "/sub 液相 预算:很多")
+    assert harness.last_text(USER).startswith("❌ 未保存：预算“很多”不是一个范围")
+    await harness.command(USER, "/sub 液相 预算:很多", language_code="en")
+    reply = harness.last_text(USER)
+    assert reply.startswith("❌ Not saved: The budget “很多” is not a range"), reply
+    assert "budget:50万-500万" in reply and "请写" not in reply

@@ -60,7 +60,7 @@ async def test_import_shows_added_removed_unchanged_and_cancel_changes_nothing(h
     file = {"subscriptions": ["液相色谱", {"query": "质谱 地区:浙江", "name": "ms"}]}
     await harness.send(harness.fake.document_message(USER, USER, "x.json", json.dumps(file).encode()))
     assert "新增 1 个，删除 1 个，不变 1 个" in harness.last_text(USER)
-    assert "➖ 彩超" in harness.last_text(USER)
+    assert "➖ #2 彩超" in harness.last_text(USER)
     token = harness.buttons(USER)[0].split(":")[1]
     await harness.press(USER, f"i:{token}:n")
     assert harness.last_text(USER) == "已取消，什么都没改。"
@@ -86,6 +86,9 @@ async def test_import_shows_added_removed_unchanged_and_cancel_changes_nothing(h
         (subs([{"q": "彩超"}]), '第 1 项：缺少文字型的 "query"'),
         (subs([{"query": "彩超", "excluded_buyers": [1]}]), "excluded_buyers"),
         (subs(["彩超"] * 51), "有 51 个订阅，最多 50 个"),
+        # Issue 16: these two used to raise past the handler and leave the user without an answer.
+        (b"[" * 5000 + b"]" * 5000, "JSON 嵌套层数太多"),
+        (b'{"subscriptions": [' + b"9" * 5000 + b"]}", "文件里有位数过多的数字"),
     ],
 )
 async def test_bad_file_gets_a_precise_error_and_changes_nothing(harness: Harness, content: bytes, error: str) -> None:
@@ -119,3 +122,14 @@ async def test_import_as_a_reply_in_a_group_needs_an_admin(harness: Harness) -> 
     assert "新增 1 个" in harness.last_text(GROUP)
     await harness.command(GROUP, "/import", user=USER)
     assert "JSON 文件" in harness.last_text(GROUP)
+
+
+async def test_import_errors_follow_the_readers_language(harness: Harness) -> None:
+    """One catalogue: the file's problem and the query error inside it, both in English for English clients."""
+    content = subs(["彩超", "液相 地区:火星"])
+    update = harness.fake.document_message(USER, USER, "bad.json", content, caption="/import")
+    update["message"]["from"]["language_code"] = "en"
+    await harness.send(update)
+    text = harness.last_text(USER)
+    assert text.startswith("❌ Import failed, nothing changed: item 2 “液相 地区:火星”: Unknown region “火星”"), text
+    assert "region:江苏,浙江" in text and "请" not in text
