@@ -3,23 +3,20 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
-import json
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pydantic import ValidationError
-
 from tenderbot import __version__
 from tenderbot.errors import ConfigError, ParseError, TenderbotError
-from tenderbot.settings import Settings
 
 if TYPE_CHECKING:
     from tenderbot.app import TenderBot
+    from tenderbot.extract.taxonomy import Taxonomy
+    from tenderbot.settings import Settings
 
 log = logging.getLogger("tenderbot")
 
@@ -69,9 +66,12 @@ def build_parser() -> argparse.ArgumentParser:
     poll.add_argument("--source", metavar="NAME", help="only this source")
     poll.add_argument("--send", action="store_true", help="also send queued Telegram messages before exiting")
     poll.add_argument("--force", action="store_true", help="poll sources that are backing off too")
-    parse = commands.add_parser("parse", help="extract one announcement (HTML, text or 政采云 JSON) as JSON")
-    parse.add_argument("path", help="a file, or - for standard input")
+    parse = commands.add_parser(
+        "parse", help="extract announcements (HTML, text or 政采云 JSON) as JSON Lines, one record a line")
+    parse.add_argument("paths", nargs="+", metavar="path", help="files or directories, or - for standard input")
     parse.add_argument("--url", default="", help="where the page came from (helps type and region)")
+    parse.add_argument("--explain", action="store_true",
+                       help="add why each field got its value (rule, label, position)")
     sources = commands.add_parser("sources", help="the configured sources and their health")
     sources_commands = sources.add_subparsers(dest="sources_command")
     check = sources_commands.add_parser("check", help="live diagnostic: one listing and one detail page per source")
@@ -97,6 +97,13 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run a subcommand; clear one-line errors and exit code 2 for configuration problems."""
     args = build_parser().parse_args(argv)
+    if args.command == "parse":
+        return _parse_command(args)
+    # Imported here, not at module level: pydantic and asyncio are most of a one-page parse's wall time.
+    from pydantic import ValidationError
+
+    from tenderbot.settings import Settings
+
     try:
         settings = Settings()
     except ValidationError as exc:
@@ -104,8 +111,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     configure_logging(settings.log_level, [settings.telegram_token.get_secret_value()])
     try:
-        if args.command == "parse":
-            return _parse(args.path, args.url, settings.taxonomy_file)
+        import asyncio
+
         return asyncio.run(_dispatch(args, settings))
     except ConfigError as exc:
         print(f"tenderbot: configuration error: {exc}", file=sys.stderr)
@@ -148,24 +155,66 @@ async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     raise TenderbotError(f"unknown command {args.command}")
 
 
-def _parse(path: str, url: str, taxonomy_file: Path) -> int:
-    """``tenderbot parse``: print one JSON object, or a clear error."""
-    from tenderbot.extract import extract_notice, notice_to_dict
+_PARSE_SUFFIXES = frozenset({".html", ".htm", ".shtml", ".txt", ".json", ".xml"})
+
+
+def _parse_inputs(paths: Sequence[str]) -> Iterator[str]:
+    """The files to parse: each path as given, a directory's announcement files sorted by name."""
+    for path in paths:
+        folder = Path(path)
+        if path != "-" and folder.is_dir():
+            yield from (str(item) for item in sorted(folder.rglob("*"))
+                        if item.is_file() and item.suffix.lower() in _PARSE_SUFFIXES
+                        and not item.name.endswith(".expected.json"))
+        else:
+            yield path
+
+
+def _parse_command(args: argparse.Namespace) -> int:
+    """``tenderbot parse`` without pydantic: its three settings are read by ``tenderbot.paths``."""
+    from tenderbot.paths import found_config, light_setting
+
+    configure_logging(light_setting("log_level", "INFO"), [light_setting("telegram_token", "")])
+    try:
+        taxonomy_file = found_config(Path(light_setting("taxonomy_file", "config/taxonomy.yaml")))
+        return _parse(args.paths, args.url, taxonomy_file, explain=args.explain)
+    except ConfigError as exc:
+        print(f"tenderbot: configuration error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+def _parse(paths: Sequence[str], url: str, taxonomy_file: Path, *, explain: bool = False) -> int:
+    """``tenderbot parse``: one JSON object a line for each input; clear errors for the rest (exit 2)."""
+    import json
+
+    from tenderbot.extract import explain_notice, notice_to_dict
     from tenderbot.extract.taxonomy import load_taxonomy
 
-    taxonomy = load_taxonomy(taxonomy_file)
-    try:
-        data = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
-    except OSError as exc:
-        print(f"tenderbot: cannot read {path}: {exc.strerror}", file=sys.stderr)
-        return 2
-    try:
-        notice = extract_notice(data, url=url, taxonomy=taxonomy)
-    except ParseError as exc:
-        print(f"tenderbot: {exc}", file=sys.stderr)
-        return 2
-    print(json.dumps(notice_to_dict(notice), ensure_ascii=False, indent=2))
-    return 0
+    taxonomy: Taxonomy = load_taxonomy(taxonomy_file)
+    failed = 0
+    for path in _parse_inputs(paths):
+        try:
+            data = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
+        except OSError as exc:
+            print(f"tenderbot: cannot read {path}: {exc.strerror}", file=sys.stderr)
+            failed += 1
+            continue
+        try:
+            notice, trace = explain_notice(data, url=url, taxonomy=taxonomy)
+        except ParseError as exc:
+            print(f"tenderbot: {path}: {exc}", file=sys.stderr)
+            failed += 1
+            continue
+        record = notice_to_dict(notice)
+        if path != "-":
+            record["path"] = path
+        if explain:
+            record["explain"] = trace.as_dict(notice.text or "")
+        print(json.dumps(record, ensure_ascii=False), flush=False)
+    sys.stdout.flush()
+    return 2 if failed else 0
 
 
 async def _print_sources(app: TenderBot) -> None:

@@ -10,9 +10,9 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 
 from tenderbot.errors import ConfigError
+from tenderbot.paths import PROJECT_ROOT, found_config
 
-# Where config/ lives in a source checkout, for commands run from another directory.
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
+__all__ = ["PROJECT_ROOT", "Settings"]
 
 
 class Settings(BaseSettings):
@@ -52,10 +52,7 @@ class Settings(BaseSettings):
     @classmethod
     def _found_config(cls, value: Path) -> Path:
         """A relative path is read from the working directory, else from the checkout's own config/."""
-        if value.is_absolute() or value.exists():
-            return value
-        bundled = PROJECT_ROOT / value
-        return bundled if bundled.exists() else value
+        return found_config(value)
 
     @field_validator("timezone")
     @classmethod

@@ -13,6 +13,7 @@ from datetime import datetime
 from tenderbot.extract.dates import find_datetimes, parse_datetime
 from tenderbot.extract.labels import Labelled, clean_cell, find_labelled, first_value, line_at, next_line, section
 from tenderbot.extract.money import parse_money, unit_from_label
+from tenderbot.extract.provenance import Trace
 from tenderbot.extract.tables import Table, lot_number, lots_from_tables, sum_lots
 from tenderbot.models import Lot, Money
 
@@ -72,7 +73,7 @@ class Fields:
     item_text: str | None = None
 
 
-_CODE_VALUE = re.compile(r"[^\s|,;。]+")
+_CODE_VALUE = re.compile(r"[^\s|,;。】]+")
 
 
 def clean_code(value: str) -> str | None:
@@ -131,11 +132,24 @@ def original_project_code(text: str) -> str | None:
     return None
 
 
-def _money_value(found: Labelled) -> Money | None:
-    """Money from a labelled value, honouring a unit written in the label (预算金额(万元))."""
+# A bare number whose unit was pushed onto a later line by the page layout ("1.8\n\n万元").
+_BARE_NUMBER = re.compile(r"^[¥￥]?\s*\d[\d,]*(?:\.\d+)?$")
+_UNIT_BELOW = re.compile(r"\s*(?P<unit>亿元|万元|元)")
+
+
+def _money_value(found: Labelled, text: str | None = None) -> Money | None:
+    """Money from a labelled value, honouring a unit written in the label (预算金额(万元)).
+
+    With ``text``, a bare number takes the unit that the layout split onto the next line.
+    """
     value = clean_cell(found.value)
     if not value:
         return None
+    if text is not None and not found.unit and _BARE_NUMBER.match(value):
+        line_end = text.find("\n", found.start)
+        below = _UNIT_BELOW.match(text, line_end) if line_end >= 0 else None
+        if below is not None:
+            value += below.group("unit")
     amount = parse_money(value, unit_hint=unit_from_label(found.unit) if found.unit else None)
     return Money(amount) if amount is not None and amount > 0 else None
 
@@ -152,28 +166,42 @@ def _first_lot_marker(text: str) -> int | None:
     return match.start() if match else None
 
 
-def budget(text: str, lots: tuple[Lot, ...], table_total: Money | None) -> Money | None:
+def budget(text: str, lots: tuple[Lot, ...], table_total: Money | None, trace: Trace | None = None) -> Money | None:
     """The total budget: a total label before any lot, a table total, else the sum of the lots."""
+    trace = trace or Trace()
+    labels = {found.start: found.label for found in find_labelled(text, BUDGET_LABELS, strict=False)}
     hits = [(found.start, money) for strict in (True, False) for found in find_labelled(text, BUDGET_LABELS,
                                                                                           strict=strict)
             if " | " not in line_at(text, found.start) or line_at(text, found.start).count(" | ") < 2
-            if (money := _money_value(found)) is not None]
+            or _pairs_row(line_at(text, found.start))
+            if (money := _money_value(found, text)) is not None]
     hits = sorted(dict(hits).items())  # both passes find the guarded labels: keep each position once
     marker = _first_lot_marker(text)
     if hits and (len(hits) == 1 or marker is None or hits[0][0] < marker):
+        trace.detail("budget", "label", label=labels.get(hits[0][0]), position=hits[0][0])
         return hits[0][1]
     if table_total is not None:
+        trace.detail("budget", "table-total")
         return table_total
     if not hits:
         # Prose without a colon: "发布…竞争性谈判公告,预算金额298.48万元,包含…".
         prose = _PROSE_BUDGET.search(text[:5000])
         amount = parse_money(text[prose.end() : prose.end() + 24]) if prose else None
-        if amount is not None and amount > 0:
+        if prose is not None and amount is not None and amount > 0:
+            trace.detail("budget", "prose", label=prose.group(0).strip(), position=prose.start())
             return Money(amount)
     if len(hits) > 1:
         # One 预算金额 per 标项 (政采云 template) and no total: the budget is their sum.
+        trace.detail("budget", "sum-of-labelled-lots", label=labels.get(hits[0][0]), position=hits[0][0])
         return Money(sum((money.amount for _, money in hits), start=hits[0][1].amount * 0))
+    trace.detail("budget", "sum-of-lots")
     return sum_lots(lots)
+
+
+def _pairs_row(line: str) -> bool:
+    """A form row of label/value pairs ("采购方式: | 公开招标 | 预算金额 | 3950000.00 |"), not a lot table header."""
+    cells = [cell.strip(" |") for cell in line.split(" | ")]
+    return any(cell.endswith(":") for cell in cells) and any(re.fullmatch(r"[\d,.]+", cell) for cell in cells)
 
 
 def max_price(text: str, budget_value: Money | None) -> Money | None:
@@ -188,45 +216,82 @@ def max_price(text: str, budget_value: Money | None) -> Money | None:
     return None
 
 
+# "2021 10 12 14 00 分": a copy whose 年月日时 glyphs were stripped (font-mapped characters).
+_STRIPPED_DATETIME = re.compile(
+    r"(?<!\d)(?P<y>20\d{2})\s+(?P<m>\d{1,2})\s+(?P<d>\d{1,2})\s+(?P<h>\d{1,2})\s+(?P<mi>\d{2})\s*分?(?!\d)")
+# A clock time separated from its date by a few words ("2025年5月6日 截止 17:00", "…日(周二) 上午九点").
+_LATE_CLOCK = re.compile(r"[^\d\n。;]{0,8}?(?P<h>\d{1,2})\s*(?::|时|点)\s*(?P<mi>\d{1,2})?")
+
+
 def _datetime_in(value: str) -> datetime | None:
     """The first date-time in ``value``, preferring one with a clock time."""
     found = find_datetimes(value)
     if not found:
-        return None
+        stripped = _STRIPPED_DATETIME.search(value)
+        if stripped is None:
+            return None
+        return _at(parse_datetime(f"{stripped['y']}-{stripped['m']}-{stripped['d']}"), stripped["h"], stripped["mi"])
     with_time = [item for item in found if item[3]]
-    return (with_time or found)[0][0]
+    if with_time:
+        return with_time[0][0]
+    first = found[0]
+    late = _LATE_CLOCK.match(value, first[2])
+    if late is not None and late.group("mi") is None and not value[late.end("h"):].lstrip().startswith(("时", "点")):
+        late = None
+    return _at(first[0], late["h"], late["mi"]) if late is not None else first[0]
+
+
+def _at(day: datetime | None, hour: str, minute: str | None) -> datetime | None:
+    """``day`` at ``hour:minute`` (None for an impossible clock)."""
+    if day is None:
+        return None
+    hours, minutes = int(hour), int(minute or 0)
+    if hours > 23 or minutes > 59:
+        return day
+    return day.replace(hour=hours, minute=minutes)
 
 
 def _labelled_datetime(text: str, labels: tuple[str, ...]) -> datetime | None:
     """The first labelled date-time (value on the label's line or the next one)."""
+    found = _labelled_datetime_at(text, labels)
+    return found[0] if found else None
+
+
+def _labelled_datetime_at(text: str, labels: tuple[str, ...]) -> tuple[datetime, Labelled] | None:
+    """The first labelled date-time and its label."""
     for found in find_labelled(text, labels):
         when = _datetime_in(found.value[:120])
         if when is None and not found.value:
             following = text[found.start : found.start + 200].split("\n", 2)
             when = _datetime_in(following[1]) if len(following) > 1 else None
         if when is not None:
-            return when
+            return when, found
     return None
 
 
-def tender_deadline(text: str, *, amendment: bool = False) -> datetime | None:
+def tender_deadline(text: str, *, amendment: bool = False, trace: Trace | None = None) -> datetime | None:
     """提交投标/响应文件截止时间: labels, then the section heading, then the 项目概况 sentence."""
+    trace = trace or Trace()
     if amendment:
         changed = _amended_deadline(text)
         if changed is not None:
-            return changed
-    when = _labelled_datetime(text, DEADLINE_LABELS)
-    if when is not None:
-        return when
+            trace.detail("tender_deadline", "amendment:new-time", position=changed[1])
+            return changed[0]
+    labelled = _labelled_datetime_at(text, DEADLINE_LABELS)
+    if labelled is not None:
+        trace.detail("tender_deadline", "label", label=labelled[1].label, position=labelled[1].start)
+        return labelled[0]
     heading = _DEADLINE_HEADING.search(text)
     if heading is not None:
         when = _datetime_in(text[heading.end() : heading.end() + 200])
         if when is not None:
+            trace.detail("tender_deadline", "section-heading", position=heading.start())
             return when
     overview = _OVERVIEW_DEADLINE.search(text)
     if overview is not None:
         when = parse_datetime(overview.group("when"))
         if when is not None:
+            trace.detail("tender_deadline", "prose:并于…前递交", position=overview.start())
             return when
     for sentence in _DEADLINE_SENTENCE.finditer(text):
         # "投标截止时间和开标时间为2015年9月1日9:30时", not the 保证金 deadline.
@@ -234,6 +299,7 @@ def tender_deadline(text: str, *, amendment: bool = False) -> datetime | None:
             continue
         found = [item for item in find_datetimes(text[sentence.end() : sentence.end() + 40]) if item[3]]
         if found:
+            trace.detail("tender_deadline", "prose:截止时间为", position=sentence.start())
             return found[0][0]
     return None
 
@@ -243,16 +309,16 @@ _DEADLINE_SENTENCE = re.compile(
 )
 
 
-def _amended_deadline(text: str) -> datetime | None:
-    """The new deadline of an amendment: the time after the last 变更为/延期至/调整为/现 marker."""
-    best: datetime | None = None
+def _amended_deadline(text: str) -> tuple[datetime, int] | None:
+    """The new deadline of an amendment (and where): the time after the last 变更为/延期至/调整为/现 marker."""
+    best: tuple[datetime, int] | None = None
     for marker in _CHANGE_MARKER.finditer(text):
         context = text[max(0, marker.start() - 60) : marker.start()]
         if not _DEADLINE_WORDS.search(context):
             continue
         found = [item for item in find_datetimes(text[marker.end() : marker.end() + 60]) if item[3]]
         if found:
-            best = found[0][0]
+            best = (found[0][0], marker.start())
     return best
 
 
@@ -310,12 +376,12 @@ def _in_multi_row_table(text: str, position: int) -> bool:
     return second.count(" | ") >= columns - 1 and third.count(" | ") >= columns - 1
 
 
-def extract_fields(text: str, tables: list[Table], *, amendment: bool = False) -> Fields:
-    """All label-driven fields of one announcement text."""
+def extract_fields(text: str, tables: list[Table], *, amendment: bool = False, trace: Trace | None = None) -> Fields:
+    """All label-driven fields of one announcement text (``trace`` gets the budget and deadline rules)."""
     lot_table = lots_from_tables(tables)
     lots = lot_table.lots or text_lots(text)
-    total = budget(text, lots, lot_table.total)
-    deadline = tender_deadline(text, amendment=amendment)
+    total = budget(text, lots, lot_table.total, trace)
+    deadline = tender_deadline(text, amendment=amendment, trace=trace)
     name = first_value(text, NAME_LABELS)
     if name is not None and (_ORIGINAL_PREFIX.search(text[max(0, name.start - 6) : name.start])
                              or _in_multi_row_table(text, name.start)):

@@ -30,7 +30,7 @@ _ADDRESS_LABELS = ("地址", "联系地址", "单位地址", "采购人地址", 
 _CONTACT_LABELS = ("联系人", "项目联系人", "代理机构联系人", "采购人联系人")
 _PHONE_LABELS = ("联系方式", "联系电话", "电话", "项目联系方式", "项目联系电话", "代理机构联系方式", "采购人联系方式")
 _BUYER_LABELS = ("采购人", "采购人名称", "采购单位", "采购单位名称", "招标人", "招标人名称", "采购人(甲方)",
-                 "采购人单位名称", "建设单位", "招标单位")
+                 "采购人单位名称", "建设单位", "招标单位", "业主单位", "项目业主", "采购方", "招标采购单位")
 _BUYER_ADDRESS_LABELS = ("采购人地址", "采购单位地址", "招标人地址")
 _BUYER_PHONE_LABELS = ("采购人联系方式", "采购单位联系方式", "招标人联系方式", "采购人电话")
 _AGENCY_LABELS = ("采购代理机构", "代理机构", "代理机构名称", "采购代理机构名称", "招标代理机构", "招标代理机构名称",
@@ -38,13 +38,29 @@ _AGENCY_LABELS = ("采购代理机构", "代理机构", "代理机构名称", "�
 _AGENCY_ADDRESS_LABELS = ("代理机构地址", "招标代理机构地址", "采购代理机构地址")
 _AGENCY_PHONE_LABELS = ("代理机构联系方式", "招标代理机构联系方式", "代理机构联系人", "采购代理机构联系方式")
 _ENTRUSTED = re.compile(
-    r"(?:^|\n)(?P<agency>[^,。\n:]{4,40}?)(?:\([^)]{0,20}\))?受(?P<buyer>[^,。\n:]{3,40}?)(?:\([^)]{0,20}\))?的?委托"
+    r"(?:^|\n)(?P<agency>[^,。\n:]{4,40}?|我(?:公司|中心|单位))(?:\([^)]{0,20}\))?受(?P<buyer>[^,。\n:]{3,40}?)(?:\([^)]{0,20}\))?的?委托"
 )
 _AGENT_ALONE = re.compile(r"^(?P<agency>[^,。\n:]{4,40}?(?:公司|中心|事务所))受委托")
 _SUPPLIER_LABELS = ("中标供应商名称", "成交供应商名称", "中标(成交)供应商名称", "中标供应商", "成交供应商", "中标人",
                     "中标人名称", "中标单位", "成交单位", "中标(成交)供应商", "供应商名称", "中标候选人")
 _AWARD_AMOUNT_LABELS = ("中标金额", "成交金额", "中标(成交)金额", "中标价", "成交价", "中标价格", "成交价格",
-                        "中标总金额", "总中标金额", "总成交金额", "中标(成交)总金额", "合同金额")
+                        "中标总金额", "总中标金额", "总成交金额", "中标(成交)总金额", "合同金额", "中标(成交)价",
+                        "中标(成交)价格", "成交(中标)金额", "成交(中标)价", "中标(成交)金额(元)", "中标报价",
+                        "成交报价", "成交总价", "中标总价", "合同总金额", "合同价")
+# Prose: "中标金额为123.5万元", "成交金额:人民币壹拾贰万元整", "以1234567元的价格成交".
+_AWARD_PROSE = re.compile(
+    r"(?:中标|成交)(?:\(成交\))?(?:总)?(?:金额|价格?)(?:为|是|:)?\s*(?:人民币)?(?=[¥\d壹贰叁肆伍陆柒捌玖拾佰仟万亿零])")
+# "1:供应商名称 广州华银医学检验中心有限公司 ;供应商地址 …" (gdgpo 2020): the label without a colon.
+_ORG_END = r"(?:有限责任公司|有限公司|公司|厂|中心|研究院|研究所|经营部|商行)"
+_SUPPLIER_LOOSE = re.compile(rf"(?:中标|成交)?供应商名称\s*(?P<name>[^\s;,:|]{{2,40}}?{_ORG_END})(?=\s|;|,|$)")
+# "投标结果为:福建省升创建设工程有限公司,以92分最高分中标" (a hospital's own result notice, Fuzhou 2019).
+_WINNER_PROSE = re.compile(
+    rf"(?:结果为|确定|推荐|由)[:]?\s*(?P<name>[\u4e00-\u9fff()]{{2,40}}?{_ORG_END})[,]?(?:以[^。\n]{{0,20}}?)?"
+    r"(?:为)?(?:中标|成交)(?!候选|结果|公告)")
+# 中标(成交)金额 may hold a rate ("下浮率5%", "折扣率95%", "费率0.5%") instead of an amount. The 2020
+# template's own note "(可填写下浮率、折扣率或费率):" precedes real amounts (ccgp Jinan 2025 sample).
+_RATE = re.compile(r"%|百分之|^\s*(?:下浮|折扣|费率|优惠率)")
+_TEMPLATE_NOTE = re.compile(r"^\s*\((?:可填写|可填)[^()]{0,24}\)\s*:?\s*")
 
 
 def _split_contact(value: str) -> tuple[str | None, str | None]:
@@ -142,16 +158,74 @@ def _labelled_party(text: str, names: tuple[str, ...], addresses: tuple[str, ...
 
 
 def buyer(text: str, summary: Mapping[str, str], hint: str | None = None) -> Party | None:
-    """采购人: the contacts block, then labels, then the summary table, then ``X受Y委托``, then the hint."""
+    """采购人: the contacts block, then labels, then the summary table, then running text, then the hint."""
+    return buyer_with_rule(text, summary, hint)[0]
+
+
+# Running text that names the buyer (2020 templates and their older forms):
+# "采购人为【X】", "X2024年…采购意向公开如下" ("现将X…采购意向公开"), "受X委托".
+_BUYER_PROSE = (
+    re.compile(r"(?:采购人|采购单位|招标人)(?:为|是)[【\[\"“]?(?P<name>[^】\]\"”,。;\n:]{4,40}?)[】\]\"”]?(?=[,。;\n(]|的|委托)"),
+    # "江苏大学因教学科研需要,拟购置如下仪器设备" (a university's own call, bidcenter 2016).
+    re.compile(r"(?:^|\n)(?P<name>[^,。;\n:]{2,30}?(?:大学|学院|医院|卫生院|研究所|研究院|中心|学校))"
+               r"(?:因|为了?|根据|拟|现)[^。\n]{0,40}(?:需要|需求|购置|采购|招标)"),
+    # "韶山干部学院的厨房设施设备采购公开招标采购项目于2021年09月08日结束,现将中标(成交)结果公告如下".
+    re.compile(r"(?:^|\n)(?P<name>[^,。;\n:|]{2,30}?(?:大学|学院|医院|卫生院|研究所|研究院|中心|学校|局|委员会))"
+               r"的[^,。;\n]{2,60}?项目(?:于|已|现|,)"),
+    re.compile(r"现将(?P<name>[^,。;\n:]{2,40}?(?:医院|卫生院|大学|学院|学校|研究所|研究院|中心|局|委员会|政府|站|所|院|馆|处|办公室|公司))"
+               r"(?:\d{4}年)?[^,。;\n]{0,30}?采购意向"),
+)
+
+
+def buyer_with_rule(text: str, summary: Mapping[str, str], hint: str | None = None) -> tuple[Party | None, str]:
+    """The buyer and the name of the rule that named it (``block``, ``label``, ``prose``, ``entrusted``, ``hint``)."""
     found = _party_from_block(_block(text, _BUYER_HEADINGS), _NAME_LABELS)
     labelled = _labelled_party(text, _BUYER_LABELS, _BUYER_ADDRESS_LABELS, _BUYER_PHONE_LABELS, summary, "采购单位")
     party = _merge(found, labelled)
+    rule = "block" if found is not None and found.name else "label"
     if party is None or party.name is None:
-        entrusted = _ENTRUSTED.search(text[:400])
-        name = entrusted.group("buyer") if entrusted else hint
+        name = None
+        for pattern in _BUYER_PROSE:
+            prose = pattern.search(text[:3000])
+            if prose is not None:
+                name, rule = _name(prose.group("name")), "prose"
+                break
+        if name is None:
+            entrusted = _ENTRUSTED.search(text[:400])
+            name, rule = (entrusted.group("buyer"), "entrusted") if entrusted else (hint, "hint")
         if name:
             party = _merge(Party(name=name), party or Party())
-    return party
+    if party is not None and party.name:
+        party = Party(name=_tidy_name(party.name), address=party.address, contact=party.contact, phone=party.phone)
+        if party.name is None and party.address is None:
+            party = None
+    return party, rule
+
+
+# The next numbered item of a flattened list ("…委员会办公室 2.2 项目名称…" cut to "… 2.2").
+_ITEM_AFTER = re.compile(r"\s+\d{1,2}(?:\.\d{1,2})*[.、]?$")
+# "(盖章)", "(甲方)", "(盖章单位)", "(公章)" follow the name in signature and contract blocks.
+_SEAL = re.compile(r"\((?:盖章|甲方|乙方|盖章单位|公章|签章|章)\)|(?:盖章|\(章\))$")
+
+
+def usable_name(name: str) -> bool:
+    """False for a masked name or a column label left as the value (``******医院``, ``采购中心名称``)."""
+    return _tidy_name(name) is not None
+
+
+def _tidy_name(name: str) -> str | None:
+    """A party name without seal notes, and once when a summary cell repeats it (济南大学,济南大学).
+
+    A masked name (``******医院`` on re-posting sites) names nobody: None.
+    """
+    if "**" in name or "##" in name or name.endswith(("名称", "单位", "采购人")):
+        return None  # masked, or the column's own label left as its value ("采购中心名称")
+    name = _SEAL.sub("", name).strip(" ,、;:【】[]")
+    name = _ITEM_AFTER.sub("", name)
+    parts = [part.strip() for part in re.split(r"[,、;]", name) if part.strip()]
+    if len(parts) > 1 and len(set(parts)) == 1:
+        return parts[0]
+    return name
 
 
 _PROJECT_CONTACT_LABELS = ("项目联系人", "联系人")
@@ -223,6 +297,8 @@ def award(text: str, tables: list[Table], codes: Mapping[str, tuple[str, ...]],
     for table in tables:
         if supplier and amount:
             break
+        if any(word in cell for cell in table.header for word in ("得分", "排名", "评分")):
+            continue  # the evaluation table ranks every bidder; the winner is in the result section
         supplier_col = column(table.header, "供应商名称", "中标供应商", "成交供应商", "中标人", "中标单位")
         amount_col = column(table.header, "中标(成交)金额", "中标金额", "成交金额", "中标价", "成交价", "金额",
                             avoid=("单价",))
@@ -234,12 +310,25 @@ def award(text: str, tables: list[Table], codes: Mapping[str, tuple[str, ...]],
         if amount is None and amount_col is not None and amount_col < len(row):
             amount = money_cell(row[amount_col], table.header[amount_col]) or loose_money(row[amount_col])
     if supplier is None:
+        loose = _SUPPLIER_LOOSE.search(text[:20000]) or _WINNER_PROSE.search(text[:5000])
+        supplier = _name(loose.group("name")) if loose else None
+    if supplier is None:
+        winners = {name for found in find_labelled(text, _SUPPLIER_LABELS) if (name := _name(found.value))}
+        if len(winners) > 1:
+            # One winner per 包 (济南大学's four lots, four suppliers): no single award to report.
+            return None
         found = first_value(text, _SUPPLIER_LABELS)
         supplier = _name(found.value) if found else None
     if amount is None:
         found = first_value(text, _AWARD_AMOUNT_LABELS)
         raw = found.value if found else summary.get("总中标金额") or summary.get("总成交金额") or ""
-        amount = loose_money(raw, unit_from_label(found.unit) if found and found.unit else None)
+        raw = _TEMPLATE_NOTE.sub("", raw)
+        if not _RATE.search(raw[:16]):
+            amount = loose_money(raw, unit_from_label(found.unit) if found and found.unit else None)
+    if amount is None:
+        prose = _AWARD_PROSE.search(text[:20000])
+        if prose is not None and not _RATE.search(text[prose.end() : prose.end() + 16].split("元")[0]):
+            amount = loose_money(text[prose.end() : prose.end() + 40])
     if supplier is None and amount is None:
         return None
     return Award(supplier=supplier, amount=amount)
@@ -254,13 +343,26 @@ def loose_money(value: str | None, hint: str | None = None) -> Money | None:
 # Organisation suffixes, strongest first: a title names its buyer before the object
 # (青岛大学附属医院医疗设备采购, 广西科技师范学院生物学实验教学中心项目).
 _STRONG_ORG = re.compile(
-    r"(?:医院|卫生院|大学|学院|学校|研究所|研究院|科学院|公安局|局|委员会|公司|人民政府|集团|保健院|中心)"
+    r"(?:医院|卫生院|大学|学院|学校|研究所|研究院|科学院|公安局|局|委员会|公司|人民政府|集团|保健院|中心|"
+    r"(?:检验|检测|监测|计量|质检|卫生监督)所|(?:监测|检测|检验|防疫|血)站|博物馆|图书馆|检察院|法院|办公室|支队|厅)"
 )
 _TITLE_NOISE = re.compile(r"^(?:\[[^\]]{1,8}\]|\d{4}年(?:度)?)+")
 
 
 def organisation_prefix(title: str) -> str | None:
-    """The buyer named at the start of a title, or None (``宁波市公安局三重四极杆…`` → 宁波市公安局)."""
+    """The buyer named at the start of a title, or None (``宁波市公安局三重四极杆…`` → 宁波市公安局).
+
+    ``X关于…的公告`` names the buyer before 关于 (济南大学关于…); ``关于“Y医院…项目”的…`` names it
+    at the start of the quoted project.
+    """
+    if "关于" in title[:40]:
+        before, _, after = title.partition("关于")
+        return _prefix(before) or _prefix(after.lstrip("“\"「《"))
+    return _prefix(title)
+
+
+def _prefix(title: str) -> str | None:
+    """The organisation a title or project name starts with."""
     head = _TITLE_NOISE.sub("", title.strip())[:40]
     ends = [match.end() for match in _STRONG_ORG.finditer(head)]
     if not ends:

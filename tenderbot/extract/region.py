@@ -53,8 +53,8 @@ def find_place(text: str) -> Place:
     for match in _place_regex().finditer(text):
         name, end = match.group(0), match.end()
         rest = text[end:]
-        if rest.startswith(_ROAD_AFTER):
-            continue
+        if rest.startswith(_ROAD_AFTER) or rest.startswith("时间"):
+            continue  # 北京路 is a street; "(北京时间)" after every deadline is no place (zcy Lingyun 2022)
         city_suffixed = name in CITIES and re.match(_CITY_SUFFIX, rest) is not None
         if province is None and name in PROVINCES and not city_suffixed:
             province = name

@@ -54,6 +54,8 @@ def find_tables(text: str) -> list[Table]:
         header = tuple(cell.strip() for cell in line.split(" | "))
         rows: list[tuple[str, ...]] = []
         cursor = index + 1
+        if cursor < len(lines) and _RULE_LINE.match(lines[cursor]):
+            cursor += 1  # a Markdown copy's "---|---|---" line under the header
         while cursor < len(lines) and " | " in lines[cursor] and not _is_header(lines[cursor]):
             rows.append(tuple(cell.strip() for cell in lines[cursor].split(" | ")))
             cursor += 1
@@ -61,6 +63,9 @@ def find_tables(text: str) -> list[Table]:
             tables.append(Table(positions[index], header, tuple(rows)))
         index = cursor
     return tables
+
+
+_RULE_LINE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
 
 
 def _is_header(line: str) -> bool:

@@ -8,6 +8,11 @@ and 核磁共振波谱仪 is an NMR spectrometer (not the MRI alias 核磁共振
 
 from __future__ import annotations
 
+import binascii
+import json
+import logging
+import os
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
@@ -16,13 +21,14 @@ from pathlib import Path
 from typing import Any
 
 import ahocorasick
-import yaml
 
 from tenderbot.errors import ConfigError
+from tenderbot.extract import text as _text_module
 from tenderbot.extract.text import fold, normalize
 from tenderbot.models import Category
 
 DEFAULT_TAXONOMY_PATH = Path(__file__).resolve().parents[2] / "config" / "taxonomy.yaml"
+log = logging.getLogger(__name__)
 _POLICIES = frozenset({"always", "override", "equipment", "specific"})
 # A term right before one of these is part of a company name (安徽上药园大医疗器械有限公司), not a purchase.
 _COMPANY_TAIL = ("有限公司", "公司", "股份", "集团", "厂", "经营部", "商行", "贸易")
@@ -92,14 +98,17 @@ def _unique(items: Iterable[str]) -> tuple[str, ...]:
 class Taxonomy:
     """A compiled taxonomy: ``scan`` text for terms, ``synonyms`` of a term, ``classify`` a notice."""
 
-    def __init__(self, data: Mapping[str, Any]) -> None:
-        """Compile the parsed YAML mapping; raise ``ConfigError`` when its shape is wrong."""
+    def __init__(self, data: Mapping[str, Any], *, compiled: Mapping[str, Any] | None = None) -> None:
+        """Compile the parsed YAML mapping (or restore ``compiled()`` output); ``ConfigError`` when malformed."""
         self._patterns: dict[str, list[Entry]] = {}
         self._families: dict[str, frozenset[str]] = {}
         self._policy: dict[str, str] = {}
         try:
-            self._load(data)
-        except (KeyError, TypeError, AttributeError) as exc:
+            if compiled is not None:
+                self._restore(compiled)
+            else:
+                self._load(data)
+        except (KeyError, TypeError, AttributeError, ValueError) as exc:
             raise ConfigError(f"taxonomy is malformed: {exc!r}") from exc
         automaton = ahocorasick.Automaton()
         for pattern, entries in self._patterns.items():
@@ -107,6 +116,23 @@ class Taxonomy:
         if len(automaton):
             automaton.make_automaton()
         self._automaton = automaton
+
+    def compiled(self) -> dict[str, Any]:
+        """The folded patterns, families and policies as JSON-ready data (what the load cache stores)."""
+        return {
+            "patterns": {pattern: [[e.kind.value, e.canonical, e.category.value if e.category else None, e.group]
+                                   for e in entries] for pattern, entries in self._patterns.items()},
+            "families": {form: sorted(family) for form, family in self._families.items()},
+            "policy": dict(self._policy),
+        }
+
+    def _restore(self, blob: Mapping[str, Any]) -> None:
+        """Fill the tables from ``compiled()`` output."""
+        for pattern, entries in blob["patterns"].items():
+            self._patterns[pattern] = [Entry(Kind(kind), canonical, Category(category) if category else None, group)
+                                       for kind, canonical, category, group in entries]
+        self._families = {form: frozenset(family) for form, family in blob["families"].items()}
+        self._policy = dict(blob["policy"])
 
     def _add(self, pattern: str, entry: Entry) -> None:
         """Register ``pattern`` (folded) with one more meaning."""
@@ -187,7 +213,8 @@ class Taxonomy:
     def classify(self, title: str, *, subject: str = "", buyer: str = "") -> CategoryDecision:
         """Categories from the title (strong), the procurement subject text (lots, 采购需求) and the buyer."""
         folded_title = fold(title)
-        title_hits = [hit for hit in self.scan(folded_title) if not folded_title.startswith(_COMPANY_TAIL, hit.end)]
+        title_hits = [hit for hit in self.scan(folded_title) if not folded_title.startswith(_COMPANY_TAIL, hit.end)
+                      and not _in_company_name(folded_title, hit)]
         entries = [entry for hit in title_hits for entry in hit.entries]
         negatives = [e for e in entries if e.kind is Kind.NEGATIVE]
         has_override = any(e.kind is Kind.OVERRIDE for e in entries)
@@ -210,8 +237,7 @@ class Taxonomy:
         if context and (classes or generics):
             deciding += context
         if generics and not classes:
-            hint_categories = {e.category for hit in self.scan(fold(buyer + " " + title)) for e in hit.entries
-                               if e.kind is Kind.HINT and e.category is not None}
+            hint_categories = self._purchaser_kind(buyer) or self._purchaser_kind(title)
             if hint_categories or body_terms:
                 # 检验设备 is generic in both trees: the buyer (医院 vs 疾控) says which one is meant.
                 matching = [g for g in generics if g.category in hint_categories]
@@ -220,6 +246,19 @@ class Taxonomy:
             return CategoryDecision()
         chosen = deciding + body_terms[:8]
         return CategoryDecision(_ordered(_cats(chosen)), _unique(e.canonical for e in chosen))
+
+    def _purchaser_kind(self, name: str) -> set[Category]:
+        """The category of the purchaser word that ends latest in ``name``.
+
+        A Chinese organisation name ends with what it is: 北京大学第三医院 is a hospital, 江西中医药大学
+        第二附属医院 too, whatever university it belongs to.
+        """
+        hints = [hit for hit in self.scan(fold(name)) if _has_kind(hit, frozenset({Kind.HINT}))]
+        if not hints:
+            return set()
+        last = max(hint.end for hint in hints)
+        return {e.category for hit in hints if hit.end == last for e in hit.entries
+                if e.kind is Kind.HINT and e.category is not None}
 
     def _vetoes(self, group: str, has_override: bool, has_specific: bool) -> bool:
         """Whether a negative word of ``group`` vetoes the title, given what else the title holds."""
@@ -231,6 +270,17 @@ class Taxonomy:
         if policy == "specific":
             return not has_specific
         return not (has_override or has_specific)
+
+
+# "广西龙建工程管理有限公司医疗设备采购废标公告": 工程 is part of the agency's name, not the object.
+_COMPANY_NAME_TAIL = re.compile(r"[\u4e00-\u9fff]{0,6}?(?:有限责任公司|有限公司|股份公司|集团)")
+
+
+def _in_company_name(folded: str, hit: Hit) -> bool:
+    """True when a negative word is inside a company name (its line runs on to 有限公司 within a few characters)."""
+    if not all(entry.kind is Kind.NEGATIVE for entry in hit.entries):
+        return False
+    return _COMPANY_NAME_TAIL.match(folded, hit.end) is not None
 
 
 def _has_kind(hit: Hit, kinds: frozenset[Kind]) -> bool:
@@ -257,9 +307,69 @@ def _cats(entries: Iterable[Entry]) -> list[Category]:
     return [entry.category for entry in entries if entry.category is not None]
 
 
+# Bump when the compiled form changes; the cache key also holds the mtimes of this module and of
+# text.py (folding rules), so editing either invalidates old cache files.
+_CACHE_FORMAT = 1
+
+
+def _cache_key(path: str, mtime_ns: int) -> str:
+    """What the cached compiled form must have been built from: format, file, its mtime, the folding code."""
+    code = f"{Path(__file__).stat().st_mtime_ns}:{Path(_text_module.__file__).stat().st_mtime_ns}"
+    return f"{_CACHE_FORMAT}|{path}|{mtime_ns}|{code}"
+
+
+def _cache_file(key: str) -> Path:
+    """Where the compiled form for ``key`` is cached (``TENDERBOT_CACHE_DIR``, else ~/.cache/tenderbot)."""
+    root = os.environ.get("TENDERBOT_CACHE_DIR") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "tenderbot")
+    # crc32, not hashlib (3 ms to import): the file also stores its full key, checked on load.
+    return Path(root) / f"taxonomy-{binascii.crc32(key.encode()):08x}.json"
+
+
+def _from_cache(cache: Path, key: str) -> Taxonomy | None:
+    """The taxonomy restored from its cache file, or None when absent, unreadable or built from something else."""
+    try:
+        blob = json.loads(cache.read_text(encoding="utf-8"))
+        if not isinstance(blob, dict) or blob.get("key") != key:
+            return None
+        return Taxonomy({}, compiled=blob)
+    except (OSError, ValueError, ConfigError):
+        return None
+
+
+def _to_cache(cache: Path, key: str, taxonomy: Taxonomy) -> None:
+    """Write the compiled taxonomy atomically; a read-only home only costs the next start its speed."""
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        partial = cache.with_suffix(f".{os.getpid()}.tmp")
+        blob = {"key": key, **taxonomy.compiled()}
+        partial.write_text(json.dumps(blob, ensure_ascii=False), encoding="utf-8")
+        os.replace(partial, cache)
+    except OSError as exc:
+        log.debug("taxonomy cache not written (%s)", exc)
+
+
 @lru_cache(maxsize=8)
 def _load_cached(path: str, mtime_ns: int) -> Taxonomy:
-    """Parse and compile the taxonomy at ``path`` (cached per path and modification time)."""
+    """Parse and compile the taxonomy at ``path`` (cached per path and modification time, in memory and on disk).
+
+    Compiling folds some 3,000 terms (NFKC, Traditional→Simplified) and parses 50 KB of YAML: about
+    half of a one-page ``tenderbot parse``. The compiled form is kept as JSON beside the user's caches.
+    """
+    key = _cache_key(path, mtime_ns)
+    cache = _cache_file(key)
+    cached = _from_cache(cache, key)
+    if cached is not None:
+        return cached
+    taxonomy = _compile_file(path)
+    _to_cache(cache, key, taxonomy)
+    return taxonomy
+
+
+def _compile_file(path: str) -> Taxonomy:
+    """Parse the YAML at ``path`` and compile it."""
+    import yaml  # only on a cache miss: importing PyYAML costs a one-page parse 10 ms
+
     try:
         with open(path, encoding="utf-8") as handle:
             # CSafeLoader is the C build of SafeLoader (4x faster on this 40 KB file).

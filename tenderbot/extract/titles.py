@@ -21,9 +21,15 @@ _OVERVIEW = re.compile(r"项目概况:?\s*(?P<name>[^,。\n]{4,80}?)(?:招标|�
 
 
 def title_from_text(text: str) -> str | None:
-    """The first line (of the first ten) that reads like an announcement title, else None."""
-    for line in text.split("\n")[:10]:
+    """The first line (of the first ten) that reads like an announcement title, else None.
+
+    A title the page wrapped over two lines (``关于“…设备采购及安装`` / ``工程”开标延期的公告``) is joined.
+    """
+    lines = text.split("\n")[:10]
+    for index, line in enumerate(lines):
         line = line.strip()
+        if line.startswith("关于") and not _TITLE.match(line) and index + 1 < len(lines):
+            line += lines[index + 1].strip()
         if not line or line in _CHROME_LINES or any(mark in line for mark in _CHROME_MARKS):
             continue
         line = _PREFIX.sub("", line.lstrip("# "))

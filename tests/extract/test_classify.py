@@ -25,7 +25,8 @@ from tenderbot.models import ProcurementMethod as M
         ("某学院PPP项目资格预审公告", T.PREQUALIFICATION),
         ("某项目政府采购合同公告", T.CONTRACT),
         ("某项目履约验收公告", T.OTHER),
-        ("某项目单一来源采购公示", T.TENDER),
+        # A pre-award notice naming its supplier: `other` in the corpus schema (corpus README, issue 11).
+        ("某项目单一来源采购公示", T.OTHER),
         ("启东市人民医院手术室高效过滤器采购与更换安装项目补充通知", T.AMENDMENT),
         ("某医院设备采购项目", None),
     ],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -128,3 +129,30 @@ def test_an_unknown_match_rule_is_refused(tmp_path: Path) -> None:
     )
     with pytest.raises(ConfigError, match="fuzzy"):
         load_taxonomy(path)
+
+
+def test_compiled_taxonomy_is_cached_on_disk_and_rebuilt_when_unreadable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tenderbot.extract import taxonomy as module
+
+    monkeypatch.setenv("TENDERBOT_CACHE_DIR", str(tmp_path))
+    source = tmp_path / "taxonomy.yaml"
+    source.write_bytes(module.DEFAULT_TAXONOMY_PATH.read_bytes())
+    built = module.load_taxonomy(source)
+    cached_files = list(tmp_path.glob("taxonomy-*.json"))
+    assert len(cached_files) == 1
+    module._load_cached.cache_clear()
+    restored = module.load_taxonomy(source)
+    assert restored is not built and restored.compiled() == built.compiled()
+    title = "某县人民医院彩色多普勒超声诊断仪采购项目"
+    assert restored.classify(title) == built.classify(title)
+    cached_files[0].write_text("{not json", encoding="utf-8")
+    module._load_cached.cache_clear()
+    assert module.load_taxonomy(source).compiled() == built.compiled()
+    # A file built from another taxonomy (same name by a crc32 collision, say) is not trusted.
+    cached_files[0].write_text(json.dumps({"key": "other", "patterns": {}, "families": {}, "policy": {}}),
+                               encoding="utf-8")
+    module._load_cached.cache_clear()
+    assert module.load_taxonomy(source).compiled() == built.compiled()
+    module._load_cached.cache_clear()
