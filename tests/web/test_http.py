@@ -112,6 +112,8 @@ async def test_search_sorts_pages_and_marks_closed(tmp_path: Path) -> None:
         assert "更正公告" not in required and "&lt;script&gt;" in required
         english = await client.get("/notices", headers={"Accept-Language": "en-US,en;q=0.9,zh;q=0.5"})
         assert "Deadline" in english.text and "截止时间" not in english.text
+        bad_en = await client.get("/notices", params={"q": "预算:很多"}, headers={"Accept-Language": "en"})
+        assert "Query error" in bad_en.text and "查询有误" not in bad_en.text
 
 
 async def test_exports_carry_the_same_search(tmp_path: Path) -> None:
