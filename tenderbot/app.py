@@ -25,6 +25,7 @@ from tenderbot.extract.taxonomy import load_taxonomy
 from tenderbot.index_cache import IndexCache, file_digest
 from tenderbot.jobs import schedule_jobs
 from tenderbot.notify.channels import ConsoleChannel, TelegramChannel
+from tenderbot.notify.hookguard import HookPolicy
 from tenderbot.notify.ratelimit import SendLimiter
 from tenderbot.notify.sender import CONSOLE_CHAT_ID, Sender
 from tenderbot.notify.team import TeamChannel
@@ -133,7 +134,8 @@ class TenderBot:
             telegram = TelegramChannel(await self._sender_bot())
         else:
             await self._ensure_console_subscription(now)
-        self.webhooks = WebhookSender(self.http)
+        self.hook_policy = HookPolicy.from_setting(settings.webhook_allowed_hosts)
+        self.webhooks = WebhookSender(self.http, policy=self.hook_policy)
         self.mailer = mailer_for(settings)
         self.background: set[asyncio.Task[object]] = set()
         self.sender = Sender(
@@ -223,7 +225,8 @@ class TenderBot:
             .updater(None)  # UpdatePoller polls
             .build()
         )
-        install(application, BotDeps(self.store, self.index, self.clock, settings.admin_ids))
+        policy = HookPolicy.from_setting(settings.webhook_allowed_hosts)
+        install(application, BotDeps(self.store, self.index, self.clock, settings.admin_ids, policy))
         await application.initialize()
         self._stack.push_async_callback(application.shutdown)
         await publish_commands(application)

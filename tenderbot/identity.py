@@ -23,6 +23,10 @@ _TITLE_SUFFIX = re.compile(
 _TITLE_NOISE = re.compile(r"[\s()（）\[\]【】:：,，、.\-]+|(第?[一二三四五六七八九十\d]+次|二次|重招|重新招标)")
 
 
+# Longer normalised codes are stored as a prefix plus a digest (see code_key).
+MAX_CODE_KEY = 120
+
+
 @dataclass(frozen=True, slots=True)
 class ProjectIdentity:
     """The parts a project is looked up by."""
@@ -37,6 +41,10 @@ def code_key(code: str | None) -> str | None:
     if not code:
         return None
     key = _CODE_NOISE.sub("", fold(code)).upper()
+    if len(key) > MAX_CODE_KEY:
+        # Codes are compared for equality only, so a digest keeps the meaning and the index small
+        # (PostgreSQL refuses b-tree entries over ~2.7 kB; a mis-read "code" can be a whole paragraph).
+        return key[:40] + "#" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:40]
     return key if len(key) >= 4 else None
 
 

@@ -92,11 +92,23 @@ class Pipeline:
             log.info("%s: skipped: backing off until %s", source.name, when)
             return PollSummary(source=source.name, ok=True, found=0, new=0, updated=0, queued=0,
                                error=result.state.last_error, status="skipped")
-        # Store first: every accepted notice is kept even if matching or queueing fails later.
-        changes = await self._store.notices.upsert(result.notices, now)
-        await self._store.sources.save(result.state, now)
+        # Compile the matcher before the transaction: with many subscriptions it takes seconds.
+        await self._index.refresh()
+        try:
+            # One transaction: the notices, the cursor and the messages they cause are kept together or
+            # not at all. Stored-but-unqueued notices would look known to the next poll and their alerts
+            # would be lost for good (issue #9); a notice that cannot be stored is quarantined inside
+            # (NoticeRepo.upsert), so one bad record never holds back the others or the cursor (issue #16).
+            async with self._store.unit() as unit:
+                changes = await unit.notices.upsert(result.notices, now)
+                await unit.sources.save(result.state, now)
+                queued = await self.queue_for(changes, now, store=unit)
+        except Exception as exc:
+            log.exception("%s: storing the poll failed; nothing of it was kept, the next poll fetches it again",
+                          source.name)
+            return PollSummary(source.name, False, len(result.notices), 0, 0, 0, f"{type(exc).__name__}: {exc}",
+                               status="failed")
         # Each skipped item was logged by the source where it happened; a failed listing gets one line below.
-        queued = await self.queue_for(changes, now)
         await self._report_health(source, result.state, result.ok, now, suspect=result.suspect)
         new = sum(1 for c in changes if c.kind is ChangeKind.NEW)
         summary = PollSummary(
@@ -126,18 +138,23 @@ class Pipeline:
             log.warning("%s: unreachable (%s)%s", source.name, summary.error, when)
         return summary
 
-    async def queue_for(self, changes: Sequence[Change], now: datetime) -> int:
-        """Queue alerts for new matching notices and follow-ups for chats that know the project."""
+    async def queue_for(self, changes: Sequence[Change], now: datetime, *, store: Store | None = None) -> int:
+        """Queue alerts for new matching notices and follow-ups for chats that know the project.
+
+        ``store`` is the unit of work the changes were stored in (default: this pipeline's store).
+        """
         if not changes:
             return 0
-        await self._index.refresh()
-        hidden = await self._store.chats.hidden_projects()
+        store = store or self._store
+        if store is self._store:
+            await self._index.refresh()
+        hidden = await store.chats.hidden_projects()
         items: list[OutboxItem] = []
         for change in changes:
             if change.kind is ChangeKind.NEW and not _closed(change, now):
                 items += self._alerts(change, hidden)
-            items += await self._follow_ups(change)
-        return await self._store.outbox.enqueue(items, now)
+            items += await self._follow_ups(change, store)
+        return await store.outbox.enqueue(items, now)
 
     def _alerts(self, change: Change, hidden: set[tuple[int, int]]) -> list[OutboxItem]:
         """One alert per chat, however many of its subscriptions matched."""
@@ -161,7 +178,7 @@ class Pipeline:
             for chat_id, (sub_ids, terms) in per_chat.items()
         ]
 
-    async def _follow_ups(self, change: Change) -> list[OutboxItem]:
+    async def _follow_ups(self, change: Change, store: Store) -> list[OutboxItem]:
         """Amendments, results and terminations — and changed deadlines — for chats that know the project."""
         notice = change.notice
         if change.project_id is None:
@@ -176,8 +193,8 @@ class Pipeline:
             kind = "amendment"
         else:
             return []
-        chats = set(await self._store.outbox.alerted_chats(change.project_id))
-        chats |= set(await self._store.chats.followers(change.project_id))
+        chats = set(await store.outbox.alerted_chats(change.project_id))
+        chats |= set(await store.chats.followers(change.project_id))
         key = f"{kind}:{change.notice_id}:{notice.content_hash[:10]}"
         return [
             OutboxItem(chat_id=chat_id, kind=kind, dedupe_key=key, notice_id=change.notice_id)

@@ -47,6 +47,7 @@ class Settings(BaseSettings):
     retention_days: int = Field(default=365, ge=1)
     cache_dir: Path | None = None
     web_public_url: str = ""
+    webhook_allowed_hosts: str = ""
 
     @field_validator("sources_file", "taxonomy_file")
     @classmethod

@@ -233,6 +233,10 @@ _BOT: dict[str, tuple[str, str]] = {
         "❌ 未保存：不认识的机器人类型“{kind}”，请写 wecom（企业微信）、dingtalk（钉钉）或 feishu（飞书）。",
         "❌ Not saved: unknown robot kind “{kind}”; write wecom, dingtalk or feishu.",
     ),
+    "robot_bad_host": (
+        "❌ 未保存：只能绑定企业微信、钉钉或飞书的群机器人地址（允许的主机：{hosts}）。",
+        "❌ Not saved: only WeCom, DingTalk or Feishu group robot addresses can be bound (allowed hosts: {hosts}).",
+    ),
     "robot_not_https": (
         "❌ 未保存：机器人地址必须以 https:// 开头（地址里含有机器人的凭据，不能明文发送）。",
         "❌ Not saved: the robot's webhook URL must start with https:// (it carries the robot's credentials).",

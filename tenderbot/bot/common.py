@@ -6,7 +6,7 @@ import html
 import re
 import secrets
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions, Message, Update
@@ -15,6 +15,7 @@ from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
 from tenderbot.models import Subscription
+from tenderbot.notify.hookguard import HookPolicy
 from tenderbot.notify.render import esc
 from tenderbot.store.chats import ChatRecord
 from tenderbot.store.pending import PendingAction
@@ -39,6 +40,8 @@ class BotDeps:
     index: SubscriptionIndex
     clock: Callable[[], datetime]
     admin_ids: frozenset[int]
+    # Which robot URLs /robot accepts (the same policy the sender enforces at every post).
+    hook_policy: HookPolicy = field(default_factory=HookPolicy)
 
 
 def get_deps(context: ContextTypes.DEFAULT_TYPE) -> BotDeps:

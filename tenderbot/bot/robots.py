@@ -48,6 +48,14 @@ async def robot_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         # The URL carries the robot's credentials: never send it in clear text.
         await reply(update, t(lang, "robot_not_https"))
         return
+    problem = deps.hook_policy.url_problem(url)
+    if problem is not None:
+        # Only the robot services' hosts (and the operator's): the server must not be made to POST anywhere
+        # a user names. Private addresses are refused again when each post resolves the host.
+        log.info("chat %d: /robot refused: %s", chat.id, problem)
+        hosts = "、".join(sorted(deps.hook_policy.allowed_hosts))
+        await reply(update, t(lang, "robot_bad_host", hosts=esc(hosts)))
+        return
     try:
         await deps.store.digests.bind_webhook(chat.id, subscription.id, kind, url, secret)
     except ConfigError as exc:

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from tenderbot.errors import ChatGone, NotifyError, RetryLater
+from tenderbot.notify.hookguard import HookRefused
 from tenderbot.notify.markdown import telegram_html_to_markdown
 from tenderbot.notify.ratelimit import RobotWindow, backoff
 from tenderbot.notify.render import render_alert
@@ -81,6 +82,14 @@ class RobotDelivery:
         title = stored.notice.title or "招标公告"
         # The robot shows the title as the message heading: the body starts after the alert's title line.
         markdown = telegram_html_to_markdown(html_text.split("\n", 1)[1] if "\n" in html_text else html_text)
+        throttled = self._webhooks.throttled_for(target)
+        if throttled > 0:
+            # The robot told us to wait (DingTalk throttles for 10 minutes): waiting is no failed attempt.
+            until = now + timedelta(seconds=throttled)
+            await self._store.outbox.mark_retry(
+                delivery.id, f"{target.kind} robot throttled", until, count_attempt=False
+            )
+            return
         wait = self._window.reserve(target.url, len(self._webhooks.payloads(target, title, markdown)))
         if wait > 0:
             until = now + timedelta(seconds=wait)
@@ -94,15 +103,22 @@ class RobotDelivery:
         await self._store.outbox.mark_sent(delivery.id, self._clock(), None)
 
     async def _failed(self, delivery: Delivery, target: WebhookTarget, exc: NotifyError) -> None:
-        """Throttled: wait as told; robot gone: stop; any other errcode: back off, then give up."""
+        """Robot gone or destination refused: stop; anything else: wait or back off, then give up.
+
+        Every failed POST counts as an attempt, RetryLater included: a robot that keeps answering
+        "too fast" or 5xx is given up after ``max_attempts`` (issue #16: attempts 15 of 8, still
+        pending). The reason stays in ``last_error`` for /status and the operator.
+        """
         now = self._clock()
-        if isinstance(exc, RetryLater):
+        final = isinstance(exc, ChatGone | HookRefused)
+        if final or delivery.attempts >= self._max_attempts:
+            reason = str(exc) if final else f"gave up after {delivery.attempts} attempts: {exc}"
+            await self._store.outbox.mark_dead(delivery.id, reason)
+            log.error("%s robot: giving up on delivery %d: %s", target.kind, delivery.id, reason)
+        elif isinstance(exc, RetryLater):
             until = now + (timedelta(seconds=exc.retry_after) if exc.retry_after else backoff(delivery.attempts))
             await self._store.outbox.mark_retry(delivery.id, str(exc), until)
             log.info("%s robot: %s; retrying at %s", target.kind, exc, until)
-        elif isinstance(exc, ChatGone) or delivery.attempts >= self._max_attempts:
-            await self._store.outbox.mark_dead(delivery.id, str(exc))
-            log.error("%s robot: giving up on delivery %d: %s", target.kind, delivery.id, exc)
         else:
             await self._store.outbox.mark_retry(delivery.id, str(exc), now + backoff(delivery.attempts))
             log.warning("%s robot refused delivery %d: %s; retrying", target.kind, delivery.id, exc)

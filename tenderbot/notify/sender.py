@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -35,9 +35,10 @@ MAX_ATTEMPTS = 8
 DEACTIVATE_AFTER = 3
 # A follow-up waits this long while the alert it replies to is still queued.
 FOLLOW_UP_WAIT = timedelta(seconds=5)
-# Telegram answers "message is too long" for text we measured under the limit only when it counts
-# differently (entities expanded): re-split this much shorter and try again.
-RESPLIT_LEN = 3000
+# Telegram counts a message after parsing its entities, we count the HTML we send; when it still answers
+# "message is too long" for a part we measured under the limit, that part is cut shorter and sent again, down to
+# parts of this many UTF-16 units (issue #16: a message under 3,000 characters was marked dead).
+MIN_RESPLIT = 200
 
 
 def alert_buttons(notice_id: int, language: str = "zh") -> Buttons:
@@ -65,6 +66,14 @@ class Composed:
     buttons: Buttons | None = None
     reply_to: int | None = None
     shown: dict[str, Any] | None = None
+
+
+class Superseded(Exception):
+    """This row has nothing left to say (its notice is gone, its reminder moot): settle it as dead, no retry.
+
+    Its own class, not LookupError: a KeyError or IndexError from a rendering bug must be logged with its
+    traceback and retried, never taken for "nothing to send" (issue #9).
+    """
 
 
 class Defer(Exception):
@@ -241,11 +250,11 @@ class Sender:
         except Defer as wait:
             await self._store.outbox.mark_retry(delivery.id, str(wait), wait.until, count_attempt=False)
             return Hold(wait.until, str(wait))
-        except LookupError as exc:
+        except Superseded as exc:
             await self._store.outbox.mark_dead(delivery.id, str(exc))
             return None
         try:
-            message_id = await self._send(channel, chat, composed)
+            message_id = await self._send(channel, chat, composed, delivery)
         except NotifyError as exc:
             return await self._failed(delivery, chat, exc)
         await self._store.outbox.mark_sent(
@@ -255,32 +264,70 @@ class Sender:
             await self._store.chats.record_send_success(chat.id)
         return None
 
-    async def _send(self, channel: Channel, chat: ChatRecord, composed: Composed) -> int | None:
-        """Send a message, split at item boundaries when too long; the first part's id is the message's id."""
-        parts = split_html(composed.text, MAX_MESSAGE)
-        try:
-            return await self._send_parts(channel, chat, composed, parts)
-        except MessageRejected as exc:
-            if "too long" not in str(exc).lower() or all(utf16_len(p) <= RESPLIT_LEN for p in parts):
-                raise
-            log.warning("chat %d: Telegram found a message too long; re-splitting shorter", chat.id)
-            return await self._send_parts(channel, chat, composed, split_html(composed.text, RESPLIT_LEN))
+    async def _send(self, channel: Channel, chat: ChatRecord, composed: Composed, delivery: Delivery) -> int | None:
+        """Send a message in parts split at item boundaries; the first part's id is the message's id.
 
-    async def _send_parts(self, channel: Channel, chat: ChatRecord, composed: Composed, parts: list[str]) -> int | None:
-        first: int | None = None
-        for index, part in enumerate(parts):
-            await self._limiter.acquire(chat.id, is_group=chat.is_group)
+        Nothing is lost to a length count: a part Telegram finds too long is cut shorter and sent again.
+        Nothing Telegram confirmed is sent twice: when a part fails after others went through, the parts
+        still to send are saved in the row (``payload["progress"]``) and the retry sends only those. A part
+        whose request timed out may or may not have arrived, and the Bot API offers no way to ask (no
+        idempotency key; a bot cannot read a chat's history), so that part is sent again: at least once.
+        """
+        progress = (delivery.payload or {}).get("progress")
+        if isinstance(progress, dict) and progress.get("rest"):
+            queue = deque(str(p) for p in progress["rest"])
+            sent, first = int(progress.get("sent", 1)), progress.get("first")
+        else:
+            queue, sent, first = deque(split_html(composed.text, MAX_MESSAGE)), 0, None
+        while queue:
+            part = queue[0]
             try:
-                message_id = await channel.send(
-                    chat.id,
+                message_id = await self._send_part(
+                    channel,
+                    chat,
                     part,
-                    reply_to=composed.reply_to if index == 0 else None,
-                    buttons=composed.buttons if index == len(parts) - 1 else None,
+                    reply_to=composed.reply_to if sent == 0 else None,
+                    buttons=composed.buttons if len(queue) == 1 else None,
                 )
-            finally:
-                self._limiter.sent(chat.id, is_group=chat.is_group)
-            first = message_id if index == 0 else first
-        return first
+            except MessageRejected as exc:
+                smaller = self._resplit(part) if "too long" in str(exc).lower() else []
+                if len(smaller) > 1:
+                    log.warning("chat %d: Telegram found a part too long; sending it in %d", chat.id, len(smaller))
+                    queue.popleft()
+                    queue.extendleft(reversed(smaller))
+                    continue
+                raise
+            except NotifyError:
+                if sent:
+                    progress = {"sent": sent, "first": first, "rest": list(queue)}
+                    payload = {**(delivery.payload or {}), "progress": progress}
+                    await self._store.outbox.save_payload(delivery.id, payload)
+                raise
+            queue.popleft()
+            first = message_id if sent == 0 else first
+            sent += 1
+        return None if first is None else int(first)
+
+    @staticmethod
+    def _resplit(part: str) -> list[str]:
+        """A part Telegram refused as too long, cut to ¾ of its length (one piece when it cannot be cut shorter)."""
+        length = utf16_len(part)
+        if length <= MIN_RESPLIT:
+            return [part]
+        try:
+            return split_html(part, max(MIN_RESPLIT, length * 3 // 4))
+        except ValueError:  # markup alone longer than the limit
+            return [part]
+
+    async def _send_part(
+        self, channel: Channel, chat: ChatRecord, part: str, *, reply_to: int | None, buttons: Buttons | None
+    ) -> int | None:
+        """One message, within the chat's rate limits."""
+        await self._limiter.acquire(chat.id, is_group=chat.is_group)
+        try:
+            return await channel.send(chat.id, part, reply_to=reply_to, buttons=buttons)
+        finally:
+            self._limiter.sent(chat.id, is_group=chat.is_group)
 
     async def _compose(self, delivery: Delivery, chat: ChatRecord) -> Composed:
         """Render a row for its chat: alerts and follow-ups from the stored notice, the rest from payload."""
@@ -290,10 +337,10 @@ class Sender:
         if "text" in payload:
             return Composed(str(payload["text"]), reply_to=delivery.reply_to_message_id)
         if delivery.notice_id is None:
-            raise LookupError(f"delivery {delivery.id} has neither a notice nor a text")
+            raise Superseded(f"delivery {delivery.id} has neither a notice nor a text")
         stored = await self._notice(delivery.notice_id)
         if stored is None:
-            raise LookupError(f"notice {delivery.notice_id} is gone")
+            raise Superseded(f"notice {delivery.notice_id} is gone")
         if delivery.kind == "alert":
             text = render_alert(stored.notice, why=delivery.why, now=now, tz=tz, language=chat.language)
             buttons = None if chat.kind == "console" else alert_buttons(stored.id, chat.language)
@@ -319,13 +366,13 @@ class Sender:
         """A reminder, unless the tender was terminated or its deadline moved since it was queued."""
         announcements = await self._store.notices.project_notices(stored.project_id)
         if any(s.notice.notice_type in CANCELLING_TYPES for s in announcements):
-            raise LookupError("tender terminated; reminder cancelled")
+            raise Superseded("tender terminated; reminder cancelled")
         queued_for = datetime.fromisoformat(str((delivery.payload or {}).get("deadline")))
         latest = current_deadline(announcements)
         if latest is None or latest.notice.tender_deadline != queued_for:
-            raise LookupError("deadline changed; reminder superseded")
+            raise Superseded("deadline changed; reminder superseded")
         if queued_for <= self._clock():
-            raise LookupError("deadline passed; reminder too late")
+            raise Superseded("deadline passed; reminder too late")
         text = render_reminder(
             stored.notice, queued_for, now=self._clock(), tz=ZoneInfo(chat.timezone), language=chat.language
         )

@@ -20,6 +20,7 @@ import asyncio
 import base64
 import hashlib
 import hmac
+import json
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable, Mapping
@@ -30,6 +31,7 @@ from urllib.parse import quote_plus, urlsplit
 import httpx
 
 from tenderbot.errors import ChatGone, ConfigError, NotifyError, RetryLater
+from tenderbot.notify.hookguard import HookPolicy, HookRefused
 from tenderbot.notify.markdown import clip_utf8, escape_md, split_markdown, telegram_html_to_markdown, utf8_len
 
 WebhookKind = Literal["wecom", "dingtalk", "feishu"]
@@ -113,7 +115,11 @@ def _part_suffix(index: int, total: int) -> str:
 
 
 class WebhookSender:
-    """Sends Markdown to team robots over an injected ``httpx.AsyncClient``; pacing each robot locally."""
+    """Sends Markdown to team robots over an injected ``httpx.AsyncClient``; pacing each robot locally.
+
+    Every request goes through ``policy`` (``notify.hookguard``): allowed https hosts with public
+    addresses only, to the address that was checked, no redirects, the answer capped in size and time.
+    """
 
     def __init__(
         self,
@@ -123,16 +129,20 @@ class WebhookSender:
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         wall_clock: Callable[[], float] = time.time,
-        timeout: float = 10.0,
+        policy: HookPolicy | None = None,
     ) -> None:
         self._client = client
         self._per_minute = per_robot_per_minute
         self._clock = clock
         self._sleep = sleep
         self._wall_clock = wall_clock
-        self._timeout = timeout
+        self._policy = policy or HookPolicy()
         self._sends: dict[str, deque[float]] = {}
         self._throttled_until: dict[str, float] = {}
+
+    def throttled_for(self, target: WebhookTarget) -> float:
+        """Seconds this robot told us to wait before the next message (0: none)."""
+        return max(0.0, self._throttled_until.get(target.url, 0.0) - self._clock())
 
     async def send(self, target: WebhookTarget, title: str, markdown: str) -> None:
         """Send ``markdown`` (split if too long) under ``title``; raise RetryLater, ChatGone or NotifyError."""
@@ -205,22 +215,47 @@ class WebhookSender:
     async def _post(self, target: WebhookTarget, payload: dict[str, Any]) -> None:
         url, body = self._signed(target, payload)
         where = f"{target.kind} robot at {target.host}"  # never the URL: it carries the key
+        await self._policy.check(url)  # HookRefused (policy) or RetryLater (lookup failed)
+        status, headers, content = await self._exchange(where, url, body)
+        if 300 <= status < 400:
+            # Never followed (issue #16: a 307 turned an https robot POST into a POST to loopback).
+            raise HookRefused(f"{where}: answered with a redirect (HTTP {status}); webhooks follow no redirects")
+        if status == 429 or status >= 500:
+            retry = _retry_after(headers.get("retry-after", "")) or SERVER_ERROR_RETRY
+            raise RetryLater(f"{where}: HTTP {status}", retry)
+        if status >= 400:
+            raise NotifyError(f"{where}: HTTP {status}")
         try:
-            response = await self._client.post(url, json=body, timeout=self._timeout)
-        except httpx.TimeoutException as exc:
-            raise RetryLater(f"{where}: timed out", SERVER_ERROR_RETRY) from exc
-        except httpx.TransportError as exc:
-            raise RetryLater(f"{where}: {type(exc).__name__}", SERVER_ERROR_RETRY) from exc
-        if response.status_code == 429 or response.status_code >= 500:
-            retry = _retry_after_header(response) or SERVER_ERROR_RETRY
-            raise RetryLater(f"{where}: HTTP {response.status_code}", retry)
-        if response.status_code >= 400:
-            raise NotifyError(f"{where}: HTTP {response.status_code}")
-        try:
-            answer = response.json()
+            answer = json.loads(content)
         except ValueError as exc:
             raise NotifyError(f"{where}: answer is not JSON") from exc
         self._check(target, where, answer)
+
+    async def _exchange(self, where: str, url: str, body: dict[str, Any]) -> tuple[int, httpx.Headers, bytes]:
+        """POST without following redirects, reading at most the policy's bytes within its time."""
+        policy = self._policy
+        try:
+            async with asyncio.timeout(policy.timeout):
+                async with self._client.stream(
+                    "POST",
+                    url,
+                    json=body,
+                    timeout=policy.timeout,
+                    follow_redirects=False,
+                ) as response:
+                    content = bytearray()
+                    if not 300 <= response.status_code < 400:
+                        async for chunk in response.aiter_bytes():
+                            content += chunk
+                            if len(content) > policy.max_response_bytes:
+                                raise HookRefused(
+                                    f"{where}: answer larger than {policy.max_response_bytes} bytes; not read"
+                                )
+                    return response.status_code, response.headers, bytes(content)
+        except (TimeoutError, httpx.TimeoutException) as exc:
+            raise RetryLater(f"{where}: timed out", SERVER_ERROR_RETRY) from exc
+        except httpx.TransportError as exc:
+            raise RetryLater(f"{where}: {type(exc).__name__}", SERVER_ERROR_RETRY) from exc
 
     def _check(self, target: WebhookTarget, where: str, answer: Any) -> None:
         if not isinstance(answer, dict):
@@ -244,8 +279,7 @@ class WebhookSender:
         raise NotifyError(description)
 
 
-def _retry_after_header(response: httpx.Response) -> float | None:
-    value = response.headers.get("retry-after", "")
+def _retry_after(value: str) -> float | None:
     try:
         return max(float(value), 1.0)
     except ValueError:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ipaddress
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
@@ -13,6 +12,7 @@ from urllib.parse import urlsplit
 from tenderbot.errors import ConfigError, QueryError
 from tenderbot.matching.query import parse_query
 from tenderbot.notify.email import Mailer, valid_address
+from tenderbot.notify.hookguard import HookPolicy, destination_problem
 from tenderbot.notify.render import esc, render_alert
 from tenderbot.notify.team import deliver
 from tenderbot.notify.webhooks import WebhookSender
@@ -23,13 +23,7 @@ from tenderbot.subscriptions import SubscriptionIndex
 
 PREVIEW_DAYS = 7
 DESTINATION_KINDS = ("wecom", "dingtalk", "feishu", "email")
-# The hosts each platform's group robots post to (their webhook documentation). A user-supplied URL may
-# point nowhere else: the server would otherwise POST to any address a console user types in.
-ROBOT_HOSTS: dict[str, frozenset[str]] = {
-    "wecom": frozenset({"qyapi.weixin.qq.com"}),
-    "dingtalk": frozenset({"oapi.dingtalk.com"}),
-    "feishu": frozenset({"open.feishu.cn", "open.larksuite.com"}),
-}
+ROBOT_KINDS = frozenset({"wecom", "dingtalk", "feishu"})
 _DIGEST_TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 
 
@@ -46,25 +40,6 @@ class TeamForm:
     digest_time: str = ""
 
 
-def check_robot_url(kind: str, url: str) -> None:
-    """https only, to the platform's own robot host, never an IP address; ConfigError saying what is wrong."""
-    parts = urlsplit(url)
-    if parts.scheme != "https":
-        raise ConfigError("机器人地址必须以 https:// 开头 (the robot URL must start with https://)")
-    host = (parts.hostname or "").lower()
-    try:
-        ipaddress.ip_address(host)
-    except ValueError:
-        pass
-    else:
-        raise ConfigError("机器人地址不能是 IP 地址 (the robot URL must name the platform's host)")
-    allowed = ROBOT_HOSTS.get(kind, frozenset())
-    if host not in allowed or parts.port not in (None, 443) or parts.username or parts.password:
-        raise ConfigError(
-            f"{kind} 机器人地址应在 {', '.join(sorted(allowed))} 上 (the robot URL must be on that host)"
-        )
-
-
 def destination_of(form: TeamForm) -> dict[str, Any]:
     """The stored destination for a form; ConfigError when the address or URL is not acceptable."""
     if form.kind == "email":
@@ -72,10 +47,11 @@ def destination_of(form: TeamForm) -> dict[str, Any]:
         if not valid_address(address):
             raise ConfigError("请填写一个有效的电子邮件地址 (enter one valid e-mail address)")
         return {"kind": "email", "to": address}
-    if form.kind not in ROBOT_HOSTS:
+    if form.kind not in ROBOT_KINDS:
         raise ConfigError(f"unknown destination {form.kind!r}")
     url = form.url.strip()
-    check_robot_url(form.kind, url)
+    if not url:
+        raise ConfigError("请填写机器人 Webhook 地址 (enter the robot's webhook URL)")
     destination = {"kind": form.kind, "url": url}
     if form.secret.strip():
         destination["secret"] = form.secret.strip()
@@ -115,8 +91,10 @@ class TeamService:
         *,
         clock: Callable[[], datetime],
         synonyms: Callable[[str], Iterable[str]] | None = None,
+        policy: HookPolicy | None = None,
     ) -> None:
         self.teams = teams
+        self._policy = policy or HookPolicy()
         self._notices = notices
         self._index = index
         self._webhooks = webhooks
@@ -124,9 +102,18 @@ class TeamService:
         self._clock = clock
         self._synonyms = synonyms
 
+    async def _checked(self, form: TeamForm) -> tuple[str, dict[str, Any], str | None]:
+        """``validate`` plus the hook policy for a robot URL (https to an allowed host, public addresses only)."""
+        query, destination, digest = validate(form)
+        if destination["kind"] in ROBOT_KINDS:
+            problem = await destination_problem(destination["url"], self._policy)
+            if problem:
+                raise ConfigError(problem)
+        return query, destination, digest
+
     async def create(self, form: TeamForm, language: str = "zh") -> Team:
         """Save a new team subscription and add it to the matcher at once."""
-        query, destination, digest = validate(form)
+        query, destination, digest = await self._checked(form)
         team = await self.teams.create(
             form.name.strip()[:100], query, destination, self._clock(), language=language, digest_time=digest
         )
@@ -140,7 +127,7 @@ class TeamService:
             return False
         if form.kind == current.destination.get("kind") and not form.secret.strip():
             form = replace(form, secret=str(current.destination.get("secret", "")))
-        query, destination, digest = validate(form)
+        query, destination, digest = await self._checked(form)
         subscription = await self.teams.update(
             team_id, name=form.name.strip()[:100], query=query, destination=destination, digest_time=digest
         )

@@ -14,7 +14,7 @@ import html
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any, ClassVar
 
@@ -36,6 +36,9 @@ from tenderbot.sources.fetch import Fetcher
 _XML_ENTITIES = frozenset({"amp", "lt", "gt", "quot", "apos"})
 _ENTITY = re.compile(r"&(#?[A-Za-z0-9]+);?")
 _BARE_AMP = re.compile(r"&(?![#A-Za-z0-9])")
+# RFC 5322 §3.3: "-0000" is UTC from a sender that will not say its local zone; Python's email.utils
+# returns it naive, exactly like a date with no zone at all, which we would read as Beijing time.
+_UNKNOWN_LOCAL_UTC = re.compile(r"\s-0000\s*$")
 _BLOCK = re.compile(r"<(item|entry)\b[^>]*>(.*?)</\1>", re.DOTALL | re.IGNORECASE)
 
 
@@ -151,6 +154,8 @@ def _entry_time(value: str | None) -> datetime | None:
         moment = parsedate_to_datetime(value)
     except (TypeError, ValueError, IndexError):
         moment = None
+    if moment is not None and moment.tzinfo is None and _UNKNOWN_LOCAL_UTC.search(value):
+        return moment.replace(tzinfo=UTC)
     if moment is None:
         try:
             moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))

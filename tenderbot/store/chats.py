@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.engine import Row
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from tenderbot.models import Subscription
 from tenderbot.store.tables import (
@@ -21,6 +21,7 @@ from tenderbot.store.tables import (
     new_id,
     subscriptions,
 )
+from tenderbot.store.unit import Database
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +99,7 @@ async def _allocate_numbers(conn: AsyncConnection, chat_id: int, count: int = 1)
 class ChatRepo:
     """Reads and writes chats and everything a chat owns."""
 
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: Database) -> None:
         self._engine = engine
 
     async def ensure(

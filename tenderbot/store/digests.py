@@ -8,11 +8,11 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import exists, select, update
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tenderbot.errors import ConfigError
 from tenderbot.notify.webhooks import WebhookTarget
 from tenderbot.store.tables import ID_CHUNK, chats, deliveries, follows, notices, source_state, subscriptions
+from tenderbot.store.unit import Database
 
 DEFAULT_DIGEST_TIME = "08:30"
 
@@ -50,7 +50,7 @@ def webhook_target(config: Any) -> WebhookTarget | None:
 class DigestRepo:
     """Reads what digests, reminders and webhooks need; advances digest schedules atomically."""
 
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: Database) -> None:
         self._engine = engine
 
     def _digest_wanted(self) -> Any:

@@ -9,12 +9,15 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import and_, func, or_, select
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from tenderbot.identity import ProjectIdentity, announcement_key, project_identity
 from tenderbot.models import Change, ChangeKind, Notice
-from tenderbot.store.codec import decode_notice, encode_notice, join_body, split_body
-from tenderbot.store.tables import ID_CHUNK, new_id, notice_sources, notices, projects
+from tenderbot.store.codec import decode_notice, encode_notice, join_body
+from tenderbot.store.notice_batch import store_batch
+from tenderbot.store.notice_values import row_values, same_buyer, storable
+from tenderbot.store.tables import ID_CHUNK, new_id, notice_sources, notices, projects, quarantine
+from tenderbot.store.unit import Database, start_transaction
 
 log = logging.getLogger(__name__)
 
@@ -53,52 +56,90 @@ def _raw(row: Any) -> RawNotice:
     return RawNotice(row.id, row.project_id, row.data, row.body, row.first_seen_at)
 
 
-def _row_values(notice: Notice, now: datetime) -> dict[str, object]:
-    """Column values for a notice row."""
-    data, body = split_body(encode_notice(notice))
-    return {
-        "source": notice.source,
-        "source_id": notice.source_id,
-        "url": notice.url,
-        "title": notice.title,
-        "notice_type": notice.notice_type.value,
-        "procurement_method": notice.procurement_method.value if notice.procurement_method else None,
-        "project_code": notice.project_code,
-        "buyer_name": notice.buyer.name if notice.buyer else None,
-        "province": notice.region.province if notice.region else None,
-        "budget": notice.budget.amount if notice.budget else None,
-        "tender_deadline": notice.tender_deadline,
-        "published_at": notice.published_at,
-        "categories": ",".join(c.value for c in notice.categories),
-        "content_hash": notice.content_hash,
-        "data": data,
-        "body": body,
-        "updated_at": now,
-    }
+@dataclass(frozen=True, slots=True)
+class QuarantinedNotice:
+    """A notice a poll could not store, kept for the operator with the reason."""
 
-
-def _same_buyer(stored: str | None, incoming: str | None) -> bool:
-    """Buyers agree when either is unknown or one name contains the other (某医院 / 某市某医院)."""
-    if stored is None or incoming is None:
-        return True
-    return stored in incoming or incoming in stored
+    source: str
+    source_id: str
+    url: str | None
+    error: str
+    data: dict[str, Any] | None
+    created_at: datetime
 
 
 class NoticeRepo:
     """Stores notices, deduplicating across sources, and reads them back."""
 
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: Database) -> None:
         self._engine = engine
 
     async def upsert(self, batch: Iterable[Notice], now: datetime) -> list[Change]:
-        """Store a batch in one transaction; return the new and changed notices."""
-        changes: list[Change] = []
+        """Store a batch in one transaction; return the new and changed notices.
+
+        The batch is first stored in a few multi-row statements (``notice_batch``); when that fails, notice
+        by notice, each under its own savepoint: one that fails (a value the database refuses, a bug) is
+        logged, quarantined and skipped, and the others are stored all the same.
+        """
+        notices_in = list(batch)
         async with self._engine.begin() as conn:
-            for notice in batch:
-                change = await self._upsert_one(conn, notice, now)
-                if change is not None:
-                    changes.append(change)
+            await start_transaction(conn)
+            try:
+                async with conn.begin_nested():
+                    changes = await store_batch(conn, notices_in, now)
+            except Exception:
+                # Some notice in the batch cannot be stored: the attempt left nothing; find it one by one.
+                log.warning("%d notices could not be stored together; storing them one by one", len(notices_in))
+                changes = None
+            if changes is not None:
+                return changes
+            return await self._upsert_each(conn, notices_in, now)
+
+    async def _upsert_each(self, conn: AsyncConnection, batch: Sequence[Notice], now: datetime) -> list[Change]:
+        """Store notice by notice, each under a savepoint; a failing one is quarantined and skipped."""
+        changes: list[Change] = []
+        for notice in batch:
+            try:
+                async with conn.begin_nested():
+                    change = await self._upsert_one(conn, storable(notice), now)
+            except Exception as exc:
+                await self._quarantine(conn, notice, exc, now)
+                continue
+            if change is not None:
+                changes.append(change)
         return changes
+
+    async def _quarantine(self, conn: AsyncConnection, notice: Notice, exc: Exception, now: datetime) -> None:
+        """Keep a notice that could not be stored where an operator sees it; never fail the batch for it."""
+        error = f"{type(exc).__name__}: {exc}"[:2000]
+        log.error("notice %s/%s could not be stored; quarantined: %s", notice.source, notice.source_id, error,
+                  exc_info=exc)
+        try:
+            data: dict[str, Any] | None = encode_notice(notice)
+        except Exception:  # the notice may be broken in a way its encoding trips on too
+            data = None
+        try:
+            async with conn.begin_nested():
+                where = (quarantine.c.source == notice.source) & (quarantine.c.source_id == notice.source_id)
+                await conn.execute(quarantine.delete().where(where))
+                await conn.execute(
+                    quarantine.insert().values(
+                        source=notice.source[:100], source_id=notice.source_id, url=notice.url, error=error,
+                        data=data, created_at=now,
+                    )
+                )
+        except Exception:
+            log.exception("notice %s/%s: could not record it in quarantine either", notice.source, notice.source_id)
+
+    async def quarantined(self, limit: int = 100) -> list[QuarantinedNotice]:
+        """Notices that could not be stored, newest first (for the operator)."""
+        async with self._engine.connect() as conn:
+            rows = (
+                await conn.execute(
+                    select(quarantine).order_by(quarantine.c.created_at.desc(), quarantine.c.id.desc()).limit(limit)
+                )
+            ).all()
+        return [QuarantinedNotice(r.source, r.source_id, r.url, r.error, r.data, r.created_at) for r in rows]
 
     async def _upsert_one(self, conn: AsyncConnection, notice: Notice, now: datetime) -> Change | None:
         """Store one notice; None when it was already known unchanged (or is a cross-portal copy)."""
@@ -119,7 +160,7 @@ class NoticeRepo:
             await self._add_source(conn, existing, notice, now)
             log.debug("notice %s/%s is a copy of notice %d", notice.source, notice.source_id, existing)
             return None
-        values = _row_values(notice, now)
+        values = row_values(notice, now)
         inserted = await conn.execute(
             notices.insert().values(project_id=project_id, dedupe_key=key, first_seen_at=now, **values)
         )
@@ -140,7 +181,7 @@ class NoticeRepo:
         ).one()
         if row.content_hash == notice.content_hash:
             return None
-        await conn.execute(notices.update().where(notices.c.id == notice_id).values(**_row_values(notice, now)))
+        await conn.execute(notices.update().where(notices.c.id == notice_id).values(**row_values(notice, now)))
         previous = decode_notice(join_body(row.data, row.body))
         return Change(ChangeKind.UPDATED, notice_id, notice, previous, row.project_id)
 
@@ -163,7 +204,7 @@ class NoticeRepo:
                 )
             ).all()
             for found in candidates:
-                if not _same_buyer(found.buyer_key, ident.buyer_key):
+                if not same_buyer(found.buyer_key, ident.buyer_key):
                     continue
                 if found.buyer_key is None and ident.buyer_key is not None:
                     await conn.execute(

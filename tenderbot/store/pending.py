@@ -8,9 +8,9 @@ from typing import Any
 
 from sqlalchemy import delete, select
 from sqlalchemy.engine import Row
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tenderbot.store.tables import pending_actions, shares
+from tenderbot.store.unit import Database
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,7 +33,7 @@ def _pending(row: Row[Any]) -> PendingAction:
 class PendingRepo:
     """Shares (deep-link tokens) and pending actions."""
 
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: Database) -> None:
         self._engine = engine
 
     async def create_share(self, token: str, query: str, created_by: int, now: datetime) -> None:

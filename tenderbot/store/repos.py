@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -12,11 +14,12 @@ from tenderbot.store.notices import NoticeRepo
 from tenderbot.store.outbox import OutboxRepo
 from tenderbot.store.pending import PendingRepo
 from tenderbot.store.sources import SourceStateRepo
+from tenderbot.store.unit import Database, unit_of_work
 
 
 @dataclass(frozen=True, slots=True)
 class Store:
-    """Every repository over one engine."""
+    """Every repository over one engine (or over one transaction: see ``unit``)."""
 
     engine: AsyncEngine
     notices: NoticeRepo
@@ -27,14 +30,21 @@ class Store:
     digests: DigestRepo
 
     @classmethod
-    def over(cls, engine: AsyncEngine) -> Store:
-        """Build the repositories over an engine."""
+    def over(cls, engine: AsyncEngine, db: Database | None = None) -> Store:
+        """Build the repositories over an engine (or over ``db``, a unit of work on that engine)."""
+        handle: Database = engine if db is None else db
         return cls(
             engine,
-            NoticeRepo(engine),
-            ChatRepo(engine),
-            OutboxRepo(engine),
-            SourceStateRepo(engine),
-            PendingRepo(engine),
-            DigestRepo(engine),
+            NoticeRepo(handle),
+            ChatRepo(handle),
+            OutboxRepo(handle),
+            SourceStateRepo(handle),
+            PendingRepo(handle),
+            DigestRepo(handle),
         )
+
+    @asynccontextmanager
+    async def unit(self) -> AsyncIterator[Store]:
+        """The repositories inside one transaction: everything done through them commits together, or not at all."""
+        async with unit_of_work(self.engine) as shared:
+            yield Store.over(self.engine, shared)

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tenderbot.models import SourceState
 from tenderbot.store.tables import source_state
+from tenderbot.store.unit import Database
 
 _FIELDS = (
     "cursor",
@@ -25,7 +25,7 @@ _FIELDS = (
 class SourceStateRepo:
     """Loads and saves ``SourceState`` rows."""
 
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: Database) -> None:
         self._engine = engine
 
     async def load(self, name: str) -> SourceState:

@@ -88,8 +88,10 @@ projects = Table(
     "projects",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column("code_key", String(200), index=True),
-    Column("buyer_key", String(200)),
+    # No length limits on what a portal writes: a 采购人 listing 29 hospitals (280 chars) overflowed
+    # VARCHAR(200) on PostgreSQL and blinded the source (issue #16). Long codes are hashed (identity.code_key).
+    Column("code_key", Text, index=True),
+    Column("buyer_key", Text),
     Column("fingerprint", String(64), index=True),
     Column("created_at", UTCDateTime, nullable=False),
 )
@@ -101,13 +103,13 @@ notices = Table(
     Column("project_id", Integer, ForeignKey("projects.id"), nullable=False, index=True),
     Column("dedupe_key", String(200), nullable=False, unique=True),
     Column("source", String(100), nullable=False),
-    Column("source_id", String(300), nullable=False),
+    Column("source_id", Text, nullable=False),
     Column("url", Text, nullable=False),
     Column("title", Text),
     Column("notice_type", String(30), nullable=False),
     Column("procurement_method", String(40)),
-    Column("project_code", String(200)),
-    Column("buyer_name", String(300)),
+    Column("project_code", Text),
+    Column("buyer_name", Text),
     Column("province", String(20)),
     Column("budget", DecimalString),
     Column("tender_deadline", UTCDateTime),
@@ -127,10 +129,25 @@ notice_sources = Table(
     Column("id", Integer, primary_key=True),
     Column("notice_id", Integer, ForeignKey("notices.id"), nullable=False, index=True),
     Column("source", String(100), nullable=False),
-    Column("source_id", String(300), nullable=False),
+    Column("source_id", Text, nullable=False),
     Column("url", Text, nullable=False),
     Column("seen_at", UTCDateTime, nullable=False),
     UniqueConstraint("source", "source_id", name="uq_notice_sources_source_id"),
+)
+
+# Notices a poll could not store: kept for the operator (``tenderbot`` logs each with its source id), while
+# the rest of the poll is stored and the cursor advances. One row per (source, source_id), the latest error.
+quarantine = Table(
+    "quarantine",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("source", String(100), nullable=False),
+    Column("source_id", Text, nullable=False),
+    Column("url", Text),
+    Column("error", Text, nullable=False),
+    Column("data", JSON),
+    Column("created_at", UTCDateTime, nullable=False, index=True),
+    UniqueConstraint("source", "source_id", name="uq_quarantine_source_id"),
 )
 
 chats = Table(

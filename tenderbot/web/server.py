@@ -65,7 +65,7 @@ def build_context(bot: TenderBot, scheduler: AsyncIOScheduler | None = None) -> 
     synonyms = bot.synonyms
     service = TeamService(
         TeamRepo(bot.engine), bot.store.notices, bot.index, bot.webhooks, bot.mailer, clock=bot.clock,
-        synonyms=synonyms,
+        synonyms=synonyms, policy=bot.hook_policy,
     )
 
     async def poll_now(name: str) -> None:

@@ -58,3 +58,16 @@ async def test_robot_and_query_errors_follow_the_readers_language(harness: Harne
     reply = harness.last_text(USER)
     assert reply.startswith("❌ Not saved: The budget “很多” is not a range"), reply
     assert "budget:50万-500万" in reply and "请写" not in reply
+
+
+async def test_a_robot_url_on_another_host_is_refused(harness: Harness) -> None:
+    await harness.command(USER, "/sub 彩超")
+    for url in (
+        "https://127.0.0.1:8443/cgi-bin/webhook/send?key=k",  # the server's own loopback
+        "https://169.254.169.254/latest/meta-data",  # cloud metadata
+        "https://qyapi.weixin.qq.com.evil.example/send",  # a look-alike host
+    ):
+        await harness.command(USER, f"/robot 1 wecom {url}")
+        assert "未保存" in harness.last_text(USER) and "qyapi.weixin.qq.com" in harness.last_text(USER), url
+    (subscription,) = await harness.store.chats.subscriptions(USER)
+    assert await harness.store.digests.webhook_subscriptions([subscription.id]) == []

@@ -11,6 +11,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 
+from tenderbot.notify.hookguard import HookPolicy
 from tenderbot.notify.ratelimit import RobotWindow, SendLimiter
 from tenderbot.notify.sender import Sender
 from tenderbot.notify.webhooks import WebhookSender, dingtalk_sign
@@ -19,10 +20,12 @@ from tenderbot.store.outbox import OutboxItem
 from tenderbot.store.repos import Store
 from tests.delivery.support import FakeClock, drain, start_time, telegram_sender, tender
 from tests.fake_telegram import FakeTelegram
+from tests.hook_policy import offline_policy
 
 USER = 5005
 DINGTALK = "https://oapi.dingtalk.test/robot/send?access_token=tok"
 SECRET = "SECabc123"
+POLICY = offline_policy("oapi.dingtalk.test", "open.feishu.test", "qyapi.weixin.test")
 
 
 class Robot:
@@ -46,7 +49,9 @@ async def robot_sender(
     store: Store, fake: FakeTelegram, clock: FakeClock, robot: Robot, **kw: Any
 ) -> AsyncIterator[Sender]:
     client = httpx.AsyncClient(transport=httpx.MockTransport(robot.handle))
-    hooks = WebhookSender(client, clock=clock.monotonic, sleep=clock.sleep, wall_clock=lambda: clock.now().timestamp())
+    hooks = WebhookSender(
+        client, clock=clock.monotonic, sleep=clock.sleep, wall_clock=lambda: clock.now().timestamp(), policy=POLICY
+    )
     async with telegram_sender(
         store, fake, clock, webhooks=hooks, robots=RobotWindow(clock=clock.monotonic), **kw
     ) as sender:
@@ -145,7 +150,9 @@ async def test_robots_get_their_copy_without_a_bot_token(store: Store) -> None:
     robot = Robot()
     await _bound_alerts(store, clock, 1)
     client = httpx.AsyncClient(transport=httpx.MockTransport(robot.handle))
-    hooks = WebhookSender(client, clock=clock.monotonic, sleep=clock.sleep, wall_clock=lambda: clock.now().timestamp())
+    hooks = WebhookSender(
+        client, clock=clock.monotonic, sleep=clock.sleep, wall_clock=lambda: clock.now().timestamp(), policy=POLICY
+    )
     sender = Sender(
         store,
         telegram=None,
@@ -160,3 +167,66 @@ async def test_robots_get_their_copy_without_a_bot_token(store: Store) -> None:
     assert len(robot.posts) == 1
     states = {d.kind: d.state for d in await store.outbox.for_chat(USER)}
     assert states == {"alert": "pending", "webhook": "sent"}
+
+
+class StatusRobot(Robot):
+    """A robot endpoint answering with fixed HTTP responses."""
+
+    def __init__(self, response: httpx.Response) -> None:
+        super().__init__()
+        self.response = response
+
+    def handle(self, request: httpx.Request) -> httpx.Response:
+        self.posts.append(request)
+        return self.response
+
+
+async def test_a_robot_that_keeps_saying_later_is_given_up_after_max_attempts(store: Store) -> None:
+    # Issue #16: RetryLater was never capped (attempts 15 of 8, still pending).
+    clock = FakeClock(start_time())
+    fake, robot = FakeTelegram(flood=None), StatusRobot(httpx.Response(503, headers={"Retry-After": "30"}))
+    await _bound_alerts(store, clock, 1)
+    async with robot_sender(store, fake, clock, robot, max_attempts=4) as sender:
+        for _ in range(10):
+            await drain(sender)
+            clock.advance(700)
+    [_, hook] = await store.outbox.for_chat(USER)
+    assert (hook.state, hook.attempts, len(robot.posts)) == ("dead", 4, 4)
+    assert hook.last_error == "gave up after 4 attempts: dingtalk robot at oapi.dingtalk.test: HTTP 503"
+
+
+async def test_a_redirecting_robot_is_not_followed_and_dead_with_the_reason(store: Store) -> None:
+    # Issue #16: a 307 turned an https robot POST into a POST to loopback; the app's client follows redirects.
+    clock = FakeClock(start_time())
+    fake = FakeTelegram(flood=None)
+    robot = StatusRobot(httpx.Response(307, headers={"Location": "http://127.0.0.1:9/internal"}))
+    await _bound_alerts(store, clock, 1)
+    client = httpx.AsyncClient(transport=httpx.MockTransport(robot.handle), follow_redirects=True)
+    hooks = WebhookSender(client, clock=clock.monotonic, sleep=clock.sleep, policy=POLICY)
+    async with telegram_sender(store, fake, clock, webhooks=hooks, robots=RobotWindow(clock=clock.monotonic)) as sender:
+        await drain(sender)
+    await client.aclose()
+    assert [p.url.host for p in robot.posts] == ["oapi.dingtalk.test"]
+    [_, hook] = await store.outbox.for_chat(USER)
+    assert (hook.state, hook.attempts) == ("dead", 1)
+    assert "redirect (HTTP 307)" in (hook.last_error or "") and "tok" not in (hook.last_error or "")
+
+
+async def test_a_robot_url_that_resolves_inside_is_refused_at_send_time(store: Store) -> None:
+    clock = FakeClock(start_time())
+    fake, robot = FakeTelegram(flood=None), Robot()
+    await _bound_alerts(store, clock, 1)
+
+    async def metadata(host: str, port: int) -> list[str]:
+        return ["169.254.169.254"]
+
+    client = httpx.AsyncClient(transport=httpx.MockTransport(robot.handle))
+    policy = HookPolicy(extra_hosts=POLICY.extra_hosts, resolver=metadata)
+    hooks = WebhookSender(client, clock=clock.monotonic, sleep=clock.sleep, policy=policy)
+    async with telegram_sender(store, fake, clock, webhooks=hooks, robots=RobotWindow(clock=clock.monotonic)) as sender:
+        await drain(sender)
+    await client.aclose()
+    assert robot.posts == []
+    [_, hook] = await store.outbox.for_chat(USER)
+    assert hook.state == "dead"
+    assert "169.254.169.254 is a link-local (cloud metadata) address" in (hook.last_error or "")

@@ -28,6 +28,7 @@ from tenderbot.notify.markdown import (
     utf8_len,
 )
 from tenderbot.notify.webhooks import WebhookSender, WebhookTarget
+from tests.hook_policy import local_robot_policy, offline_policy
 
 WECOM = WebhookTarget("wecom", "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=wecom-KEY-123")
 DINGTALK_URL = "https://oapi.dingtalk.com/robot/send?access_token=ding-TOKEN-456"
@@ -85,7 +86,9 @@ def clock() -> Clock:
 @pytest.fixture
 async def sender(robot: Robot, clock: Clock) -> Any:
     async with httpx.AsyncClient(transport=httpx.MockTransport(robot.handler)) as client:
-        yield WebhookSender(client, clock=clock, sleep=clock.sleep, wall_clock=lambda: FIXED_WALL)
+        yield WebhookSender(
+            client, clock=clock, sleep=clock.sleep, wall_clock=lambda: FIXED_WALL, policy=offline_policy()
+        )
 
 
 # ---- payload shapes ---------------------------------------------------------------------------------
@@ -116,8 +119,10 @@ async def test_feishu_card_payload(sender: WebhookSender, robot: Robot) -> None:
     assert "sign" not in body and "timestamp" not in body
 
 
-async def test_host_is_whatever_the_url_says(sender: WebhookSender, robot: Robot) -> None:
-    await sender.send(WebhookTarget("wecom", "http://127.0.0.1:8999/cgi-bin/webhook/send?key=k"), "t", "m")
+async def test_host_is_whatever_the_url_says(robot: Robot) -> None:
+    async with httpx.AsyncClient(transport=httpx.MockTransport(robot.handler)) as client:
+        sender = WebhookSender(client, policy=local_robot_policy())  # loopback only by explicit opt-in
+        await sender.send(WebhookTarget("wecom", "http://127.0.0.1:8999/cgi-bin/webhook/send?key=k"), "t", "m")
     assert robot.requests[0].url.host == "127.0.0.1" and robot.requests[0].url.port == 8999
 
 
@@ -141,7 +146,7 @@ async def test_dingtalk_signature(sender: WebhookSender, robot: Robot) -> None:
 
 
 async def test_dingtalk_signature_on_url_without_query(sender: WebhookSender, robot: Robot) -> None:
-    await sender.send(WebhookTarget("dingtalk", "http://127.0.0.1:9/robot/send", "s"), "t", "m")
+    await sender.send(WebhookTarget("dingtalk", "https://oapi.dingtalk.com/robot/send", "s"), "t", "m")
     assert robot.requests[0].url.query.decode().startswith("timestamp=")
 
 
@@ -309,7 +314,7 @@ async def test_against_a_real_local_server() -> None:
     try:
         target = WebhookTarget("wecom", f"http://127.0.0.1:{server.server_address[1]}/cgi-bin/webhook/send?key=K")
         async with httpx.AsyncClient(trust_env=False) as client:  # no proxy from the environment
-            sender = WebhookSender(client)
+            sender = WebhookSender(client, policy=local_robot_policy())
             await sender.send(target, "标题", "正文")
             with pytest.raises(RetryLater):
                 await sender.send(target, "标题", "再来")
@@ -357,7 +362,9 @@ async def test_concurrent_sends_book_distinct_slots(robot: Robot, clock: Clock) 
         async def remember_sleep(seconds: float) -> None:
             waits.append(seconds)  # the clock stays put: all five were booked at the same instant
 
-        sender = WebhookSender(client, per_robot_per_minute=3, clock=clock, sleep=remember_sleep)
+        sender = WebhookSender(
+            client, per_robot_per_minute=3, clock=clock, sleep=remember_sleep, policy=offline_policy()
+        )
         await asyncio.gather(*(sender.send(WECOM, f"#{n}", "m") for n in range(5)))
     assert sorted(waits) == [60.0, 60.0]
     assert len(robot.requests) == 5

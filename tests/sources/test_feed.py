@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -112,6 +112,19 @@ def test_parse_atom_feed() -> None:
     assert items[0].url == "https://x.example/a/2"
     assert items[1].published_at is not None and items[1].published_at.utcoffset() == timedelta(hours=8)
     assert items[0].key is not None and items[1].key is not None and items[0].key > items[1].key
+
+
+def test_rss_dates_keep_their_stated_zone() -> None:
+    rss = """<?xml version="1.0"?><rss version="2.0"><channel><title>x</title>
+<item><title>a</title><link>https://x.example/a</link><pubDate>Mon, 23 Nov 2026 02:00:00 -0000</pubDate></item>
+<item><title>b</title><link>https://x.example/b</link><pubDate>Mon, 23 Nov 2026 02:00:00 GMT</pubDate></item>
+<item><title>c</title><link>https://x.example/c</link><pubDate>Mon, 23 Nov 2026 10:00:00 +0800</pubDate></item>
+<item><title>d</title><link>https://x.example/d</link><pubDate>Mon, 23 Nov 2026 10:00:00</pubDate></item>
+</channel></rss>"""
+    items = parse_feed(rss, base_url="https://x.example/feed")
+    instant = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
+    # -0000 is UTC (RFC 5322 §3.3), not 8 hours early; a date without a zone is Beijing time.
+    assert [i.published_at for i in items] == [instant] * 4
 
 
 def test_parse_broken_xml_falls_back_to_tag_scan() -> None:
