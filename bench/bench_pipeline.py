@@ -33,7 +33,7 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import text  # noqa: E402
 from sqlalchemy.ext.asyncio import create_async_engine  # noqa: E402
 
-import tenderbot.store.notices as notice_rows  # noqa: E402
+import tenderbot.store.notice_values as notice_rows  # noqa: E402
 from bench.bench_match import load_products, make_notice  # noqa: E402
 from tenderbot.models import Notice  # noqa: E402
 from tenderbot.store.db import make_engine, upgrade  # noqa: E402
@@ -130,7 +130,7 @@ async def startup(args: argparse.Namespace) -> None:
             for start in range(0, args.startup_notices, 5000):
                 rows = []
                 for n in range(start, min(start + 5000, args.startup_notices)):
-                    values = notice_rows._row_values(make_notice(rng, families, n), NOW)
+                    values = notice_rows.row_values(make_notice(rng, families, n), NOW)
                     rows.append({**values, "project_id": n + 1, "dedupe_key": f"bench:{n}", "first_seen_at": NOW})
                 await conn.execute(insert(notices), rows)
         await engine.dispose()

@@ -20,10 +20,11 @@ from telegram.request import HTTPXRequest
 from tenderbot.bot.handlers import BotDeps, install, publish_commands
 from tenderbot.bot.lanes import ChatLanes
 from tenderbot.bot.polling import UpdatePoller
-from tenderbot.errors import ConfigError
+from tenderbot.errors import ConfigError, StartupError
 from tenderbot.extract.taxonomy import load_taxonomy
+from tenderbot.extract.worker import ExtractionPool
 from tenderbot.index_cache import IndexCache, file_digest
-from tenderbot.jobs import schedule_jobs
+from tenderbot.jobs import RunningJobs, schedule_jobs
 from tenderbot.notify.channels import ConsoleChannel, TelegramChannel
 from tenderbot.notify.hookguard import HookPolicy
 from tenderbot.notify.ratelimit import SendLimiter
@@ -37,7 +38,8 @@ from tenderbot.sources.base import Source
 from tenderbot.sources.browser import BrowserSession
 from tenderbot.sources.fetch import Fetcher
 from tenderbot.sources.registry import build_sources, load_source_configs
-from tenderbot.store.db import make_engine, upgrade
+from tenderbot.startup import check_database, connect_telegram, display_url, migrate
+from tenderbot.store.db import make_engine
 from tenderbot.store.locks import ProcessLocks
 from tenderbot.store.repos import Store
 from tenderbot.store.teams import TeamRepo
@@ -45,6 +47,8 @@ from tenderbot.subscriptions import SubscriptionIndex
 from tenderbot.web.server import WebConsole, mailer_for, start_web_console, web_settings_check
 
 log = logging.getLogger(__name__)
+# How long a stop waits for cancelled jobs (a poll rolling back) before closing the database under them.
+JOB_STOP_SECONDS = 10.0
 
 # Only one process may call getUpdates for a bot: the holder of this lock (store/locks.py).
 UPDATES_LOCK = "telegram-updates"
@@ -92,15 +96,40 @@ class TenderBot:
         self.application: Application | None = None  # type: ignore[type-arg]
 
     async def __aenter__(self) -> TenderBot:
-        """Open the database (migrating it), the HTTP client, the sources and the channels."""
+        """Open the database (migrating it), the HTTP client, the sources and the channels.
+
+        If any step fails, what was already opened is closed again, in reverse order (as PTB's
+        ``Application.__aenter__`` does), and the error is raised.
+        """
+        try:
+            await self._open()
+        except BaseException:
+            await self._stack.aclose()
+            raise
+        return self
+
+    async def _open(self) -> None:
+        """Every start-up step; each resource registers its closing before the next step runs."""
         settings = self.settings
         configs = load_source_configs(settings.sources_file)
         taxonomy = self.taxonomy = load_taxonomy(settings.taxonomy_file)
         self.sources: list[Source] = build_sources((c for c in configs if c.enabled), taxonomy=taxonomy)
-        self.engine = make_engine(settings.database_url)
+        # Pages are extracted in a worker process: a pathological one cannot stall the bot (issue 16).
+        self.extraction = ExtractionPool()
+        self._stack.push_async_callback(self.extraction.aclose)
+        for source in self.sources:
+            source.extraction = self.extraction
+        try:
+            self.engine = make_engine(settings.database_url)
+        except OSError as exc:  # the SQLite file's folder cannot be created
+            raise StartupError(
+                f"cannot create the folder of the SQLite database {display_url(settings.database_url)}: {exc}",
+                "check the path in TENDERBOT_DATABASE_URL and that its folder is writable",
+            ) from exc
         self._stack.push_async_callback(self.engine.dispose)
-        await upgrade(self.engine)
-        self.store = Store.over(self.engine)
+        await check_database(self.engine, settings.database_url)
+        await migrate(self.engine, settings.database_url)
+        self.store = Store.over(self.engine, default_timezone=settings.timezone)
         self.locks = ProcessLocks(self.engine)
         self._stack.push_async_callback(self.locks.close)
         self.gate = PollGate(self.locks, self.store.sources, clock=self.clock)
@@ -127,8 +156,9 @@ class TenderBot:
         now = self.clock()
         for admin in admins:
             await self.store.chats.ensure(admin, now)
-        self.pipeline = Pipeline(self.store, self.fetcher, self.index, clock=self.clock, admin_ids=admins,
-                                 tz=settings.tz)
+        self.pipeline = Pipeline(
+            self.store, self.fetcher, self.index, clock=self.clock, admin_ids=admins, tz=settings.tz
+        )
         telegram = None
         if not settings.console_mode:
             telegram = TelegramChannel(await self._sender_bot())
@@ -147,7 +177,6 @@ class TenderBot:
             webhooks=self.webhooks,
             team=TeamChannel(TeamRepo(self.engine), self.webhooks, self.mailer),
         )
-        return self
 
     async def __aexit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
@@ -156,9 +185,10 @@ class TenderBot:
         await self._stack.aclose()
 
     def _request(self, pool: int) -> HTTPXRequest:
-        """A Bot API request object; tests pass a transport so nothing leaves the machine."""
+        """A Bot API request object (through TENDERBOT_TELEGRAM_PROXY when set); tests pass a transport."""
         kwargs = {"transport": self._transport} if self._transport is not None else {}
-        return HTTPXRequest(connection_pool_size=pool, httpx_kwargs=kwargs)
+        proxy = self.settings.telegram_proxy or None
+        return HTTPXRequest(connection_pool_size=pool, proxy=proxy, httpx_kwargs=kwargs)
 
     async def _sender_bot(self) -> Bot:
         """A plain Bot for the sender, which paces and retries itself (no AIORateLimiter in the way)."""
@@ -168,8 +198,9 @@ class TenderBot:
             base_file_url=self.settings.telegram_base_file_url,
             request=self._request(32),
         )
-        await bot.initialize()
+        # Registered before initialize: a failed getMe has already opened the request objects.
         self._stack.push_async_callback(bot.shutdown)
+        await connect_telegram(bot.initialize, self.settings.telegram_api_url)
         return bot
 
     async def _ensure_console_subscription(self, now: datetime) -> None:
@@ -226,8 +257,10 @@ class TenderBot:
             .build()
         )
         policy = HookPolicy.from_setting(settings.webhook_allowed_hosts)
-        install(application, BotDeps(self.store, self.index, self.clock, settings.admin_ids, policy))
-        await application.initialize()
+        install(application, BotDeps(self.store, self.index, self.clock, settings.admin_ids, policy, tz=settings.tz))
+        # The bot's own shutdown first: Application.shutdown does nothing when initialize failed half-way.
+        self._stack.push_async_callback(application.bot.shutdown)
+        await connect_telegram(application.initialize, settings.telegram_api_url)
         self._stack.push_async_callback(application.shutdown)
         await publish_commands(application)
         await application.start()
@@ -273,6 +306,7 @@ class TenderBot:
         else:
             await self._lead_or_stand_by(stop)
         scheduler = AsyncIOScheduler(timezone=UTC)
+        running = RunningJobs()
         schedule_jobs(
             scheduler,
             self.sources,
@@ -283,6 +317,7 @@ class TenderBot:
             reminder_offsets=settings_offsets(self.settings),
             body_retention=timedelta(days=self.settings.retention_days),
             web_url=self.settings.web_public_url,
+            running=running,
             gate=self.gate,
         )
         scheduler.start()
@@ -294,7 +329,8 @@ class TenderBot:
         finally:
             if web is not None:
                 await web.stop()
-            scheduler.shutdown(wait=False)
+            scheduler.shutdown(wait=False)  # cancels the running jobs …
+            await running.wait(JOB_STOP_SECONDS)  # … and lets them finish that before anything is closed
             for sig in (signal.SIGINT, signal.SIGTERM):
                 with suppress(NotImplementedError, RuntimeError):
                     loop.remove_signal_handler(sig)

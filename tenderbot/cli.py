@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime, timedelta
@@ -11,7 +12,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tenderbot import __version__
-from tenderbot.errors import ConfigError, ParseError, TenderbotError
+from tenderbot.errors import ConfigError, ParseError, StartupError, TenderbotError
+from tenderbot.logs import Redactor, configure_logging
 
 if TYPE_CHECKING:
     from tenderbot.app import TenderBot
@@ -20,37 +22,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("tenderbot")
 
-
-class RedactSecrets(logging.Filter):
-    """Replace secrets (the bot token) in every log line, whatever library wrote it."""
-
-    def __init__(self, secrets: Sequence[str]) -> None:
-        super().__init__()
-        self._secrets = [s for s in secrets if len(s) >= 8]
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        """Render the message once, then scrub it."""
-        if not self._secrets:
-            return True
-        message = record.getMessage()
-        if record.exc_info and not record.exc_text:
-            record.exc_text = logging.Formatter().formatException(record.exc_info)
-        for secret in self._secrets:
-            message = message.replace(secret, "<token>")
-            if record.exc_text:
-                record.exc_text = record.exc_text.replace(secret, "<token>")
-        record.msg, record.args = message, None
-        return True
-
-
-def configure_logging(level: str, secrets: Sequence[str] = ()) -> None:
-    """One line per event; the httpx logger stays at WARNING because Bot API URLs contain the token."""
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)-7s %(name)s: %(message)s", "%Y-%m-%d %H:%M:%S"))
-    handler.addFilter(RedactSecrets(secrets))
-    logging.basicConfig(level=getattr(logging, level.upper(), logging.INFO), handlers=[handler], force=True)
-    for noisy in ("httpx", "httpcore", "apscheduler", "alembic", "aiosqlite"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+__all__ = ["build_parser", "configure_logging", "main"]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -94,31 +66,59 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# Exit codes: 2 for configuration and start-up problems (the message says what to do), 130 for Ctrl-C,
+# 141 (128 + SIGPIPE, as a shell reports it) when the reader of our output went away (`tenderbot parse … | head`).
+EXIT_CONFIG = 2
+EXIT_INTERRUPTED = 130
+EXIT_BROKEN_PIPE = 141
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run a subcommand; clear one-line errors and exit code 2 for configuration problems."""
+    """Run a subcommand; start-up and configuration problems are one line on stderr and exit code 2."""
     args = build_parser().parse_args(argv)
     if args.command == "parse":
         return _parse_command(args)
     # Imported here, not at module level: pydantic and asyncio are most of a one-page parse's wall time.
     from pydantic import ValidationError
 
-    from tenderbot.settings import Settings
+    from tenderbot.settings import Settings, describe_invalid_settings
 
     try:
         settings = Settings()
     except ValidationError as exc:
-        print(f"tenderbot: invalid settings: {exc}", file=sys.stderr)
-        return 2
-    configure_logging(settings.log_level, [settings.telegram_token.get_secret_value()])
+        # The values are left out on purpose: one of them may be the token or a password.
+        return _fail(f"configuration error: {describe_invalid_settings(exc)}", Redactor(()))
+    redact = configure_logging(settings.log_level, settings.secrets, tz=settings.tz)
+    if not isinstance(redact, Redactor):  # a test may replace configure_logging with a no-op
+        redact = Redactor(settings.secrets)
     try:
         import asyncio
 
-        return asyncio.run(_dispatch(args, settings))
+        code = asyncio.run(_dispatch(args, settings))
+        sys.stdout.flush()  # inside the try: a closed pipe is noticed here, not at interpreter exit
+        return code
+    except StartupError as exc:
+        return _fail(str(exc), redact)
     except ConfigError as exc:
-        print(f"tenderbot: configuration error: {exc}", file=sys.stderr)
-        return 2
+        return _fail(f"configuration error: {exc}", redact)
+    except BrokenPipeError:
+        _drop_stdout()
+        return EXIT_BROKEN_PIPE
     except KeyboardInterrupt:
-        return 130
+        return EXIT_INTERRUPTED
+
+
+def _fail(message: str, redact: Redactor) -> int:
+    """Print one line on stderr (scrubbed of secrets) and return the configuration exit code."""
+    print(redact(f"tenderbot: {' '.join(message.split())}"), file=sys.stderr)
+    return EXIT_CONFIG
+
+
+def _drop_stdout() -> None:
+    """The reader closed our stdout: point it at /dev/null so the final flush at exit cannot fail again."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
 
 
 async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
@@ -126,11 +126,15 @@ async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     from tenderbot.app import TenderBot
 
     if args.command == "db":
-        from tenderbot.store.db import make_engine, upgrade
+        from tenderbot.startup import check_database, migrate
+        from tenderbot.store.db import make_engine
 
         engine = make_engine(settings.database_url)
-        await upgrade(engine)
-        await engine.dispose()
+        try:
+            await check_database(engine, settings.database_url)
+            await migrate(engine, settings.database_url)
+        finally:
+            await engine.dispose()
         print("database is at the latest revision")
         return 0
     async with TenderBot(settings) as app:
@@ -174,15 +178,22 @@ def _parse_command(args: argparse.Namespace) -> int:
     """``tenderbot parse`` without pydantic: its three settings are read by ``tenderbot.paths``."""
     from tenderbot.paths import found_config, light_setting
 
-    configure_logging(light_setting("log_level", "INFO"), [light_setting("telegram_token", "")])
+    secrets = [light_setting("telegram_token", "")]
+    redact = configure_logging(light_setting("log_level", "INFO"), secrets)
+    if not isinstance(redact, Redactor):  # a test may replace configure_logging with a no-op
+        redact = Redactor(secrets)
     try:
         taxonomy_file = found_config(Path(light_setting("taxonomy_file", "config/taxonomy.yaml")))
-        return _parse(args.paths, args.url, taxonomy_file, explain=args.explain)
+        code = _parse(args.paths, args.url, taxonomy_file, explain=args.explain)
+        sys.stdout.flush()
+        return code
     except ConfigError as exc:
-        print(f"tenderbot: configuration error: {exc}", file=sys.stderr)
-        return 2
+        return _fail(f"configuration error: {exc}", redact)
+    except BrokenPipeError:
+        _drop_stdout()
+        return EXIT_BROKEN_PIPE
     except KeyboardInterrupt:
-        return 130
+        return EXIT_INTERRUPTED
 
 
 def _parse(paths: Sequence[str], url: str, taxonomy_file: Path, *, explain: bool = False) -> int:
@@ -222,11 +233,12 @@ async def _print_sources(app: TenderBot) -> None:
     from tenderbot.sources.registry import load_source_configs
 
     now = datetime.now(UTC)
+    tz = app.settings.tz
     counts = await app.store.notices.counts_by_source_since(now - timedelta(hours=24))
     print(f"{'source':<22} {'kind':<10} {'on':<3} {'every':>6} {'24h':>4} {'fails':>5}  last success      last error")
     for config in load_source_configs(app.settings.sources_file):
         state = await app.store.sources.load(config.name)
-        success = f"{state.last_success.astimezone(app.settings.tz):%Y-%m-%d %H:%M}" if state.last_success else "never"
+        success = f"{state.last_success.astimezone(tz):%Y-%m-%d %H:%M}" if state.last_success else "never"
         error = (state.last_error or "")[:60]
         if state.backoff_until and state.backoff_until > now:
             until = app.pipeline.operator_time(state.backoff_until)
@@ -236,6 +248,7 @@ async def _print_sources(app: TenderBot) -> None:
             f"{config.interval_seconds // 60:>5}m {counts.get(config.name, 0):>4} {state.failures:>5}  "
             f"{success:<17} {error}"
         )
+    print(f"(times in {tz}, from TENDERBOT_TIMEZONE)")
 
 
 async def _check(app: TenderBot, name: str | None) -> int:

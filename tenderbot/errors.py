@@ -2,6 +2,8 @@
 
 TenderbotError
  ├── ConfigError          the operator must fix configuration; stop with a clear message
+ │    └── StartupError    a service it points at (Telegram, the database) refused or could not be
+ │                        reached at start; one line saying what failed and what to do
  ├── FetchError           a portal could not be read now; retry later with backoff
  │    ├── BlockedError    the portal served a block / CAPTCHA page; back off longer
  │    └── NotModified     a conditional request said nothing changed (not a failure)
@@ -23,6 +25,15 @@ class TenderbotError(Exception):
 
 class ConfigError(TenderbotError):
     """Configuration is missing or invalid."""
+
+
+class StartupError(ConfigError):
+    """Start-up failed on something outside the process; ``hint`` says what the operator can do."""
+
+    def __init__(self, problem: str, hint: str) -> None:
+        super().__init__(f"{problem}. Hint: {hint}")
+        self.problem = problem
+        self.hint = hint
 
 
 class FetchError(TenderbotError):

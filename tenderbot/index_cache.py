@@ -1,10 +1,12 @@
 """The compiled subscription index kept on disk, so a restart with 100k subscriptions is ready in about 2 s.
 
 Compiling 100,000 subscriptions (parse + file every keyword) costs ~9 s of CPU; unpickling the result ~1.5 s.
-The file is only trusted when its key matches: a hash of every active subscription as read at start, of
-the taxonomy the synonyms come from, and of the matching code itself, so an edited query, a new taxonomy
-or a new release compiles afresh. The file is written by this process into the operator's data folder
-(pickle: never point TENDERBOT_CACHE_DIR at a folder others can write to).
+The file is only trusted when its key matches: the database's id and its subscription revision (a counter
+database triggers bump on every change to subscriptions or to a chat's active flag), the taxonomy the
+synonyms come from, and the matching code itself — so an edited query, another database, a new taxonomy
+or a new release compiles afresh, and a warm start reads no subscription row at all. The file is written
+by this process into the operator's data folder (pickle: never point TENDERBOT_CACHE_DIR at a folder others
+can write to).
 """
 
 from __future__ import annotations
@@ -13,12 +15,9 @@ import hashlib
 import logging
 import os
 import pickle
-from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
-
-from tenderbot.models import Subscription
 
 if TYPE_CHECKING:
     from tenderbot.subscriptions import CompiledSubscriptions
@@ -51,13 +50,11 @@ def file_digest(path: Path) -> str:
         return ""
 
 
-def fingerprint(subscriptions: Iterable[Subscription], salt: str = "") -> str:
-    """The key a cached index must carry to stand for exactly these subscriptions (and taxonomy ``salt``)."""
+def cache_key(version: tuple[str, int], salt: str = "") -> str:
+    """The key a cached index must carry to stand for the subscriptions at ``version`` (database id, revision)
+    compiled with this code and this taxonomy (``salt``)."""
     digest = hashlib.sha256(_code_hash())
-    digest.update(salt.encode())
-    for subscription in subscriptions:
-        digest.update(repr(subscription).encode())
-        digest.update(b"\0")
+    digest.update(salt.encode() + b"\0" + version[0].encode() + b"\0" + str(version[1]).encode())
     return digest.hexdigest()
 
 

@@ -12,6 +12,9 @@ from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 
+# Chinese portals mean Beijing time when they say nothing; also the default of TENDERBOT_TIMEZONE.
+DEFAULT_TIMEZONE = "Asia/Shanghai"
+
 
 class NoticeType(StrEnum):
     """What kind of announcement a notice is."""

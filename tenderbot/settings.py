@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
+from typing import Self
 from zoneinfo import ZoneInfo
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 
-from tenderbot.errors import ConfigError
+from tenderbot.errors import ConfigError, QueryError
+from tenderbot.models import DEFAULT_TIMEZONE
 from tenderbot.paths import PROJECT_ROOT, found_config
 
-__all__ = ["PROJECT_ROOT", "Settings"]
+SQLITE_EXAMPLE = "sqlite+aiosqlite:///./data/tenderbot.db"
+POSTGRES_EXAMPLE = "postgresql+asyncpg://user:password@127.0.0.1:5432/tenderbot"
+# The async drivers tenderbot ships with, per backend (SQLAlchemy's backend name → driver name).
+DRIVERS = {"sqlite": "aiosqlite", "postgresql": "asyncpg"}
+PROXY_SCHEMES = ("http", "https", "socks5", "socks5h")
+
+__all__ = ["PROJECT_ROOT", "Settings", "describe_invalid_settings"]
 
 
 class Settings(BaseSettings):
@@ -22,11 +31,12 @@ class Settings(BaseSettings):
 
     telegram_token: SecretStr = SecretStr("")
     telegram_api_url: str = "https://api.telegram.org"
+    telegram_proxy: str = ""
     database_url: str = "sqlite+aiosqlite:///./data/tenderbot.db"
     sources_file: Path = Path("config/sources.yaml")
     taxonomy_file: Path = Path("config/taxonomy.yaml")
     admin_chat_ids: str = ""
-    timezone: str = "Asia/Shanghai"
+    timezone: str = DEFAULT_TIMEZONE
     # A browser's User-Agent: portals' firewalls drop library ones (tenderbot/sources/fetch.py).
     user_agent: str = (
         "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
@@ -55,6 +65,44 @@ class Settings(BaseSettings):
         """A relative path is read from the working directory, else from the checkout's own config/."""
         return found_config(value)
 
+    @field_validator("database_url")
+    @classmethod
+    def _supported_database(cls, value: str) -> str:
+        """Only SQLite through aiosqlite and PostgreSQL through asyncpg; anything else says what to write."""
+        try:
+            url = make_url(value)
+        except Exception as exc:
+            raise ValueError(f"not a database URL; write {SQLITE_EXAMPLE} or {POSTGRES_EXAMPLE}") from exc
+        backend = url.get_backend_name()
+        if backend == "postgres":  # the Heroku-style spelling, which SQLAlchemy does not accept
+            backend = "postgresql"
+        wanted = DRIVERS.get(backend)
+        if wanted is None:
+            raise ValueError(
+                f"{backend} is not supported; use SQLite ({SQLITE_EXAMPLE}) or PostgreSQL ({POSTGRES_EXAMPLE})"
+            )
+        if url.get_backend_name() != backend or url.get_driver_name() != wanted:
+            fixed: URL = url.set(drivername=f"{backend}+{wanted}")
+            raise ValueError(
+                f"tenderbot talks to {backend} through the {wanted} driver; "
+                f"write {fixed.render_as_string(hide_password=True)}"
+            )
+        return value
+
+    @field_validator("telegram_proxy")
+    @classmethod
+    def _usable_proxy(cls, value: str) -> str:
+        """A proxy URL httpx can use; socks5 needs the socksio package (``python-telegram-bot[socks]``)."""
+        value = value.strip()
+        if not value:
+            return value
+        scheme, sep, rest = value.partition("://")
+        if not sep or scheme.lower() not in PROXY_SCHEMES or not rest.strip("/"):
+            raise ValueError("write a proxy URL such as http://127.0.0.1:7890 or socks5://127.0.0.1:1080")
+        if scheme.lower().startswith("socks") and importlib.util.find_spec("socksio") is None:
+            raise ValueError('a socks5 proxy needs the socksio package: pip install "python-telegram-bot[socks]"')
+        return value
+
     @field_validator("timezone")
     @classmethod
     def _known_timezone(cls, value: str) -> str:
@@ -63,6 +111,31 @@ class Settings(BaseSettings):
         except Exception as exc:  # ZoneInfoNotFoundError or ValueError for odd strings
             raise ValueError(f"unknown time zone {value!r}; use an IANA name such as Asia/Shanghai") from exc
         return value
+
+    @model_validator(mode="after")
+    def _valid_console_query(self) -> Self:
+        """Console mode prints what TENDERBOT_CONSOLE_QUERY matches: a malformed query stops the start, not a poll."""
+        if self.console_mode:
+            from tenderbot.matching.query import parse_query
+
+            try:
+                parse_query(self.console_query)
+            except QueryError as exc:
+                raise ValueError(f"TENDERBOT_CONSOLE_QUERY {self.console_query!r}: {exc}") from exc
+        return self
+
+    @property
+    def secrets(self) -> tuple[str, ...]:
+        """What must never be printed: the bot token and any password in the database or proxy URL."""
+        found = [self.telegram_token.get_secret_value()]
+        for url in (self.database_url, self.telegram_proxy):
+            try:
+                password = make_url(url).password if url else None
+            except Exception:
+                password = None
+            if password:
+                found.append(str(password))
+        return tuple(s for s in found if s)
 
     @field_validator("cache_dir", mode="before")
     @classmethod
@@ -130,3 +203,14 @@ class Settings(BaseSettings):
     def telegram_base_file_url(self) -> str:
         """The Bot API file root, as python-telegram-bot expects."""
         return self.telegram_api_url.rstrip("/") + "/file/bot"
+
+
+def describe_invalid_settings(error: ValidationError) -> str:
+    """A pydantic ValidationError as one line per setting, named by its environment variable, without its value."""
+    lines = []
+    for item in error.errors(include_url=False, include_input=False):
+        names = [str(part) for part in item["loc"]]
+        variable = "TENDERBOT_" + names[0].upper() if names else "settings"
+        message = str(item["msg"]).removeprefix("Value error, ")
+        lines.append(message if message.startswith("TENDERBOT_") else f"{variable}: {message}")
+    return "; ".join(lines)

@@ -176,6 +176,7 @@ _BOT: dict[str, tuple[str, str]] = {
         "{mark} {name}: polled {poll}, last success {ok}{error}",
     ),
     "never": ("从未", "never"),
+    "times_in": ("（时间为 {zone}）", "(times in {zone})"),
     "source_failing": ("连续 {failures} 次失败", "{failures} failures in a row"),
     "export_caption": (
         "{count} 个订阅。要导入，把这个文件发回给我（标题写 /import）。",

@@ -1,11 +1,15 @@
-"""Shared fixtures: databases (SQLite always, PostgreSQL when reachable — required under CI=true)."""
+"""Shared fixtures: the offline guard (every test); databases (SQLite, and PostgreSQL when reachable)."""
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import socket
+import sys
+import threading
 import uuid
+import warnings
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -15,8 +19,32 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from tenderbot.store.db import make_engine, upgrade
 from tenderbot.store.repos import Store
+from tests.offline import OfflineGuard
 
 PG_ADMIN_URL = os.environ.get("TENDERBOT_TEST_PG_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
+
+
+@pytest.fixture(autouse=True)
+def offline_guard(monkeypatch: pytest.MonkeyPatch) -> Iterator[OfflineGuard]:
+    """Every test: a connection or name look-up for anything but loopback fails it (see tests/offline.py)."""
+    guard = OfflineGuard()
+    guard.install(monkeypatch)
+    yield guard
+    guard.verify()
+
+
+@pytest.fixture(autouse=True)
+def _process_hooks_restored() -> Iterator[None]:
+    """``tenderbot.cli.main`` configures logging and the excepthooks for the whole process: undo it after a test."""
+    root = logging.getLogger()
+    saved = (root.handlers[:], root.level, sys.excepthook, threading.excepthook, sys.unraisablehook)
+    showwarning = warnings.showwarning
+    yield
+    root.handlers[:] = saved[0]
+    root.setLevel(saved[1])
+    sys.excepthook, threading.excepthook, sys.unraisablehook = saved[2:]
+    logging.captureWarnings(False)
+    warnings.showwarning = showwarning
 
 
 def _pg_reachable() -> bool:

@@ -448,8 +448,9 @@ async def test_webhook_and_concurrent_pollers_conflict(bot: Bot, fake: FakeTeleg
     await bot.delete_webhook()
     async with httpx.AsyncClient(transport=fake.transport(), base_url="https://api.telegram.org") as client:
         url = f"/bot{fake.token}/getUpdates"
+        polls_before = fake._poll_generation
         older = asyncio.create_task(client.post(url, data={"timeout": "10"}))
-        await asyncio.sleep(0.05)
+        await fake.wait_for(lambda: fake._poll_generation > polls_before)  # the older poll is waiting now
         newer = await client.post(url, data={"timeout": "0"})
         answer = await older
     assert newer.status_code == 200

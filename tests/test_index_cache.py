@@ -102,10 +102,10 @@ async def test_a_subscription_saved_during_a_rebuild_is_not_lost(
     started, release = asyncio.Event(), asyncio.Event()
     original = SubscriptionIndex._rebuild
 
-    async def slow(self: SubscriptionIndex, subscriptions: list[Subscription]) -> CompiledSubscriptions:
+    async def slow(self: SubscriptionIndex, version: tuple[str, int]) -> CompiledSubscriptions:
         started.set()
         await release.wait()
-        return await original(self, subscriptions)
+        return await original(self, version)
 
     monkeypatch.setattr(SubscriptionIndex, "_rebuild", slow)
     refreshing = asyncio.create_task(index.refresh())

@@ -56,6 +56,7 @@ def render_sources(
                 )
             )
         )
+    lines.append(esc(t(lang, "times_in", zone=str(tz))))  # every time shown to a person says its zone
     return "\n".join(lines)
 
 
@@ -116,7 +117,7 @@ async def sources_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     deps = get_deps(context)
     lang = lang_of(update)
     health = await source_health(deps.store.engine)
-    body = render_sources(health, deps.clock(), ZoneInfo("Asia/Shanghai"), lang, detail=True)
+    body = render_sources(health, deps.clock(), deps.tz, lang, detail=True)
     await reply(update, t(lang, "sources_header") + "\n" + body)
 
 

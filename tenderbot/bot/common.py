@@ -7,14 +7,15 @@ import re
 import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
+from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions, Message, Update
 from telegram.constants import ChatMemberStatus, ChatType, ParseMode
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
-from tenderbot.models import Subscription
+from tenderbot.models import DEFAULT_TIMEZONE, Subscription
 from tenderbot.notify.hookguard import HookPolicy
 from tenderbot.notify.render import esc
 from tenderbot.store.chats import ChatRecord
@@ -28,6 +29,7 @@ PENDING_TTL = timedelta(days=2)
 # Telegram's GroupAnonymousBot: the sender of messages an anonymous group admin posts as the group.
 ANONYMOUS_ADMIN_BOT = 1087968824
 
+DEFAULT_TZ = ZoneInfo(DEFAULT_TIMEZONE)
 Keyboard = list[list[tuple[str, str]]]
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 
@@ -42,6 +44,7 @@ class BotDeps:
     admin_ids: frozenset[int]
     # Which robot URLs /robot accepts (the same policy the sender enforces at every post).
     hook_policy: HookPolicy = field(default_factory=HookPolicy)
+    tz: tzinfo = DEFAULT_TZ  # TENDERBOT_TIMEZONE: operator-facing times
 
 
 def get_deps(context: ContextTypes.DEFAULT_TYPE) -> BotDeps:

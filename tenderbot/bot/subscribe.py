@@ -25,12 +25,12 @@ def describe(query: Query, lang: str) -> str:
     return code if lang == "en" else f"{code}\n{shown(query.describe(), 1200)}"
 
 
-async def preview_text(deps: BotDeps, query: Query, lang: str, timezone: str = "Asia/Shanghai") -> str:
+async def preview_text(deps: BotDeps, query: Query, lang: str, timezone: str | None = None) -> str:
     """How many notices of the last 7 days a query matches, and the best three."""
     now = deps.clock()
     matched = await deps.index.recent_matches(deps.store.notices, query, now - timedelta(days=PREVIEW_DAYS))
     hits = [PreviewHit(stored.notice, stored.first_seen_at) for stored, _ in matched]
-    return render_preview(hits, now, ZoneInfo(timezone), lang)
+    return render_preview(hits, now, ZoneInfo(timezone) if timezone else deps.tz, lang)
 
 
 async def save_query(

@@ -25,6 +25,7 @@ from tenderbot.extract.pick import parties as pick_parties
 from tenderbot.extract.pick import place as pick_place
 from tenderbot.extract.pick import title as pick_title
 from tenderbot.extract.provenance import Trace
+from tenderbot.extract.sanity import sane_notice
 from tenderbot.extract.serialize import notice_to_dict
 from tenderbot.extract.tables import find_tables
 from tenderbot.extract.taxonomy import CategoryDecision, Taxonomy, load_taxonomy
@@ -76,7 +77,10 @@ def explain_notice(
     taxonomy: Taxonomy | None = None,
 ) -> tuple[Notice, Trace]:
     """``extract_notice`` plus the provenance (rule, label, position) of each field it filled."""
-    page, record = _read_source(detect(content))
+    document = detect(content)
+    page, record = _read_source(document)
+    if document.cut or page.cut:
+        log.warning("page %s read in part only: %s", url or "<content>", page.cut or "longer than the input bound")
     merged = dict(hints or {})
     for key, value in record_hints(record, classify.type_from_title).items():
         merged.setdefault(key, value)
@@ -136,4 +140,5 @@ def explain_notice(
         attachments=page.attachments,
         text=text,
     )
-    return notice, ctx.trace
+    # Issue 15: an amount or date outside its sanity range is blank, whichever rule produced it.
+    return sane_notice(notice), ctx.trace

@@ -3,7 +3,8 @@
 Covers the forms of research/domain.md §2.2: ``2026年09月29日 09点30分（北京时间）``,
 ``2025年08月12日09时30分00秒``, ``2024-09-18\\n09:00``, ``2022.06.04 19:22:22``, ``2024/09/29 08:30``,
 ``2024年9月29日下午2:30``, glued ``2024-09-2908:30:00``, ``24:00`` and ``二〇二四年十月二十一日``.
-Impossible dates (month 13, 30 February) are skipped, never raised.
+Impossible dates (month 13, 30 February, 25:00), and dates outside ``sanity.plausible_date``'s
+window (before 2000, beyond today + 5 years) are skipped, never raised nor wrapped.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo
 
 from tenderbot.extract.numerals import parse_cn_integer
+from tenderbot.extract.sanity import plausible_date
 
 __all__ = ["TZ", "find_datetimes", "parse_datetime", "parse_period"]
 
@@ -107,6 +109,14 @@ def _time_of(match: re.Match[str]) -> tuple[int, int, int] | None:
     return (hour, minute, second)
 
 
+def _bad_clock(match: re.Match[str], clock: tuple[int, int, int] | None) -> bool:
+    """True when a time of day was written but is no valid clock (25:00, 9时60分, 24:30).
+
+    Such a date is rejected whole rather than read as a bare day: the writer meant some other value.
+    """
+    return clock is None and (match.group("h") or match.group("h2")) is not None
+
+
 def _combine(day: date, clock: tuple[int, int, int] | None, tz: tzinfo) -> datetime:
     """An aware datetime from a day and an optional clock; 24:00 rolls over to the next day."""
     if clock is None:
@@ -149,6 +159,8 @@ def _numeric_dates(text: str, tz: tzinfo) -> list[_Found]:
         if day is None:
             continue
         clock = _time_of(match)
+        if _bad_clock(match, clock):
+            continue
         if match.group("tsep") == "T" and clock is None:
             continue
         if clock is None and text[match.end("d") : match.end("d") + 1].isdigit():
@@ -197,6 +209,8 @@ def _month_day(match: re.Match[str], tz: tzinfo, reference: datetime) -> _Found 
     if day is None:
         return None
     clock = _time_of(match)
+    if _bad_clock(match, clock):
+        return None
     end = match.end() if clock is not None else match.end("d") + 1
     return _Found(_combine(day, clock, tz), match.start(), end, clock is not None)
 
@@ -224,7 +238,8 @@ def _scan(text: str, tz: tzinfo, reference: datetime | None) -> list[_Found]:
     if reference is not None:
         found.sort(key=lambda hit: hit.start)
         found += _month_day_dates(prepared, tz, reference, found)
-    return sorted(found, key=lambda hit: hit.start)
+    # Year 1, 1900 or 9999 is no deadline nor publication date (sanity.plausible_date).
+    return sorted((hit for hit in found if plausible_date(hit.value)), key=lambda hit: hit.start)
 
 
 def find_datetimes(

@@ -10,6 +10,7 @@ from enum import StrEnum
 from typing import Any
 
 from tenderbot.errors import ParseError
+from tenderbot.extract.bounds import check_json
 
 # Anything larger is cut before parsing: no real announcement is this long, and a runaway page
 # (a 5 MB table dump) must not cost seconds.
@@ -37,6 +38,8 @@ class Document:
     kind: Kind
     text: str
     data: Any = None
+    # Set when the input was cut to its first MAX_INPUT_CHARS characters (the caller logs it).
+    cut: bool = False
 
 
 def decode_bytes(raw: bytes) -> str:
@@ -87,20 +90,24 @@ def detect(content: str | bytes) -> Document:
         text = decode_bytes(content)
     else:
         text = content
-    if len(text) > MAX_INPUT_CHARS:
-        text = text[:MAX_INPUT_CHARS]
     stripped = text.strip()
     if not stripped:
         raise ParseError("empty document: nothing but whitespace")
     if _looks_binary(stripped):
         raise ParseError("binary data, not a document (control characters or undecodable bytes)")
-    if stripped[0] in "{[":
+    if stripped[0] in "{[" and stripped[-1] in "}]":
+        # Looks like JSON: an over-large or over-deep document is refused (json.loads recurses and
+        # raised RecursionError at 1,000 levels); one that merely fails to parse is read as text.
+        check_json(stripped)
         try:
             data = json.loads(stripped)
         except ValueError:
             data = None
         if isinstance(data, dict | list):
             return Document(Kind.JSON, text, data)
+    cut = len(text) > MAX_INPUT_CHARS
+    if cut:
+        text = text[:MAX_INPUT_CHARS]
     if _HTML_MARK.search(text[:20000]):
-        return Document(Kind.HTML, text)
-    return Document(Kind.TEXT, text)
+        return Document(Kind.HTML, text, cut=cut)
+    return Document(Kind.TEXT, text, cut=cut)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation, localcontext
 
 from tenderbot.extract.numerals import DIGITS, NUMERAL_CHARS, SMALL_UNITS, UPPERCASE_CHARS, parse_cn_amount
+from tenderbot.extract.sanity import plausible_amount
 
 __all__ = ["AmountRange", "find_money", "format_wan", "parse_money", "parse_money_range", "unit_from_label"]
 
@@ -105,6 +106,9 @@ class _Hit:
     start: int
     end: int
     bound: str = ""
+    # False for an amount outside the sanity range or written negative (负100万元): it still covers
+    # its span (so its uppercase twin is not taken instead) but is never returned.
+    sane: bool = True
 
 
 def _prepare(text: str) -> str:
@@ -160,9 +164,32 @@ def _glued_before(text: str, start: int, *, bare: bool = True) -> bool:
     prev = text[start - 1]
     if prev.isascii() and (prev.isalnum() or prev in ".#/"):
         return True
+    if prev == "+" and text[start - 2 : start - 1] in ("E", "e"):
+        return True  # 1E+50亿: the exponent of a scientific figure, not 50亿
     before = text[start - 2] if start >= 2 else ""
     # 0851-12345678 and 2024-09-18; 09:30 — but `预算金额:400000` keeps its colon.
     return bare and prev in "-:" and before.isascii() and before.isalnum()
+
+
+# `负100万元`, `-100万元`, `¥-5,000`: a negative amount is no budget (issue 15's fuzz run).
+_MINUS = re.compile(r"(?:负|-)\s*(?:¥|RMB|CNY|人民币)?\s*$")
+
+
+def _negative_before(text: str, start: int) -> bool:
+    """True when the figure at ``start`` is written negative (负 or a minus that is no range or code)."""
+    before = text[max(0, start - 8) : start]
+    sign = _MINUS.search(before)
+    if sign is None:
+        return False
+    if sign.group().startswith("负"):
+        return True
+    prev = before[: sign.start()].rstrip()[-1:]
+    return not prev.isalnum()  # 2024-100, 50万-1.2亿: a code or a range, not a sign
+
+
+def _sane(value: Decimal, unit: str | None, text: str, start: int) -> bool:
+    """The sanity rules of ``sanity.plausible_amount`` plus the sign written before the figure."""
+    return plausible_amount(value, in_yi=bool(unit) and "亿" in str(unit)) and not _negative_before(text, start)
 
 
 def _glued_after(text: str, end: int) -> bool:
@@ -272,7 +299,7 @@ def _arabic_hits(text: str, hint: str | None, ranges: _Spans) -> Iterator[_Hit]:
             else:
                 amount = _unitless_value(match.group("num"), value, hint, text, num_start)
         if amount is not None and amount > 0:
-            yield _Hit(amount, start, end)
+            yield _Hit(amount, start, end, sane=_sane(amount, unit or hint, text, start))
 
 
 def _glued_after_bare_unit(text: str, end: int) -> bool:
@@ -296,8 +323,11 @@ def _range_hits(text: str) -> Iterator[_Hit]:
         high_yuan = _scale(high, unit)
         if not 0 < low_yuan <= high_yuan:
             continue
-        yield _Hit(low_yuan, match.start(), match.start("high"), "low")
-        yield _Hit(high_yuan, match.start("high"), match.end(), "high")
+        sane = _sane(low_yuan, match.group("lowunit") or unit, text, match.start()) and _sane(
+            high_yuan, unit, text, match.start("high")
+        )
+        yield _Hit(low_yuan, match.start(), match.start("high"), "low", sane)
+        yield _Hit(high_yuan, match.start("high"), match.end(), "high", sane)
 
 
 def _uppercase_hits(text: str) -> Iterator[_Hit]:
@@ -311,7 +341,8 @@ def _uppercase_hits(text: str) -> Iterator[_Hit]:
             continue
         value = parse_cn_amount(figure)
         if value is not None and value > 0:
-            yield _Hit(_clean(value), match.start(), match.end())
+            sane = _sane(value, "亿" if "亿" in numeral else None, text, match.start())
+            yield _Hit(_clean(value), match.start(), match.end(), sane=sane)
 
 
 def _is_twin(text: str, first: _Hit, second: _Hit) -> bool:
@@ -338,7 +369,7 @@ def _scan(text: str, unit_hint: str | None) -> list[_Hit]:
         if before is not None and _is_twin(prepared, before, upper):
             continue
         kept_upper.append(upper)
-    return sorted([*arabic.hits, *kept_upper], key=lambda hit: hit.start)
+    return sorted([hit for hit in (*arabic.hits, *kept_upper) if hit.sane], key=lambda hit: hit.start)
 
 
 def find_money(text: str, *, unit_hint: str | None = None) -> list[tuple[Decimal, int, int]]:

@@ -81,7 +81,10 @@ def page_of_json(data: Any) -> tuple[PageParts, dict[str, Any]]:
 def json_time(value: Any) -> datetime | None:
     """A 政采云 time: epoch milliseconds or a date string."""
     if isinstance(value, int | float) and value > 10**11:
-        return datetime.fromtimestamp(value / 1000, tz=TZ)
+        try:
+            return datetime.fromtimestamp(value / 1000, tz=TZ)
+        except (OverflowError, OSError, ValueError):  # 1e20 ms: beyond year 9999 (issue 15)
+            return None
     if isinstance(value, str):
         return parse_datetime(value)
     return None

@@ -21,6 +21,7 @@ from urllib.parse import urljoin
 from tenderbot.errors import BlockedError, NotModified, TenderbotError
 from tenderbot.extract import extract_notice
 from tenderbot.extract.taxonomy import Taxonomy
+from tenderbot.extract.worker import ExtractionPool
 from tenderbot.models import Notice, SourceState
 from tenderbot.sources.fetch import Fetcher
 
@@ -150,8 +151,10 @@ class Source(ABC):
     def __init__(self, config: SourceConfig, taxonomy: Taxonomy | None = None) -> None:
         self.config = config
         self.taxonomy = taxonomy
+        # Set by the app: extraction then runs in worker processes, off the event loop (issue 16).
+        self.extraction: ExtractionPool | None = None
 
-    def extract(
+    async def extract(
         self,
         content: str | bytes,
         *,
@@ -160,7 +163,11 @@ class Source(ABC):
         published_at: datetime | None = None,
         hints: Mapping[str, str] | None = None,
     ) -> Notice:
-        """Extract an announcement with the operator's taxonomy (``TENDERBOT_TAXONOMY_FILE``)."""
+        """Extract an announcement with the operator's taxonomy, in the extraction pool when there is one."""
+        if self.extraction is not None:
+            return await self.extraction.extract(
+                content, url=url, title=title, published_at=published_at, hints=hints, taxonomy=self.taxonomy
+            )
         return extract_notice(
             content, url=url, title=title, published_at=published_at, hints=hints, taxonomy=self.taxonomy
         )

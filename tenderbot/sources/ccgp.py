@@ -27,6 +27,7 @@ from typing import Any, ClassVar
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from tenderbot.errors import ConfigError, FetchError, ParseError
+from tenderbot.extract.bounds import cap_html_depth
 from tenderbot.models import Notice
 from tenderbot.sources.base import ListingSource, ListItem, ListPage, PageRequest
 from tenderbot.sources.common import (
@@ -159,7 +160,7 @@ class CcgpSource(ListingSource):
         """Fetch a detail page; summary-table facts and attachments complement the extraction."""
         page = await fetcher.get(item.url, headers={"Referer": self._referer()})
         html = fetcher.text(page)
-        tree = LexborHTMLParser(html)
+        tree = LexborHTMLParser(cap_html_depth(html)[0])  # on the loop: bounded like extraction (issue 16)
         title_node = tree.css_first("title")
         if title_node is not None and "错误页面" in title_node.text():
             raise FetchError(f"{item.url}: ccgp error page (notice withdrawn or moved)")
@@ -171,7 +172,8 @@ class CcgpSource(ListingSource):
         published = (parse_listing_time(_meta(tree, "PubDate"))
                      or parse_listing_time(_text(tree.css_first("span#pubTime, [class*=\"noticePurchase-time\"]")))
                      or item.published_at)
-        notice = self.extract(html, url=item.url, title=title or item.title, published_at=published, hints=hints)
+        notice = await self.extract(html, url=item.url, title=title or item.title, published_at=published,
+                                    hints=hints)
         if not notice.attachments:
             notice = _with_attachments(notice, tree, item.url)
         return notice

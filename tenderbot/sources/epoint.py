@@ -25,6 +25,7 @@ from typing import Any, ClassVar
 from selectolax.lexbor import LexborHTMLParser
 
 from tenderbot.errors import ConfigError, ParseError
+from tenderbot.extract.bounds import cap_html_depth
 from tenderbot.models import Notice
 from tenderbot.sources.base import ListingSource, ListItem, ListPage, PageRequest
 from tenderbot.sources.common import (
@@ -148,10 +149,10 @@ class EpointSource(ListingSource):
         page = await fetcher.get(item.url)
         html = fetcher.text(page)
         selector = str(self.config.options.get("body_selector", "div.ewb-detail-box, div.article-info"))
-        body = LexborHTMLParser(html).css_first(selector)
+        body = LexborHTMLParser(cap_html_depth(html)[0]).css_first(selector)  # bounded: runs on the loop
         content = body.html if body is not None and body.html else html
-        return self.extract(content, url=item.url, title=item.title, published_at=item.published_at,
-                              hints=item.hints)
+        return await self.extract(content, url=item.url, title=item.title, published_at=item.published_at,
+                                    hints=item.hints)
 
 
 

@@ -74,8 +74,8 @@ class FeedSource(ListingSource):
             content = fetcher.text(page)
         else:
             content = str(item.extra.get("description") or item.title or "")
-        return self.extract(content, url=item.url, title=item.title, published_at=item.published_at,
-                              hints=hints)
+        return await self.extract(content, url=item.url, title=item.title, published_at=item.published_at,
+                                    hints=hints)
 
 
 def parse_feed(text: str, *, base_url: str = "") -> list[ListItem]:
@@ -146,10 +146,16 @@ def _item_from_fields(fields: Mapping[str, str], base_url: str) -> ListItem:
     )
 
 
+_CST = re.compile(r"\s+CST\s*$")
+
+
 def _entry_time(value: str | None) -> datetime | None:
     """RFC 822 (RSS) or ISO 8601 (Atom) time; Beijing time when the feed gives no zone."""
     if not value:
         return None
+    # Chinese feeds write "CST" for China Standard Time; RFC 822 (and so Python) reads it as US Central,
+    # which would put a Beijing 10:00 fourteen hours late. A procurement feed here means +0800.
+    value = _CST.sub(" +0800", value)
     try:
         moment = parsedate_to_datetime(value)
     except (TypeError, ValueError, IndexError):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import copy
-import json
 import logging
 import random
 import time
@@ -15,7 +14,8 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
-from tenderbot.errors import BlockedError, FetchError, NotModified, ParseError
+from tenderbot.errors import BlockedError, FetchError, NotModified
+from tenderbot.extract.bounds import load_json
 from tenderbot.models import RawPage
 from tenderbot.sources.pages import block_reason, decode_content
 
@@ -141,10 +141,8 @@ class Fetcher:
 
     def json(self, page: RawPage) -> Any:
         """The page decoded as JSON; ParseError (the site changed, or answered HTML) when it is not."""
-        try:
-            return json.loads(self.text(page))
-        except ValueError as exc:
-            raise ParseError(f"{page.url}: not JSON ({exc})") from exc
+        # load_json refuses over-deep and over-large answers too (json.loads recursed: issue 15).
+        return load_json(self.text(page), what=f"{page.url}: answer")
 
     def text(self, page: RawPage) -> str:
         """The page decoded with the right encoding (see ``pages.decode_content``)."""

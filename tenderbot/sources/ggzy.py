@@ -24,6 +24,7 @@ from urllib.parse import urlsplit
 from selectolax.lexbor import LexborHTMLParser
 
 from tenderbot.errors import BlockedError, ConfigError, FetchError, ParseError
+from tenderbot.extract.bounds import cap_html_depth
 from tenderbot.models import Notice
 from tenderbot.sources.base import ListingSource, ListItem, ListPage, PageRequest
 from tenderbot.sources.common import (
@@ -167,7 +168,7 @@ class GgzySource(ListingSource):
         """GET the notice page; title ``h4.h4_o``, time in ``p.p_o span``, body ``div#mycontent`` or the page."""
         page = await fetcher.get(item.url, headers={"Referer": self.base_url + REFERER_PATH})
         html = fetcher.text(page)
-        tree = LexborHTMLParser(html)
+        tree = LexborHTMLParser(cap_html_depth(html)[0])  # on the loop: bounded like extraction (issue 16)
         body = tree.css_first("div#mycontent, div.detail_content")
         if body is None:
             # No real /html/b/ page was captured yet; crawlers read tables and "标签：值" lines of the whole
@@ -182,5 +183,6 @@ class GgzySource(ListingSource):
             text = span.text()
             if "发布时间" in text:
                 published = parse_listing_time(text) or published
-        return self.extract(body.html or "", url=item.url, title=title, published_at=published,
-                            hints=item.hints)
+        return await self.extract(body.html or "", url=item.url, title=title, published_at=published,
+                                    hints=item.hints)
+

@@ -110,6 +110,6 @@ class HtmlListSource(ListingSource):
         province = self.config.options.get("province")
         if isinstance(province, str):
             hints["province"] = province
-        return self.extract(content, url=item.url, title=item.title, published_at=item.published_at,
-                              hints=hints)
+        return await self.extract(content, url=item.url, title=item.title, published_at=item.published_at,
+                                    hints=hints)
 

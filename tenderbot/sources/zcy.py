@@ -153,8 +153,8 @@ class ZcySource(ListingSource):
             raise ParseError(f"{page.url}: detail has no content")
         published = parse_listing_time(data.get("publishDate")) or item.published_at
         hints = {**item.hints, **clean_hints(project_code=data.get("projectCode"))}
-        notice = self.extract(content, url=item.url, title=clean_text(data.get("title")) or item.title,
-                                published_at=published, hints=hints)
+        notice = await self.extract(content, url=item.url, title=clean_text(data.get("title")) or item.title,
+                                      published_at=published, hints=hints)
         links = tuple(
             str(link["articleId"])
             for link in data.get("announcementLinkDtoList") or []

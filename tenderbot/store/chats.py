@@ -11,7 +11,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from tenderbot.models import Subscription
+from tenderbot.models import DEFAULT_TIMEZONE, Subscription
 from tenderbot.store.tables import (
     ID_CHUNK,
     chats,
@@ -19,6 +19,7 @@ from tenderbot.store.tables import (
     follows,
     hidden_notices,
     new_id,
+    subscription_revision,
     subscriptions,
 )
 from tenderbot.store.unit import Database
@@ -32,7 +33,7 @@ class ChatRecord:
     kind: str = "private"
     title: str | None = None
     language: str = "zh"
-    timezone: str = "Asia/Shanghai"
+    timezone: str = DEFAULT_TIMEZONE
     digest_time: str | None = None
     digest_always: bool = False
     instant: bool = True
@@ -99,8 +100,9 @@ async def _allocate_numbers(conn: AsyncConnection, chat_id: int, count: int = 1)
 class ChatRepo:
     """Reads and writes chats and everything a chat owns."""
 
-    def __init__(self, engine: Database) -> None:
+    def __init__(self, engine: Database, *, default_timezone: str = DEFAULT_TIMEZONE) -> None:
         self._engine = engine
+        self._default_timezone = default_timezone
 
     async def ensure(
         self, chat_id: int, now: datetime, *, kind: str = "private", title: str | None = None, language: str = "zh"
@@ -115,7 +117,7 @@ class ChatRepo:
                         kind=kind,
                         title=title,
                         language=language,
-                        timezone="Asia/Shanghai",
+                        timezone=self._default_timezone,
                         digest_always=False,
                         instant=True,
                         active=True,
@@ -290,11 +292,18 @@ class ChatRepo:
         async with self._engine.connect() as conn:
             return [_subscription(r) for r in (await conn.execute(query)).all()]
 
-    async def subscriptions_version(self) -> tuple[int, int]:
-        """A cheap fingerprint of the subscription table, to know when to recompile the matcher."""
+    async def subscriptions_version(self) -> tuple[str, int]:
+        """(this database's id, a counter every change to subscriptions or to a chat's active flag bumps).
+
+        Database triggers keep the counter (migration 0008), so no write path can forget it: the matcher
+        knows when to recompile, and a cached compiled index when it is stale.
+        """
+        query = select(subscription_revision.c.database_id, subscription_revision.c.revision).where(
+            subscription_revision.c.id == 1
+        )
         async with self._engine.connect() as conn:
-            row = (await conn.execute(select(func.count(), func.coalesce(func.max(subscriptions.c.id), 0)))).one()
-        return int(row[0]), int(row[1])
+            row = (await conn.execute(query)).one()
+        return str(row.database_id), int(row.revision)
 
     async def delete_subscription(self, chat_id: int, sub_id: int) -> bool:
         """Delete a chat's subscription; False if it is not theirs."""

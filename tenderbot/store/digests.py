@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import exists, select, update
 
 from tenderbot.errors import ConfigError
+from tenderbot.models import DEFAULT_TIMEZONE
 from tenderbot.notify.webhooks import WebhookTarget
 from tenderbot.store.tables import ID_CHUNK, chats, deliveries, follows, notices, source_state, subscriptions
 from tenderbot.store.unit import Database
@@ -50,8 +51,9 @@ def webhook_target(config: Any) -> WebhookTarget | None:
 class DigestRepo:
     """Reads what digests, reminders and webhooks need; advances digest schedules atomically."""
 
-    def __init__(self, engine: Database) -> None:
+    def __init__(self, engine: Database, *, default_timezone: str = DEFAULT_TIMEZONE) -> None:
         self._engine = engine
+        self._default_timezone = default_timezone
 
     def _digest_wanted(self) -> Any:
         """A chat wants a digest when it chose a time, is digest-only, or has a digest-only subscription."""
@@ -74,7 +76,7 @@ class DigestRepo:
         return [
             DigestChat(
                 id=int(r.id),
-                timezone=r.timezone or "Asia/Shanghai",
+                timezone=r.timezone or self._default_timezone,
                 digest_time=r.digest_time or DEFAULT_DIGEST_TIME,
                 digest_always=bool(r.digest_always),
                 next_digest_at=r.next_digest_at,

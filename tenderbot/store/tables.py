@@ -248,6 +248,17 @@ source_state = Table(
     Column("listed", JSON),
 )
 
+# One row: a counter that database triggers (migration 0008) bump on every change to subscriptions or to
+# a chat's active flag, and a random id of this database. Together they say whether a cached compiled
+# index (tenderbot/index_cache.py) still stands for exactly the active subscriptions.
+subscription_revision = Table(
+    "subscription_revision",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("revision", BigInteger, nullable=False),
+    Column("database_id", String(32), nullable=False),
+)
+
 shares = Table(
     "shares",
     metadata,

@@ -17,6 +17,7 @@ from tenderbot.store.db import make_engine, upgrade
 from tenderbot.store.repos import Store
 from tests.delivery.support import start_time, text_item
 from tests.fake_telegram import FakeTelegram
+from tests.offline import offline_env
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).parents[2]
@@ -27,7 +28,7 @@ CONCURRENCY = 16  # the sender's default: at most this many sends are in the air
 
 def spawn(db_url: str, api_url: str, log: Path) -> subprocess.Popen[bytes]:
     """Start a sender process."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("TENDERBOT_")}
+    env = offline_env({k: v for k, v in os.environ.items() if not k.startswith("TENDERBOT_")})
     with log.open("ab") as out:
         return subprocess.Popen(
             [sys.executable, "-m", "tests.delivery.crash_sender", db_url, api_url, str(LEASE)],

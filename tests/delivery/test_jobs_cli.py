@@ -21,6 +21,7 @@ from tenderbot.store.pending import PendingAction
 from tenderbot.store.repos import Store
 from tenderbot.subscriptions import SubscriptionIndex
 from tests.delivery.support import tender, text_item
+from tests.offline import offline_env
 
 ROOT = Path(__file__).parents[2]
 
@@ -78,6 +79,7 @@ async def test_digest_subcommand_dry_run_in_a_real_process(tmp_path: Path) -> No
         TENDERBOT_SOURCES_FILE=str(sources),
         TENDERBOT_TAXONOMY_FILE=str(ROOT / "config" / "taxonomy.yaml"),
     )
+    env = offline_env(env)
     command = [sys.executable, "-m", "tenderbot", "digest", "--chat", "42", "--dry-run"]
     result = subprocess.run(command, env=env, cwd=tmp_path, capture_output=True, timeout=120)
     out = result.stdout.decode("utf-8")

@@ -93,6 +93,7 @@ class FakeTelegram(UpdateBuilders, ApiMethods):
         self.max_long_poll = max_long_poll
         self.known_chats_only = known_chats_only
         self.rejected_429 = 0
+        self.proxied_requests = 0  # requests that reached the socket server in proxy (absolute-URL) form
         self.log: list[Call] = []
         self.webhook_url = ""
         self._flood = _Flood(flood, clock) if flood else None

@@ -45,7 +45,13 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _serve(self) -> None:
         body = self._read_body()
-        path, _, query = self.path.partition("?")
+        target = self.path
+        if "://" in target:
+            # Absolute-form, as an HTTP proxy receives it (RFC 9112 §3.2.2): lets a test use the fake as the
+            # TENDERBOT_TELEGRAM_PROXY in front of an API host that does not exist.
+            self.fake.proxied_requests += 1
+            target = "/" + target.split("://", 1)[1].partition("/")[2]
+        path, _, query = target.partition("?")
         status, headers, payload = self.fake.serve_sync(
             self.command, path, query, self.headers.get("Content-Type", ""), body
         )

@@ -120,11 +120,13 @@ def test_rss_dates_keep_their_stated_zone() -> None:
 <item><title>b</title><link>https://x.example/b</link><pubDate>Mon, 23 Nov 2026 02:00:00 GMT</pubDate></item>
 <item><title>c</title><link>https://x.example/c</link><pubDate>Mon, 23 Nov 2026 10:00:00 +0800</pubDate></item>
 <item><title>d</title><link>https://x.example/d</link><pubDate>Mon, 23 Nov 2026 10:00:00</pubDate></item>
+<item><title>e</title><link>https://x.example/e</link><pubDate>Mon, 23 Nov 2026 10:00:00 CST</pubDate></item>
 </channel></rss>"""
     items = parse_feed(rss, base_url="https://x.example/feed")
     instant = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
-    # -0000 is UTC (RFC 5322 §3.3), not 8 hours early; a date without a zone is Beijing time.
-    assert [i.published_at for i in items] == [instant] * 4
+    # -0000 is UTC (RFC 5322 §3.3), not 8 hours early; a date without a zone is Beijing time; a Chinese
+    # feed's CST is China Standard Time, not US Central.
+    assert [i.published_at for i in items] == [instant] * 5
 
 
 def test_parse_broken_xml_falls_back_to_tag_scan() -> None:

@@ -1,7 +1,7 @@
 """team destinations
 
 Revision ID: 0004
-Revises: 0007
+Revises: 0008
 Create Date: 2026-12-08 01:30:00.000000
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0004"
-down_revision = "0007"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 
