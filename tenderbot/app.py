@@ -29,6 +29,7 @@ from tenderbot.notify.channels import ConsoleChannel, TelegramChannel
 from tenderbot.notify.hookguard import HookPolicy
 from tenderbot.notify.ratelimit import SendLimiter
 from tenderbot.notify.sender import CONSOLE_CHAT_ID, Sender
+from tenderbot.notify.team import TeamChannel
 from tenderbot.notify.webhooks import WebhookSender
 from tenderbot.pipeline import Pipeline, PollSummary
 from tenderbot.poll_gate import PollGate
@@ -41,7 +42,9 @@ from tenderbot.startup import check_database, connect_telegram, display_url, mig
 from tenderbot.store.db import make_engine
 from tenderbot.store.locks import ProcessLocks
 from tenderbot.store.repos import Store
+from tenderbot.store.teams import TeamRepo
 from tenderbot.subscriptions import SubscriptionIndex
+from tenderbot.web.server import WebConsole, mailer_for, start_web_console, web_settings_check
 
 log = logging.getLogger(__name__)
 # How long a stop waits for cancelled jobs (a poll rolling back) before closing the database under them.
@@ -142,6 +145,7 @@ class TenderBot:
             backoff_base=self._fetch_backoff,
             browser=self.browser,
         )
+        self.synonyms = taxonomy.synonyms
         self.index = SubscriptionIndex(
             self.store.chats,
             taxonomy.synonyms,
@@ -160,13 +164,18 @@ class TenderBot:
             telegram = TelegramChannel(await self._sender_bot())
         else:
             await self._ensure_console_subscription(now)
+        self.hook_policy = HookPolicy.from_setting(settings.webhook_allowed_hosts)
+        self.webhooks = WebhookSender(self.http, policy=self.hook_policy)
+        self.mailer = mailer_for(settings)
+        self.background: set[asyncio.Task[object]] = set()
         self.sender = Sender(
             self.store,
             telegram=telegram,
             console=ConsoleChannel(self._console_stream),
             limiter=SendLimiter(overall_per_second=settings.send_rate_per_second),
             clock=self.clock,
-            webhooks=WebhookSender(self.http, policy=HookPolicy.from_setting(settings.webhook_allowed_hosts)),
+            webhooks=self.webhooks,
+            team=TeamChannel(TeamRepo(self.engine), self.webhooks, self.mailer),
         )
 
     async def __aexit__(
@@ -285,6 +294,7 @@ class TenderBot:
     async def run(self, stop: asyncio.Event | None = None) -> None:
         """The main job: scheduled polls, the bot (with a token) and the sender, until stopped."""
         stop = stop or asyncio.Event()
+        web_settings_check(self.settings)  # refuse a public console without a password before starting anything
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             with suppress(NotImplementedError, RuntimeError):
@@ -311,10 +321,14 @@ class TenderBot:
             gate=self.gate,
         )
         scheduler.start()
-        log.info("tenderbot running: %d sources; Ctrl-C to stop", len(self.sources))
+        web: WebConsole | None = None
         try:
+            web = await start_web_console(self, scheduler)
+            log.info("tenderbot running: %d sources; Ctrl-C to stop", len(self.sources))
             await self.sender.run_forever(stop)
         finally:
+            if web is not None:
+                await web.stop()
             scheduler.shutdown(wait=False)  # cancels the running jobs …
             await running.wait(JOB_STOP_SECONDS)  # … and lets them finish that before anything is closed
             for sig in (signal.SIGINT, signal.SIGTERM):

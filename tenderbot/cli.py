@@ -55,6 +55,14 @@ def build_parser() -> argparse.ArgumentParser:
     digest_mode = digest.add_mutually_exclusive_group(required=True)
     digest_mode.add_argument("--now", action="store_true", help="send it now")
     digest_mode.add_argument("--dry-run", action="store_true", help="print it instead of sending it")
+    search = commands.add_parser("search", help="search the stored notices (the /sub query language)")
+    search.add_argument("query", nargs="?", default="", help='e.g. "液相色谱 -维修 地区:江苏" (empty: everything)')
+    search.add_argument("--since", metavar="SPAN", help="only notices first seen within SPAN (24h, 7d, 2w)")
+    search.add_argument("--format", choices=["table", "json", "csv"], default="table", help="output format")
+    export = commands.add_parser("export", help="export the stored notices a query matches")
+    export.add_argument("query", nargs="?", default="", help="the same query language (empty: everything)")
+    export.add_argument("--format", choices=["csv", "xlsx", "json"], required=True, help="file format")
+    export.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of standard output")
     return parser
 
 
@@ -146,6 +154,8 @@ async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
             return 0
         if args.command == "digest":
             return await _digest(app, args.chat, dry_run=args.dry_run)
+        if args.command in ("search", "export"):
+            return await _search_or_export(app, args)
     raise TenderbotError(f"unknown command {args.command}")
 
 
@@ -268,6 +278,18 @@ async def _check(app: TenderBot, name: str | None) -> int:
         ok = ok and report.ok
     return 0 if ok else 1
 
+
+async def _search_or_export(app: TenderBot, args: argparse.Namespace) -> int:
+    """``tenderbot search`` / ``tenderbot export``."""
+    from tenderbot.services.commands import export_command, search_command
+
+    if args.command == "search":
+        return await search_command(
+            app.store.notices, args.query, since=args.since, fmt=args.format, now=app.clock(), tz=app.settings.tz
+        )
+    return await export_command(
+        app.store.notices, args.query, fmt=args.format, output=args.output, now=app.clock(), tz=app.settings.tz
+    )
 
 
 async def _digest(app: TenderBot, chat_id: int, *, dry_run: bool) -> int:

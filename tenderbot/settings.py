@@ -46,6 +46,14 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     send_rate_per_second: float = 28.0
     reminder_days: str = "3,1"
+    web_listen: str = "127.0.0.1:8080"
+    web_password: SecretStr = SecretStr("")
+    smtp_host: str = ""
+    smtp_port: int = 587
+    smtp_from: str = ""
+    smtp_username: str = ""
+    smtp_password: SecretStr = SecretStr("")
+    smtp_security: str = "starttls"
     retention_days: int = Field(default=365, ge=1)
     cache_dir: Path | None = None
     web_public_url: str = ""

@@ -115,6 +115,7 @@ class Sender:
         concurrency: int = 16,
         webhooks: WebhookSender | None = None,
         robots: RobotWindow | None = None,
+        team: Channel | None = None,
         claim_limit: int = 200,
         max_attempts: int = MAX_ATTEMPTS,
         deactivate_after: int = DEACTIVATE_AFTER,
@@ -123,6 +124,7 @@ class Sender:
         self._store = store
         self._telegram = telegram
         self._console = console
+        self._team = team  # web-console teams: their robot or mailbox
         self._limiter = limiter
         self._clock = clock
         self._concurrency = concurrency
@@ -204,6 +206,8 @@ class Sender:
                 waiter.cancel()
 
     def _channel(self, chat: ChatRecord) -> Channel | None:
+        if chat.kind == "team":
+            return self._team
         return self._console if chat.kind == "console" else self._telegram
 
     async def _deliver_safely(self, delivery: Delivery) -> Hold | None:

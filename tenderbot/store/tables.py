@@ -169,6 +169,8 @@ chats = Table(
     # The number the chat's next subscription gets: numbers are never reused, so "/unsub 8" always means
     # the subscription the chat was shown as #8 (issue 9).
     Column("next_subscription_number", Integer, nullable=False, default=1, server_default="1"),
+    # Teams from the web console (kind "team"): where their messages go, a robot or an e-mail address.
+    Column("destination", JSON),
 )
 
 subscriptions = Table(

@@ -1,0 +1,1 @@
+"""The web console: search, export, team subscriptions and sources, served by ``tenderbot run``."""
