@@ -81,6 +81,8 @@ _party = st.none() | st.builds(Party, _opt_text, _opt_text, _opt_text, _opt_text
 _time = st.none() | st.datetimes(
     min_value=datetime(1900, 1, 2), max_value=datetime(2999, 12, 30),
     timezones=st.sampled_from([UTC, BJ, timezone(timedelta(hours=-9, minutes=-30))]),
+    # A wall time skipped by Shanghai's 1940s summer time names no instant, so it cannot round-trip.
+    allow_imaginary=False,
 )
 _notices = st.builds(
     Notice,
