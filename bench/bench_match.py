@@ -138,6 +138,20 @@ def make_notice(rng: random.Random, families: list[tuple[Category, list[str]]], 
     )
 
 
+def _filters_pass(query: Query, notice: Notice, budget: Decimal | None, province: str | None) -> bool:
+    """Region, type, category and budget filters of a query against a notice."""
+    if query.regions and province not in query.regions:
+        return False
+    if query.types and notice.notice_type not in query.types:
+        return False
+    if query.categories and query.categories.isdisjoint(notice.categories):
+        return False
+    return budget is None or not (
+        (query.budget_min is not None and budget < query.budget_min)
+        or (query.budget_max is not None and budget > query.budget_max)
+    )
+
+
 class NaiveMatcher:
     """The obvious loop: every subscription checked against every notice, substring by substring."""
 
@@ -166,16 +180,7 @@ class NaiveMatcher:
         province = notice.region.province if notice.region else None
         found = []
         for subscription_id, query in self.queries.items():
-            if query.regions and province not in query.regions:
-                continue
-            if query.types and notice.notice_type not in query.types:
-                continue
-            if query.categories and query.categories.isdisjoint(notice.categories):
-                continue
-            if budget is not None and (
-                (query.budget_min is not None and budget < query.budget_min)
-                or (query.budget_max is not None and budget > query.budget_max)
-            ):
+            if not _filters_pass(query, notice, budget, province):
                 continue
             if any(self._occurs(w, text) for term in query.none_terms for w in self._words(term)):
                 continue
@@ -189,7 +194,7 @@ class NaiveMatcher:
         return sorted(found)
 
 
-class InvertedIndexMatcher:
+class InvertedIndexMatcher(NaiveMatcher):
     """The sensible loop: words folded once, an inverted index word → subscriptions, each distinct word
     looked for once per notice with ``in``; only subscriptions posted under a hit word are evaluated.
 
@@ -198,34 +203,20 @@ class InvertedIndexMatcher:
     """
 
     def __init__(self, queries: dict[int, Query], synonyms: Callable[[str], Iterable[str]]) -> None:
-        self.queries = queries
-        self.words: dict[int, list[tuple[str, list[str]]]] = {}
+        super().__init__(queries, synonyms)
         self.postings: dict[str, set[int]] = {}
         self.unconditional: list[int] = []
-        self.patterns: dict[str, re.Pattern[str]] = {}
         for subscription_id, query in queries.items():
             for term in (*query.all_terms, *query.any_terms, *query.none_terms):
-                for word in self._words(term, synonyms):
+                for word in self._words(term):
                     self.postings.setdefault(word, set())
             positive = [*query.all_terms, *query.any_terms]
             for term in positive:
-                for word in self._words(term, synonyms):
+                for word in self._words(term):
                     self.postings[word].add(subscription_id)
             if not positive:
                 self.unconditional.append(subscription_id)
-        self.synonyms = synonyms
         self.vocabulary = list(self.postings)
-
-    def _words(self, term: Term, synonyms: Callable[[str], Iterable[str]]) -> list[str]:
-        return [term.text, *(fold(word) for word in synonyms(term.text))] if term.widen else [term.text]
-
-    def _occurs(self, word: str, text: str) -> bool:
-        if is_short_latin(word):
-            pattern = self.patterns.get(word)
-            if pattern is None:
-                pattern = self.patterns[word] = re.compile(rf"(?<![a-z0-9]){re.escape(word)}(?![a-z0-9])")
-            return pattern.search(text) is not None
-        return word in text
 
     def match(self, notice: Notice) -> list[int]:
         """Ids of the subscriptions the notice satisfies."""
@@ -239,24 +230,13 @@ class InvertedIndexMatcher:
         found = []
         for subscription_id in candidates:
             query = self.queries[subscription_id]
-            if query.regions and province not in query.regions:
+            if not _filters_pass(query, notice, budget, province):
                 continue
-            if query.types and notice.notice_type not in query.types:
+            if any(w in hits for term in query.none_terms for w in self._words(term)):
                 continue
-            if query.categories and query.categories.isdisjoint(notice.categories):
+            if not all(any(w in hits for w in self._words(term)) for term in query.all_terms):
                 continue
-            if budget is not None and (
-                (query.budget_min is not None and budget < query.budget_min)
-                or (query.budget_max is not None and budget > query.budget_max)
-            ):
-                continue
-            if any(w in hits for term in query.none_terms for w in self._words(term, self.synonyms)):
-                continue
-            if not all(any(w in hits for w in self._words(term, self.synonyms)) for term in query.all_terms):
-                continue
-            if query.any_terms and not any(
-                w in hits for term in query.any_terms for w in self._words(term, self.synonyms)
-            ):
+            if query.any_terms and not any(w in hits for term in query.any_terms for w in self._words(term)):
                 continue
             found.append(subscription_id)
         return sorted(found)
