@@ -41,6 +41,20 @@ class SendLimiter:
         """Hold every send for a while (after a 429: Telegram's flood wait is per bot)."""
         self._paused_until = max(self._paused_until, self._clock() + seconds)
 
+    def group_wait(self, chat_id: int) -> float:
+        """Seconds until a group may send again under its 20 a minute (0: now), booking nothing.
+
+        The sender asks before taking a group's message: a full minute reschedules the row instead of
+        sleeping in the batch, so one busy group never holds back everyone else's messages.
+        """
+        now = self._clock()
+        wait = 0.0
+        for window in (self._group_sends.get(chat_id), self._group_released.get(chat_id)):
+            recent = [t for t in window or () if t > now - 60.0]
+            if len(recent) >= self._group_per_minute:
+                wait = max(wait, recent[len(recent) - self._group_per_minute] + 60.05 - now)
+        return wait
+
     def _reserve(self, chat_id: int, is_group: bool) -> float:
         """Pick the earliest moment this chat may send and book it; no await, so no races."""
         now = self._clock()

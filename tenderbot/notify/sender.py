@@ -50,6 +50,10 @@ def alert_buttons(notice_id: int, language: str = "zh") -> Buttons:
     return [[(labels[0], f"f:{notice_id}"), (labels[1], f"h:{notice_id}"), (labels[2], f"b:{notice_id}")]]
 
 
+# A group whose next slot is further away than this is rescheduled rather than waited for in the batch.
+GROUP_HOLD_SECONDS = 2.0
+
+
 @dataclass(frozen=True, slots=True)
 class Hold:
     """A chat's remaining rows in this batch must wait until ``until`` (None: they are dropped)."""
@@ -245,6 +249,14 @@ class Sender:
             until = self._clock() + timedelta(minutes=10)
             await self._store.outbox.mark_retry(delivery.id, "no channel", until, count_attempt=False)
             return Hold(until, "no channel")
+        if chat.is_group and channel is self._telegram:
+            wait = self._limiter.group_wait(chat.id)
+            if wait > GROUP_HOLD_SECONDS:
+                # The group's minute is full: come back then, without sleeping in this batch (or counting).
+                until = self._clock() + timedelta(seconds=wait)
+                reason = "group limit: 20 a minute"
+                await self._store.outbox.mark_retry(delivery.id, reason, until, count_attempt=False)
+                return Hold(until, reason)
         try:
             composed = await self._compose(delivery, chat)
         except Defer as wait:

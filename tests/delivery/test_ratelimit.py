@@ -116,3 +116,17 @@ async def test_a_groups_minute_counts_from_when_the_send_finished() -> None:
         limiter.sent(-100, is_group=True)
     await limiter.acquire(-100, is_group=True)  # the 21st
     assert clock.now >= 3.0 + 60.0
+
+
+async def test_group_wait_says_how_long_until_a_full_group_minute_frees_without_booking() -> None:
+    clock = LateClock(stall=0.0)
+    limiter = SendLimiter(overall_per_second=30, clock=clock, sleep=clock.sleep)
+    assert limiter.group_wait(-100) == 0.0
+    for _ in range(20):
+        await limiter.acquire(-100, is_group=True)
+    wait = limiter.group_wait(-100)
+    assert 0 < wait <= 60.05
+    assert limiter.group_wait(-100) == wait  # asking books nothing
+    assert limiter.group_wait(-200) == 0.0  # other groups are not affected
+    clock.now += wait
+    assert limiter.group_wait(-100) == 0.0

@@ -186,6 +186,14 @@ async def test_group_and_private_bursts_stay_inside_telegrams_limits(store: Stor
     started = clock.monotonic()
     async with telegram_sender(store, fake, clock) as sender:
         await drain(sender, rounds=50)
+        # The group's minute filled up: its rest was rescheduled, not slept on, so the private chat is done.
+        assert len(fake.messages(USER)) == 12 and len(fake.messages(GROUP)) == 20
+        assert clock.monotonic() - started < 60
+        for _ in range(10):
+            if await store.outbox.counts() == {"sent": 37}:
+                break
+            clock.advance(15)
+            await drain(sender, rounds=50)
     assert fake.rejected_429 == 0
     assert await store.outbox.counts() == {"sent": 37}
     assert [m["text"] for m in fake.messages(GROUP)] == [f"群{n}" for n in range(25)]
