@@ -112,7 +112,8 @@ def hint_money(value: str | None) -> Money | None:
     except InvalidOperation:
         parsed = parse_money(value)
         return Money(parsed) if parsed else None
-    return Money(amount) if amount > 0 else None
+    # Decimal() also reads "NaN"/"Infinity"; NaN > 0 would raise InvalidOperation.
+    return Money(amount) if amount.is_finite() and amount > 0 else None
 
 
 def first_code(codes: Mapping[str, tuple[str, ...]], name: str) -> str | None:

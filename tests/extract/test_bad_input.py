@@ -294,6 +294,13 @@ def test_json_publish_times_out_of_range_are_blank(publish: object) -> None:
     assert notice is not None and notice.published_at is None
 
 
+@pytest.mark.parametrize("hint", ["NaN", "sNaN", "Infinity", "-Infinity", "1E+50", "-5"])
+def test_non_finite_and_out_of_range_hint_amounts_are_blank(hint: str) -> None:
+    # A list page's "NaN" budget used to raise decimal.InvalidOperation out of extract_notice.
+    notice = extract_notice("某医院CT采购公开招标公告", hints={"budget_yuan": hint})
+    assert notice.budget is None
+
+
 # --- 4. Random bytes, encodings, mangled real pages, every shape -----------------------------
 
 @MANY
