@@ -224,11 +224,8 @@ def follow_up_phrase(text: str) -> NoticeType | None:
     Used when the title is a bare template word (``招标公告`` above "…开标延期的公告").
     """
     head = text[:6000]
-    for pattern, kind in _PHRASES:
-        if kind in _FOLLOW_UPS and pattern.search(head):
-            return min((kind for pattern, kind in _PHRASES if kind in _FOLLOW_UPS and pattern.search(head)),
-                       key=_FOLLOW_UPS.index)
-    return None
+    found = [kind for pattern, kind in _PHRASES if kind in _FOLLOW_UPS and pattern.search(head)]
+    return min(found, key=_FOLLOW_UPS.index) if found else None
 
 
 def type_from_phrases(text: str) -> NoticeType | None:

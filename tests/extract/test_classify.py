@@ -5,7 +5,13 @@ from __future__ import annotations
 import pytest
 
 from tenderbot.extract import extract_notice
-from tenderbot.extract.classify import notice_type, procurement_method, type_from_title, type_from_url
+from tenderbot.extract.classify import (
+    follow_up_phrase,
+    notice_type,
+    procurement_method,
+    type_from_title,
+    type_from_url,
+)
 from tenderbot.models import NoticeType as T
 from tenderbot.models import ProcurementMethod as M
 
@@ -33,6 +39,21 @@ from tenderbot.models import ProcurementMethod as M
 )
 def test_type_from_title(title: str, kind: T | None) -> None:
     assert type_from_title(title) is kind
+
+
+@pytest.mark.parametrize(
+    ("body", "kind"),
+    [
+        # Priority amendment > termination > award, whatever comes first in the text.
+        ("中标结果如下。\n项目终止,终止原因:供应商不足三家。\n更正事项:开标时间", T.AMENDMENT),
+        ("中标结果如下。\n终止原因:预算调整", T.TERMINATION),
+        ("现将中标结果公告如下", T.AWARD),
+        ("潜在投标人应在某处获取招标文件", None),  # a tender phrase is no follow-up
+        ("", None),
+    ],
+)
+def test_follow_up_phrase_by_priority(body: str, kind: T | None) -> None:
+    assert follow_up_phrase(body) is kind
 
 
 def test_type_from_body_headings_and_url() -> None:
