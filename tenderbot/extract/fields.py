@@ -234,12 +234,16 @@ def _method_glued_budget(text: str) -> tuple[Money, int] | None:
     header = _METHOD_BUDGET_HEADER.search(text[:5000])
     if header is None:
         return None
-    unit = Decimal(10000) if header.group("unit") == "万元" else Decimal(1)
+    unit = header.group("unit") or "元"
     rows = _METHOD_CELL_AMOUNT.findall(text[header.end() : header.end() + 1500])
-    amounts = [Decimal(row.replace(",", "")) * unit for row in rows]
-    if not amounts or any(amount <= 0 for amount in amounts):
+    return _sum_cells([parse_money(row, unit_hint=unit) for row in rows], header.start())
+
+
+def _sum_cells(amounts: list[Decimal | None], position: int) -> tuple[Money, int] | None:
+    """The lots' budget cells summed, or None when there is none or one is no amount."""
+    if not amounts or any(amount is None or amount <= 0 for amount in amounts):
         return None
-    return Money(sum(amounts, start=Decimal(0))), header.start()
+    return Money(sum((amount for amount in amounts if amount is not None), start=Decimal(0))), position
 
 
 # A lot table whose header ends with the budget column and whose row text runs over many words (the
@@ -257,16 +261,13 @@ def _last_column_budget(text: str) -> tuple[Money, int] | None:
         return None
     end = _NEXT_SECTION.search(text, header.end())
     block = text[header.end() : end.start() if end else header.end() + 3000]
-    amounts: list[Decimal] = []
+    amounts: list[Decimal | None] = []
     for row in _ROW_END_AMOUNT.finditer(block):
         unit = row.group("unit") or header.group("unit")
         if unit is None:
             return None  # a bare number ending a row may be a quantity or a phone
-        amount = Decimal(row.group("amount").replace(",", "")) * (Decimal(10000) if unit == "万元" else Decimal(1))
-        amounts.append(amount)
-    if not amounts or any(amount <= 0 for amount in amounts):
-        return None
-    return Money(sum(amounts, start=Decimal(0))), header.start()
+        amounts.append(parse_money(row.group("amount"), unit_hint=unit))
+    return _sum_cells(amounts, header.start())
 
 
 def _pairs_row(line: str) -> bool:
