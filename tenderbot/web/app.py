@@ -351,14 +351,14 @@ def create_app(ctx: WebContext) -> Starlette:
             return await teams_page(request, 400, form=form, error=problem(exc, lang_of(request)))
         return RedirectResponse("/teams?flash=saved", status_code=303)
 
-    async def team_id(request: Request) -> int:
+    def team_id(request: Request) -> int:
         try:
             return int(request.path_params["team_id"])
         except ValueError:
             return -1
 
     async def edit_team_form(request: Request) -> Response:
-        team = await ctx.teams.teams.get(await team_id(request))
+        team = await ctx.teams.teams.get(team_id(request))
         if team is None:
             return page(request, "error.html", 404, message=TEXTS[lang_of(request)]["not_found"])
         d = team.destination
@@ -369,7 +369,7 @@ def create_app(ctx: WebContext) -> Starlette:
         return page(request, "team_edit.html", team=team, form=form, email_enabled=ctx.email_enabled)
 
     async def edit_team(request: Request) -> Response:
-        number = await team_id(request)
+        number = team_id(request)
         team = await ctx.teams.teams.get(number)
         if team is None:
             return page(request, "error.html", 404, message=TEXTS[lang_of(request)]["not_found"])
@@ -382,7 +382,7 @@ def create_app(ctx: WebContext) -> Starlette:
         return RedirectResponse("/teams?flash=saved", status_code=303)
 
     async def team_action(request: Request) -> Response:
-        number = await team_id(request)
+        number = team_id(request)
         action = request.path_params["action"]
         lang = lang_of(request)
         if action == "test":
