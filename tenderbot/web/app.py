@@ -123,7 +123,7 @@ def create_app(ctx: WebContext) -> Starlette:
         deadline = notice.tender_deadline
         return {
             "budget": money_text(budget_of(notice), lang),
-            "deadline": deadline_text(deadline, now, ctx.tz, lang) if deadline else TEXTS[lang]["unknown"],
+            "deadline": deadline_text(deadline, now, ctx.tz, lang),  # "未注明" / "not stated" when None
             "closed": deadline is not None and deadline <= now,
             "type": TYPE_NAMES[lang][notice.notice_type],
             "method": METHOD_NAMES[lang][notice.procurement_method] if notice.procurement_method else "",
