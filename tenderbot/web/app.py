@@ -27,7 +27,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from tenderbot.errors import ConfigError, NotifyError, QueryError
 from tenderbot.models import Notice
-from tenderbot.notify.render import METHOD_NAMES, TYPE_NAMES, budget_of, deadline_text, money_text
+from tenderbot.notify.render import METHOD_NAMES, TYPE_NAMES, _region, budget_of, deadline_text, money_text
 from tenderbot.services.export import to_csv, to_json, to_xlsx
 from tenderbot.services.search import Hit, SortOrder, paginate, search
 from tenderbot.services.teams import TeamForm, TeamService, destination_label
@@ -120,15 +120,14 @@ def create_app(ctx: WebContext) -> Starlette:
 
     def view(notice: Notice, now: datetime, lang: str) -> dict[str, Any]:
         """The text of one result row."""
-        region = " ".join(p for p in ((notice.region.province, notice.region.city) if notice.region else ()) if p)
         deadline = notice.tender_deadline
         return {
             "budget": money_text(budget_of(notice), lang),
-            "deadline": deadline_text(deadline, now, ctx.tz, lang) if deadline else TEXTS[lang]["unknown"],
+            "deadline": deadline_text(deadline, now, ctx.tz, lang),  # "未注明" / "not stated" when None
             "closed": deadline is not None and deadline <= now,
             "type": TYPE_NAMES[lang][notice.notice_type],
             "method": METHOD_NAMES[lang][notice.procurement_method] if notice.procurement_method else "",
-            "region": region,
+            "region": _region(notice) or "",  # province and city, as the alerts show them
             "buyer": (notice.buyer.name or "") if notice.buyer else "",
         }
 
@@ -352,14 +351,14 @@ def create_app(ctx: WebContext) -> Starlette:
             return await teams_page(request, 400, form=form, error=problem(exc, lang_of(request)))
         return RedirectResponse("/teams?flash=saved", status_code=303)
 
-    async def team_id(request: Request) -> int:
+    def team_id(request: Request) -> int:
         try:
             return int(request.path_params["team_id"])
         except ValueError:
             return -1
 
     async def edit_team_form(request: Request) -> Response:
-        team = await ctx.teams.teams.get(await team_id(request))
+        team = await ctx.teams.teams.get(team_id(request))
         if team is None:
             return page(request, "error.html", 404, message=TEXTS[lang_of(request)]["not_found"])
         d = team.destination
@@ -370,7 +369,7 @@ def create_app(ctx: WebContext) -> Starlette:
         return page(request, "team_edit.html", team=team, form=form, email_enabled=ctx.email_enabled)
 
     async def edit_team(request: Request) -> Response:
-        number = await team_id(request)
+        number = team_id(request)
         team = await ctx.teams.teams.get(number)
         if team is None:
             return page(request, "error.html", 404, message=TEXTS[lang_of(request)]["not_found"])
@@ -383,7 +382,7 @@ def create_app(ctx: WebContext) -> Starlette:
         return RedirectResponse("/teams?flash=saved", status_code=303)
 
     async def team_action(request: Request) -> Response:
-        number = await team_id(request)
+        number = team_id(request)
         action = request.path_params["action"]
         lang = lang_of(request)
         if action == "test":

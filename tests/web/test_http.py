@@ -11,11 +11,13 @@ import openpyxl
 import pytest
 
 from tenderbot.errors import ConfigError
+from tenderbot.models import Notice, NoticeType
 from tenderbot.web.listen import check_exposure, parse_listen
 from tenderbot.web.security import LoginLimiter
 from tenderbot.web.server import web_settings_check
 from tests.web.support import (
     HOSTILE_TITLE,
+    NOW,
     PASSWORD,
     client_for,
     context_of,
@@ -251,3 +253,18 @@ async def test_search_window_defaults_to_a_month(tmp_path: Path) -> None:
         assert "去年的质谱仪采购" in everything and 'since=all' in everything  # exports keep the window
         rows = rows_of((await client.get("/notices.json", params={"q": "质谱", "since": "all"})).content)
         assert len(rows) == 2
+
+
+async def test_a_notice_without_deadline_or_region_says_so(tmp_path: Path) -> None:
+    async with running_bot(web_settings(tmp_path)) as bot, client_for(context_of(bot)) as client:
+        await log_in(client)
+        await bot.store.notices.upsert(
+            [Notice(source="test-feed", source_id="nd1", url="https://www.ccgp.gov.cn/nd1.htm",
+                    title="无截止时间的采购公告", notice_type=NoticeType.TENDER)],
+            NOW,
+        )
+        stored = next(s for s in await stored_notices(bot) if s.notice.source_id == "nd1")
+        detail = await client.get(f"/notices/{stored.id}")
+        assert detail.status_code == 200
+        assert '<dt>截止时间</dt><dd class="">未注明</dd>' in detail.text
+        assert "<dt>地区</dt><dd>未注明</dd>" in detail.text

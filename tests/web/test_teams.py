@@ -260,3 +260,4 @@ async def test_edit_form_round_trip_and_errors_keep_the_input(tmp_path: Path) ->
         chat = await bot.store.chats.get(team.id)
         assert chat is not None and chat.digest_time == "08:30" and not chat.instant
         assert (await client.get("/teams/999/edit")).status_code == 404
+        assert (await client.get("/teams/abc/edit")).status_code == 404  # not a number: no such team
