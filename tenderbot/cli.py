@@ -285,10 +285,12 @@ async def _search_or_export(app: TenderBot, args: argparse.Namespace) -> int:
 
     if args.command == "search":
         return await search_command(
-            app.store.notices, args.query, since=args.since, fmt=args.format, now=app.clock(), tz=app.settings.tz
+            app.store.notices, args.query, since=args.since, fmt=args.format, now=app.clock(), tz=app.settings.tz,
+            synonyms=app.synonyms,
         )
     return await export_command(
-        app.store.notices, args.query, fmt=args.format, output=args.output, now=app.clock(), tz=app.settings.tz
+        app.store.notices, args.query, fmt=args.format, output=args.output, now=app.clock(), tz=app.settings.tz,
+        synonyms=app.synonyms,
     )
 
 

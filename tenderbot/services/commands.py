@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import sys
 import unicodedata
+from collections.abc import Callable, Iterable
 from datetime import datetime, tzinfo
 from typing import BinaryIO
 
 from tenderbot.errors import QueryError
 from tenderbot.notify.render import TYPE_NAMES, budget_of, money_text
-from tenderbot.services.export import to_csv, to_json, to_xlsx
+from tenderbot.services.export import EXPORTS, to_csv, to_json
 from tenderbot.services.search import Hit, SortOrder, SpanError, parse_since, search
 from tenderbot.store.notices import NoticeRepo
+
+# The taxonomy's synonyms, so ~terms widen in the CLI exactly as they do in the web console and the bot.
+Synonyms = Callable[[str], Iterable[str]]
 
 
 def _width(text: str) -> int:
@@ -53,13 +57,13 @@ def table(hits: list[Hit], now: datetime, tz: tzinfo) -> str:
 
 async def search_command(
     notices: NoticeRepo, query: str, *, since: str | None, fmt: str, now: datetime, tz: tzinfo,
-    out: BinaryIO | None = None, synonyms: object = None,
+    out: BinaryIO | None = None, synonyms: Synonyms | None = None,
 ) -> int:
     """Print the stored notices a query matches (deadline soonest first); 2 for a malformed query."""
     out = out or sys.stdout.buffer
     try:
         span = parse_since(since) if since else None
-        hits = await search(notices, query, now=now, since=span, order=SortOrder.DEADLINE)
+        hits = await search(notices, query, now=now, since=span, order=SortOrder.DEADLINE, synonyms=synonyms)
     except (QueryError, SpanError) as exc:
         sys.stderr.write(f"tenderbot: {exc}\n")
         return 2
@@ -75,7 +79,7 @@ async def search_command(
 
 async def export_command(
     notices: NoticeRepo, query: str, *, fmt: str, output: str | None, now: datetime, tz: tzinfo,
-    out: BinaryIO | None = None,
+    out: BinaryIO | None = None, synonyms: Synonyms | None = None,
 ) -> int:
     """Write the search as CSV, Excel or JSON to a file or standard output; 2 for a bad query or a TTY."""
     out = out or sys.stdout.buffer
@@ -83,11 +87,11 @@ async def export_command(
         sys.stderr.write("tenderbot: an Excel file is binary: add --output FILE.xlsx or redirect standard output\n")
         return 2
     try:
-        hits = await search(notices, query, now=now, order=SortOrder.DEADLINE)
+        hits = await search(notices, query, now=now, order=SortOrder.DEADLINE, synonyms=synonyms)
     except QueryError as exc:
         sys.stderr.write(f"tenderbot: {exc}\n")
         return 2
-    data = {"csv": to_csv, "xlsx": to_xlsx, "json": to_json}[fmt](hits, tz)
+    data = EXPORTS[fmt][0](hits, tz)
     if output is not None:
         with open(output, "wb") as handle:
             handle.write(data)

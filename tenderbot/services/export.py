@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, tzinfo
 from decimal import Decimal
 from typing import Any
@@ -103,3 +103,11 @@ def to_json(hits: Sequence[Hit], tz: tzinfo) -> bytes:
     """A JSON array of rows (with the terms that matched)."""
     rows = [{**export_row(hit, tz), "matched": list(hit.terms)} for hit in hits]
     return (json.dumps(rows, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+# Each export format: the function writing it and its media type (the web route and the CLI twin share it).
+EXPORTS: dict[str, tuple[Callable[[Sequence[Hit], tzinfo], bytes], str]] = {
+    "csv": (to_csv, "text/csv; charset=utf-8"),
+    "xlsx": (to_xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    "json": (to_json, "application/json"),
+}

@@ -28,7 +28,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from tenderbot.errors import ConfigError, NotifyError, QueryError
 from tenderbot.models import Notice
 from tenderbot.notify.render import METHOD_NAMES, TYPE_NAMES, _region, budget_of, deadline_text, money_text
-from tenderbot.services.export import to_csv, to_json, to_xlsx
+from tenderbot.services.export import EXPORTS
 from tenderbot.services.search import Hit, SortOrder, paginate, search
 from tenderbot.services.teams import TeamForm, TeamService, destination_label
 from tenderbot.sources.base import CheckReport, Source
@@ -55,11 +55,6 @@ SEARCH_CACHE_SECONDS = 60.0
 SEARCH_CACHE_SIZE = 16
 LOOPBACK_HOSTS = ["127.0.0.1", "localhost", "::1", "[::1]"]
 OPEN_PATHS = ("/login", "/healthz", "/static/")
-EXPORTS: dict[str, tuple[Callable[..., bytes], str]] = {
-    "csv": (to_csv, "text/csv; charset=utf-8"),
-    "xlsx": (to_xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-    "json": (to_json, "application/json"),
-}
 
 
 @dataclass

@@ -61,3 +61,14 @@ def test_export_writes_excel_and_csv(stored_world: Path, capsysbinary: pytest.Ca
     rows = list(csv.DictReader(io.StringIO(capsysbinary.readouterr().out.decode("utf-8-sig"))))
     assert len(rows) == 5 and {"title", "notice_type", "budget_yuan", "deadline", "buyer", "province", "city",
                                "url"} <= set(rows[0])
+
+
+def test_search_widens_a_tilde_term_with_the_taxonomy_like_the_console(
+    stored_world: Path, capsysbinary: pytest.CaptureFixture[bytes]
+) -> None:
+    # 彩超 occurs in no stored text; the taxonomy lists it as a synonym of 彩色多普勒超声诊断仪.
+    assert main(["search", "~彩超", "--format", "json"]) == 0
+    titles = [row["title"] for row in json.loads(capsysbinary.readouterr().out)]
+    assert titles == ["彩色多普勒超声诊断仪采购"]
+    assert main(["export", "--format", "json", "~彩超"]) == 0
+    assert [row["title"] for row in json.loads(capsysbinary.readouterr().out)] == ["彩色多普勒超声诊断仪采购"]
