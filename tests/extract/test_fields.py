@@ -22,8 +22,7 @@ from tenderbot.extract.text import normalize
 from tenderbot.models import Money, NoticeType
 from tests.corpus_support import extraction_errors
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "extract"
-CORPUS = FIXTURES.parent / "corpus"
+CORPUS = Path(__file__).resolve().parents[1] / "fixtures" / "corpus"
 
 
 def at(*parts: int) -> datetime:
@@ -241,7 +240,7 @@ def test_prequalification_has_no_bid_deadline_but_zcy_values() -> None:
 
 
 def test_zcy_detail_json() -> None:
-    notice = extract_notice((FIXTURES / "zcy_intention_detail.json").read_bytes())
+    notice = extract_notice((CORPUS / "zcy-intention-zhejiang-detail-json.json").read_bytes())
     assert notice.notice_type is NoticeType.INTENTION
     assert notice.title == "浙江大学医学院附属儿童医院2025年5月三院区维修材料-工程政府采购意向"
     assert notice.published_at == datetime.fromtimestamp(1748250241, tz=TZ)

@@ -11,18 +11,12 @@ from tenderbot.errors import ParseError
 from tenderbot.extract.detect import Kind, decode_bytes, detect
 from tenderbot.extract.html import extract_page, html_to_text
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "extract"
-CORPUS = FIXTURES.parent / "corpus"
+CORPUS = Path(__file__).resolve().parents[1] / "fixtures" / "corpus"
 
 
 def read_corpus(name: str) -> str:
     """A real page of the annotated corpus (tests/fixtures/corpus), named for its scenario."""
     return (CORPUS / name).read_text(encoding="utf-8")
-
-
-def read(name: str) -> str:
-    """A fixture's text."""
-    return (FIXTURES / name).read_text(encoding="utf-8")
 
 
 def test_ccgp_page_body_and_summary_table() -> None:

@@ -15,6 +15,20 @@ from tenderbot.sources.fetch import Fetcher
 from tests.replay_server import ReplayServer
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "sources"
+CORPUS = FIXTURES.parent / "corpus"
+# Real samples are kept once, in the corpus (annotated there); the tests name them by their sample name.
+# Sample name -> corpus file; provenance in tests/fixtures/sources/README.md.
+IN_CORPUS = {
+    "ccgp-detail-guizhou-zbgg-2025-06-27.html": "ccgp-award-guizhou-summary-table.html",
+    "ccgp-detail-jinan-zbgg-2025-07-14-excerpt.html": "ccgp-award-jinan-university-lots-dedupe.html",
+    "zcy-zhejiang-category-list-excerpt.json": "zcy-intention-zhejiang-childrens-hospital-list-record.json",
+    "zcy-zhejiang-detail-excerpt.json": "zcy-intention-zhejiang-detail-json.json",
+    "zcy-guangxi-category-list-excerpt.json": "zcy-termination-guangxi-napo-firetruck-list-record.json",
+    "zcy-guangxi-detail-excerpt.json": "zcy-tender-guangxi-construction-detail-json.json",
+    "zcy-guangxi-detail-content-2021.html": "zcy-prequal-guangxi-ppp-content.html",
+    "epoint-guangxi-gxes-list-2024-01-04.json": "epoint-award-guangxi-reservoir-list-record.json",
+    "ggzy-gettradlist-2026-07-21-excerpt.json": "ggzy-tender-yunnan-gas-pipe-list-record.json",
+}
 BEIJING = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2026, 11, 22, 18, 0, tzinfo=BEIJING)
 
@@ -72,5 +86,5 @@ async def fetcher(clock: FakeClock, ssl_context: ssl.SSLContext) -> AsyncIterato
 
 
 def fixture_bytes(name: str) -> bytes:
-    """Bytes of a file under tests/fixtures/sources/ (real samples keep their corpus names, see README.md)."""
-    return (FIXTURES / name).read_bytes()
+    """Bytes of a sources fixture by its sample name: from the corpus when IN_CORPUS maps it, else from FIXTURES."""
+    return (CORPUS / IN_CORPUS[name] if name in IN_CORPUS else FIXTURES / name).read_bytes()

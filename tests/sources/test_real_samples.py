@@ -1,4 +1,5 @@
-"""Every real 2017-2026 portal sample in tests/fixtures/sources runs through its adapter (provenance: README.md)."""
+"""Every real 2017-2026 portal sample (tests/fixtures/sources and those kept in the corpus, conftest.IN_CORPUS)
+runs through its adapter (provenance: tests/fixtures/sources/README.md)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from tenderbot.sources.fetch import Fetcher
 from tenderbot.sources.ggzy import GgzySource
 from tenderbot.sources.zcy import ZcySource
 from tests.replay_server import ReplayServer
-from tests.sources.conftest import BEIJING, FIXTURES, fixture_bytes
+from tests.sources.conftest import BEIJING, CORPUS, FIXTURES, IN_CORPUS, fixture_bytes
 
 HTML = {"Content-Type": "text/html; charset=utf-8"}
 JSON = {"Content-Type": "application/json;charset=UTF-8"}
@@ -109,7 +110,9 @@ SAMPLE_RUNS: dict[str, tuple[Run, str]] = {
 
 def test_every_real_sample_has_a_run() -> None:
     real = {p.name for p in FIXTURES.iterdir() if p.suffix in (".html", ".json") and "constructed" not in p.name}
-    assert real == set(SAMPLE_RUNS)
+    assert real.isdisjoint(IN_CORPUS), "a real sample is kept twice: delete the copy in tests/fixtures/sources"
+    assert real | set(IN_CORPUS) == set(SAMPLE_RUNS)
+    assert all((CORPUS / corpus_name).is_file() for corpus_name in IN_CORPUS.values())
 
 
 @pytest.mark.parametrize("sample", sorted(SAMPLE_RUNS))
