@@ -27,7 +27,6 @@ from typing import Any, ClassVar
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from tenderbot.errors import ConfigError, FetchError, ParseError
-from tenderbot.extract.bounds import cap_html_depth
 from tenderbot.models import Notice
 from tenderbot.sources.base import ListingSource, ListItem, ListPage, PageRequest
 from tenderbot.sources.common import (
@@ -46,6 +45,7 @@ from tenderbot.sources.common import (
     yuan_text,
 )
 from tenderbot.sources.fetch import Fetcher
+from tenderbot.sources.pages import bounded_tree
 
 DEFAULT_SEARCH_URL = "http://search.ccgp.gov.cn/bxsearch"
 DEFAULT_SEARCH_PATH = "/bxsearch"
@@ -160,7 +160,7 @@ class CcgpSource(ListingSource):
         """Fetch a detail page; summary-table facts and attachments complement the extraction."""
         page = await fetcher.get(item.url, headers={"Referer": self._referer()})
         html = fetcher.text(page)
-        tree = LexborHTMLParser(cap_html_depth(html)[0])  # on the loop: bounded like extraction (issue 16)
+        tree = bounded_tree(html)
         title_node = tree.css_first("title")
         if title_node is not None and "错误页面" in title_node.text():
             raise FetchError(f"{item.url}: ccgp error page (notice withdrawn or moved)")

@@ -21,10 +21,7 @@ from collections.abc import Mapping
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
-from selectolax.lexbor import LexborHTMLParser
-
 from tenderbot.errors import BlockedError, ConfigError, FetchError, ParseError
-from tenderbot.extract.bounds import cap_html_depth
 from tenderbot.models import Notice
 from tenderbot.sources.base import ListingSource, ListItem, ListPage, PageRequest
 from tenderbot.sources.common import (
@@ -41,6 +38,7 @@ from tenderbot.sources.common import (
     window,
 )
 from tenderbot.sources.fetch import Fetcher
+from tenderbot.sources.pages import bounded_tree
 
 DEFAULT_BASE_URL = "https://www.ggzy.gov.cn"
 DEFAULT_LIST_PATH = "/information/pubTradingInfo/getTradList"
@@ -168,7 +166,7 @@ class GgzySource(ListingSource):
         """GET the notice page; title ``h4.h4_o``, time in ``p.p_o span``, body ``div#mycontent`` or the page."""
         page = await fetcher.get(item.url, headers={"Referer": self.base_url + REFERER_PATH})
         html = fetcher.text(page)
-        tree = LexborHTMLParser(cap_html_depth(html)[0])  # on the loop: bounded like extraction (issue 16)
+        tree = bounded_tree(html)
         body = tree.css_first("div#mycontent, div.detail_content")
         if body is None:
             # No real /html/b/ page was captured yet; crawlers read tables and "标签：值" lines of the whole

@@ -10,8 +10,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tenderbot.extract.bounds import MAX_HTML_DEPTH
 from tenderbot.sources.common import BEIJING, parse_listing_time, province_short, rehost, yuan_text
-from tenderbot.sources.pages import block_reason, decode_content
+from tenderbot.sources.pages import block_reason, bounded_tree, decode_content
 from tests.sources.conftest import fixture_bytes
 
 # Text as portals write it: CJK, ASCII, full-width punctuation.
@@ -93,3 +94,13 @@ def test_rehost_keeps_path_and_query() -> None:
     assert rehost("http://www.ccgp.gov.cn/cggg/a.htm?x=1", "http://127.0.0.1:8080") == "http://127.0.0.1:8080/cggg/a.htm?x=1"
     assert rehost("http://a/b", "https://mirror/ccgp/") == "https://mirror/ccgp/b"
     assert rehost("http://a/b", None) == "http://a/b"
+
+
+def test_bounded_tree_caps_nesting_and_keeps_text() -> None:
+    """Adapters parse detail pages on the event loop: a pathologically deep page is flattened, text kept."""
+    depth = MAX_HTML_DEPTH * 4
+    html = "<html><body>" + "<div>" * depth + "正文" + "</div>" * depth + "</body></html>"
+    tree = bounded_tree(html)
+    assert "正文" in tree.text()
+    assert len(tree.css("div")) <= MAX_HTML_DEPTH
+    assert bounded_tree("<html><body><div id='x'>短</div></body></html>").css_first("div#x") is not None
