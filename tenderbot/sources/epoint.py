@@ -73,11 +73,6 @@ class EpointSource(ListingSource):
         return problems
 
     @property
-    def base_url(self) -> str:
-        """The site root, without a trailing slash."""
-        return option_str(self.config.options, "base_url").rstrip("/")
-
-    @property
     def time_field(self) -> str:
         """The record field holding the publication time (``webdate``, or ``infodatepx`` on 江苏/广西)."""
         return str(self.config.options.get("time_field", "webdate"))

@@ -53,6 +53,7 @@ class GgzySource(ListingSource):
     """The national public-resource trading platform's trading-information listing."""
 
     kind: ClassVar[str] = "ggzy"
+    default_base_url: ClassVar[str | None] = DEFAULT_BASE_URL
 
     @classmethod
     def option_problems(cls, options: Mapping[str, Any]) -> list[str]:
@@ -82,11 +83,6 @@ class GgzySource(ListingSource):
         if source_type not in ("1", "2"):
             problems.append(f"option 'source_type' must be 1 (交易公告) or 2 (成交公示), got {source_type!r}")
         return problems
-
-    @property
-    def base_url(self) -> str:
-        """Scheme + host of the platform (or its stand-in)."""
-        return base_url_option(self.config.options, DEFAULT_BASE_URL) or DEFAULT_BASE_URL
 
     def list_form(self, request: PageRequest) -> dict[str, str]:
         """The form fields of one listing page: date window, page number, optional keyword and province."""
