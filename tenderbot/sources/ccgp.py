@@ -22,11 +22,12 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Mapping
+from functools import partial
 from typing import Any, ClassVar
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from tenderbot.errors import ConfigError, FetchError, ParseError
+from tenderbot.errors import FetchError, ParseError
 from tenderbot.models import Notice
 from tenderbot.sources.base import ListingSource, ListItem, ListPage, PageRequest
 from tenderbot.sources.common import (
@@ -34,6 +35,7 @@ from tenderbot.sources.common import (
     base_url_option,
     clean_hints,
     clean_text,
+    config_problems,
     number_key,
     option_list,
     parse_listing_time,
@@ -80,19 +82,13 @@ class CcgpSource(ListingSource):
     @classmethod
     def option_problems(cls, options: Mapping[str, Any]) -> list[str]:
         """Keywords and channels must be lists of strings."""
-        problems = []
-        for key in ("keywords", "channels"):
-            try:
-                option_list(options, key)
-            except ConfigError as exc:
-                problems.append(str(exc))
-        try:
+
+        def channel_urls() -> None:
             base_url_option(options)
             for channel in option_list(options, "channels"):
                 site_url(options, channel, key="channels")
-        except ConfigError as exc:
-            problems.append(str(exc))
-        return problems
+
+        return config_problems(*(partial(option_list, options, key) for key in ("keywords", "channels")), channel_urls)
 
     def streams(self) -> tuple[str, ...]:
         """One stream per channel URL (channel mode) or per keyword (search mode)."""

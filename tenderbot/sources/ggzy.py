@@ -18,10 +18,11 @@ the portal's captcha (a 2026 trial crawler stops on it), i.e. a block. The retir
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import partial
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
-from tenderbot.errors import BlockedError, ConfigError, FetchError, ParseError
+from tenderbot.errors import BlockedError, FetchError, ParseError
 from tenderbot.models import Notice
 from tenderbot.sources.base import ListingSource, ListItem, ListPage, PageRequest
 from tenderbot.sources.common import (
@@ -30,6 +31,7 @@ from tenderbot.sources.common import (
     base_url_option,
     clean_hints,
     clean_text,
+    config_problems,
     option_list,
     parse_listing_time,
     province_short,
@@ -58,27 +60,17 @@ class GgzySource(ListingSource):
     @classmethod
     def option_problems(cls, options: Mapping[str, Any]) -> list[str]:
         """Retired options of the dealList_find.jsp API name their replacements; lists must be lists."""
-        problems = []
         retired = (
             ("list_url", "base_url", "dealList_find.jsp was retired; the 2026 API is POST "
              f"{DEFAULT_LIST_PATH} on {DEFAULT_BASE_URL}"),
             ("deal_classify", "business_types", "e.g. [政府采购]"),
             ("deal_stage", "information_types", "e.g. [采购/资审公告] or codes like 0201"),
         )
-        for old, new, why in retired:
-            try:
-                renamed_option(options, old, new, why)
-            except ConfigError as exc:
-                problems.append(str(exc))
-        for key in ("business_types", "information_types"):
-            try:
-                option_list(options, key)
-            except ConfigError as exc:
-                problems.append(str(exc))
-        try:
-            base_url_option(options)
-        except ConfigError as exc:
-            problems.append(str(exc))
+        problems = config_problems(
+            *(partial(renamed_option, options, old, new, why) for old, new, why in retired),
+            *(partial(option_list, options, key) for key in ("business_types", "information_types")),
+            partial(base_url_option, options),
+        )
         source_type = str(options.get("source_type", "1"))
         if source_type not in ("1", "2"):
             problems.append(f"option 'source_type' must be 1 (交易公告) or 2 (成交公示), got {source_type!r}")
