@@ -11,13 +11,13 @@ from zoneinfo import ZoneInfo
 from tenderbot.models import Change, ChangeKind, NoticeType, SourceState
 from tenderbot.notify.render import esc
 from tenderbot.sources.base import Source
+from tenderbot.sources.common import BEIJING
 from tenderbot.sources.fetch import Fetcher
 from tenderbot.store.outbox import OutboxItem
 from tenderbot.store.repos import Store
 from tenderbot.subscriptions import FOLLOW_UP_TYPES, SubscriptionIndex
 
 log = logging.getLogger(__name__)
-BEIJING = ZoneInfo("Asia/Shanghai")
 
 # Tell the admins after this many failed polls in a row, or when a productive source is silent this long.
 FAILURES_BEFORE_REPORT = 3

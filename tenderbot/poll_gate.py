@@ -40,15 +40,21 @@ class PollGate:
 
         ``force`` (``poll --once --force``) ignores the source's backoff, not another process's lock.
         """
-        if scheduled and source.name in self._polled:
-            last = await self._states.last_poll(source.name)
-            recent = timedelta(seconds=source.config.interval_seconds * RECENT_SHARE)
-            if last is not None and self._clock() - last < recent:
-                log.debug("%s: polled %s ago by another process; skipped", source.name, self._clock() - last)
-                return None
         async with self._locks.holding(f"poll:{source.name}") as mine:
             if not mine:
                 log.info("%s: another process is polling it now; skipped", source.name)
                 return None
+            # Read under the lock, so a poll another process finished just before we took it is seen.
+            if scheduled and source.name in self._polled and await self._polled_recently(source):
+                return None
             self._polled.add(source.name)
             return await pipeline.poll(source, force=force)
+
+    async def _polled_recently(self, source: Source) -> bool:
+        """Whether any process finished polling ``source`` less than ``RECENT_SHARE`` of its interval ago."""
+        last = await self._states.last_poll(source.name)
+        recent = timedelta(seconds=source.config.interval_seconds * RECENT_SHARE)
+        if last is None or self._clock() - last >= recent:
+            return False
+        log.debug("%s: polled %s ago by another process; skipped", source.name, self._clock() - last)
+        return True

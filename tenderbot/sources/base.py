@@ -18,11 +18,12 @@ from types import MappingProxyType
 from typing import Any, ClassVar
 from urllib.parse import urljoin
 
-from tenderbot.errors import BlockedError, NotModified, TenderbotError
+from tenderbot.errors import BlockedError, ConfigError, NotModified, TenderbotError
 from tenderbot.extract import extract_notice
 from tenderbot.extract.taxonomy import Taxonomy
 from tenderbot.extract.worker import ExtractionPool
 from tenderbot.models import Notice, SourceState
+from tenderbot.sources.common import base_url_option
 from tenderbot.sources.fetch import Fetcher
 
 log = logging.getLogger(__name__)
@@ -147,6 +148,8 @@ class Source(ABC):
     """A portal adapter: polls incrementally and never raises for portal problems."""
 
     kind: ClassVar[str]
+    # The portal's own scheme + host, for kinds that have one; None: ``options.base_url`` is required.
+    default_base_url: ClassVar[str | None] = None
 
     def __init__(self, config: SourceConfig, taxonomy: Taxonomy | None = None) -> None:
         self.config = config
@@ -176,6 +179,14 @@ class Source(ABC):
     def name(self) -> str:
         """The configured, unique name of this source."""
         return self.config.name
+
+    @property
+    def base_url(self) -> str:
+        """Scheme + host of the site, no trailing slash: ``options.base_url``, else the kind's default."""
+        base = base_url_option(self.config.options, self.default_base_url)
+        if base is None:
+            raise ConfigError("option 'base_url' must be a non-empty string")
+        return base
 
     @classmethod
     def option_problems(cls, options: Mapping[str, Any]) -> list[str]:

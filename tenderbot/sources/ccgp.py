@@ -22,12 +22,12 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Mapping
+from functools import partial
 from typing import Any, ClassVar
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from tenderbot.errors import ConfigError, FetchError, ParseError
-from tenderbot.extract.bounds import cap_html_depth
+from tenderbot.errors import FetchError, ParseError
 from tenderbot.models import Notice
 from tenderbot.sources.base import ListingSource, ListItem, ListPage, PageRequest
 from tenderbot.sources.common import (
@@ -35,6 +35,7 @@ from tenderbot.sources.common import (
     base_url_option,
     clean_hints,
     clean_text,
+    config_problems,
     number_key,
     option_list,
     parse_listing_time,
@@ -46,6 +47,7 @@ from tenderbot.sources.common import (
     yuan_text,
 )
 from tenderbot.sources.fetch import Fetcher
+from tenderbot.sources.pages import bounded_tree
 
 DEFAULT_SEARCH_URL = "http://search.ccgp.gov.cn/bxsearch"
 DEFAULT_SEARCH_PATH = "/bxsearch"
@@ -80,19 +82,13 @@ class CcgpSource(ListingSource):
     @classmethod
     def option_problems(cls, options: Mapping[str, Any]) -> list[str]:
         """Keywords and channels must be lists of strings."""
-        problems = []
-        for key in ("keywords", "channels"):
-            try:
-                option_list(options, key)
-            except ConfigError as exc:
-                problems.append(str(exc))
-        try:
+
+        def channel_urls() -> None:
             base_url_option(options)
             for channel in option_list(options, "channels"):
                 site_url(options, channel, key="channels")
-        except ConfigError as exc:
-            problems.append(str(exc))
-        return problems
+
+        return config_problems(*(partial(option_list, options, key) for key in ("keywords", "channels")), channel_urls)
 
     def streams(self) -> tuple[str, ...]:
         """One stream per channel URL (channel mode) or per keyword (search mode)."""
@@ -160,7 +156,7 @@ class CcgpSource(ListingSource):
         """Fetch a detail page; summary-table facts and attachments complement the extraction."""
         page = await fetcher.get(item.url, headers={"Referer": self._referer()})
         html = fetcher.text(page)
-        tree = LexborHTMLParser(cap_html_depth(html)[0])  # on the loop: bounded like extraction (issue 16)
+        tree = bounded_tree(html)
         title_node = tree.css_first("title")
         if title_node is not None and "错误页面" in title_node.text():
             raise FetchError(f"{item.url}: ccgp error page (notice withdrawn or moved)")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urljoin, urlsplit, urlunsplit
@@ -130,6 +130,17 @@ def rehost(url: str, host: str | None) -> str:
     target, parts = urlsplit(host), urlsplit(url)
     prefix = target.path.rstrip("/")
     return urlunsplit((target.scheme, target.netloc, prefix + parts.path, parts.query, parts.fragment))
+
+
+def config_problems(*checks: Callable[[], object]) -> list[str]:
+    """Run each option check; the messages of the ConfigErrors they raise, in order (empty when all pass)."""
+    problems = []
+    for check in checks:
+        try:
+            check()
+        except ConfigError as exc:
+            problems.append(str(exc))
+    return problems
 
 
 def positive_int_problems(options: Mapping[str, Any], *keys: str) -> list[str]:

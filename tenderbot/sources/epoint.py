@@ -25,7 +25,6 @@ from typing import Any, ClassVar
 from selectolax.lexbor import LexborHTMLParser
 
 from tenderbot.errors import ConfigError, ParseError
-from tenderbot.extract.bounds import cap_html_depth
 from tenderbot.models import Notice
 from tenderbot.sources.base import ListingSource, ListItem, ListPage, PageRequest
 from tenderbot.sources.common import (
@@ -42,6 +41,7 @@ from tenderbot.sources.common import (
     window,
 )
 from tenderbot.sources.fetch import Fetcher
+from tenderbot.sources.pages import bounded_tree
 
 DEFAULT_SEARCH_PATH = "/XZinterface/rest/esinteligentsearch/getFullTextDataNew"
 BODY_FORMATS = ("classic", "keyword")
@@ -71,11 +71,6 @@ class EpointSource(ListingSource):
         if not isinstance(time_field, str) or not time_field.isidentifier():
             problems.append(f"option 'time_field' must be a field name like webdate or infodatepx, got {time_field!r}")
         return problems
-
-    @property
-    def base_url(self) -> str:
-        """The site root, without a trailing slash."""
-        return option_str(self.config.options, "base_url").rstrip("/")
 
     @property
     def time_field(self) -> str:
@@ -149,7 +144,7 @@ class EpointSource(ListingSource):
         page = await fetcher.get(item.url)
         html = fetcher.text(page)
         selector = str(self.config.options.get("body_selector", "div.ewb-detail-box, div.article-info"))
-        body = LexborHTMLParser(cap_html_depth(html)[0]).css_first(selector)  # bounded: runs on the loop
+        body = bounded_tree(html).css_first(selector)
         content = body.html if body is not None and body.html else html
         return await self.extract(content, url=item.url, title=item.title, published_at=item.published_at,
                                     hints=item.hints)

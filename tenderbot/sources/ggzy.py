@@ -18,13 +18,11 @@ the portal's captcha (a 2026 trial crawler stops on it), i.e. a block. The retir
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import partial
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
-from selectolax.lexbor import LexborHTMLParser
-
-from tenderbot.errors import BlockedError, ConfigError, FetchError, ParseError
-from tenderbot.extract.bounds import cap_html_depth
+from tenderbot.errors import BlockedError, FetchError, ParseError
 from tenderbot.models import Notice
 from tenderbot.sources.base import ListingSource, ListItem, ListPage, PageRequest
 from tenderbot.sources.common import (
@@ -33,6 +31,7 @@ from tenderbot.sources.common import (
     base_url_option,
     clean_hints,
     clean_text,
+    config_problems,
     option_list,
     parse_listing_time,
     province_short,
@@ -41,6 +40,7 @@ from tenderbot.sources.common import (
     window,
 )
 from tenderbot.sources.fetch import Fetcher
+from tenderbot.sources.pages import bounded_tree
 
 DEFAULT_BASE_URL = "https://www.ggzy.gov.cn"
 DEFAULT_LIST_PATH = "/information/pubTradingInfo/getTradList"
@@ -55,40 +55,26 @@ class GgzySource(ListingSource):
     """The national public-resource trading platform's trading-information listing."""
 
     kind: ClassVar[str] = "ggzy"
+    default_base_url: ClassVar[str | None] = DEFAULT_BASE_URL
 
     @classmethod
     def option_problems(cls, options: Mapping[str, Any]) -> list[str]:
         """Retired options of the dealList_find.jsp API name their replacements; lists must be lists."""
-        problems = []
         retired = (
             ("list_url", "base_url", "dealList_find.jsp was retired; the 2026 API is POST "
              f"{DEFAULT_LIST_PATH} on {DEFAULT_BASE_URL}"),
             ("deal_classify", "business_types", "e.g. [政府采购]"),
             ("deal_stage", "information_types", "e.g. [采购/资审公告] or codes like 0201"),
         )
-        for old, new, why in retired:
-            try:
-                renamed_option(options, old, new, why)
-            except ConfigError as exc:
-                problems.append(str(exc))
-        for key in ("business_types", "information_types"):
-            try:
-                option_list(options, key)
-            except ConfigError as exc:
-                problems.append(str(exc))
-        try:
-            base_url_option(options)
-        except ConfigError as exc:
-            problems.append(str(exc))
+        problems = config_problems(
+            *(partial(renamed_option, options, old, new, why) for old, new, why in retired),
+            *(partial(option_list, options, key) for key in ("business_types", "information_types")),
+            partial(base_url_option, options),
+        )
         source_type = str(options.get("source_type", "1"))
         if source_type not in ("1", "2"):
             problems.append(f"option 'source_type' must be 1 (交易公告) or 2 (成交公示), got {source_type!r}")
         return problems
-
-    @property
-    def base_url(self) -> str:
-        """Scheme + host of the platform (or its stand-in)."""
-        return base_url_option(self.config.options, DEFAULT_BASE_URL) or DEFAULT_BASE_URL
 
     def list_form(self, request: PageRequest) -> dict[str, str]:
         """The form fields of one listing page: date window, page number, optional keyword and province."""
@@ -168,7 +154,7 @@ class GgzySource(ListingSource):
         """GET the notice page; title ``h4.h4_o``, time in ``p.p_o span``, body ``div#mycontent`` or the page."""
         page = await fetcher.get(item.url, headers={"Referer": self.base_url + REFERER_PATH})
         html = fetcher.text(page)
-        tree = LexborHTMLParser(cap_html_depth(html)[0])  # on the loop: bounded like extraction (issue 16)
+        tree = bounded_tree(html)
         body = tree.css_first("div#mycontent, div.detail_content")
         if body is None:
             # No real /html/b/ page was captured yet; crawlers read tables and "标签：值" lines of the whole

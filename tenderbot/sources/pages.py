@@ -8,6 +8,8 @@ from collections.abc import Mapping
 
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
+from tenderbot.extract.bounds import cap_html_depth
+
 _HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9_\-:.]+)", re.IGNORECASE)
 _META_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([A-Za-z0-9_\-:.]+)", re.IGNORECASE)
 _TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
@@ -147,3 +149,8 @@ def _header(headers: Mapping[str, str], name: str) -> str | None:
         if key.lower() == name:
             return value
     return None
+
+
+def bounded_tree(html: str) -> HTMLParser:
+    """A detail page parsed with its nesting capped like extraction's: adapters parse on the loop (issue 16)."""
+    return HTMLParser(cap_html_depth(html)[0])

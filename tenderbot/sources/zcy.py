@@ -69,11 +69,6 @@ class ZcySource(ListingSource):
             problems.append("option 'extra_body' must be a mapping of JSON fields")
         return problems
 
-    @property
-    def base_url(self) -> str:
-        """The site root, without a trailing slash."""
-        return option_str(self.config.options, "base_url").rstrip("/")
-
     def headers(self) -> dict[str, str]:
         """What the site's own page sends: JSON accept, ``Origin`` and the category page as ``Referer``."""
         parent = self.config.options.get("referer_parent_id")

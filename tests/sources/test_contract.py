@@ -8,6 +8,7 @@ from datetime import datetime
 
 import pytest
 
+from tenderbot.errors import ConfigError
 from tenderbot.models import SourceState
 from tenderbot.sources.base import Source, SourceConfig
 from tenderbot.sources.fetch import Fetcher
@@ -187,3 +188,20 @@ def test_the_scheduler_jitter_defaults_to_a_tenth_of_the_interval() -> None:
     assert SourceConfig(name="a", kind="feed", interval_seconds=600).jitter == 60
     assert SourceConfig(name="a", kind="feed", interval_seconds=60).jitter == 6
     assert SourceConfig(name="a", kind="feed", interval_seconds=600, jitter_seconds=0).jitter == 0
+
+
+def _class(kind: str) -> type[Source]:
+    return next(cls for cls in SOURCE_CLASSES if cls.kind == kind)
+
+
+@pytest.mark.parametrize("kind", ["ggzy", "epoint", "zcy"])
+def test_base_url_is_the_option_without_its_trailing_slash(kind: str) -> None:
+    source = _class(kind)(SourceConfig(name=f"b-{kind}", kind=kind,
+                                               options={"base_url": " https://mirror.example/ "}))
+    assert source.base_url == "https://mirror.example"
+
+
+def test_base_url_defaults_to_the_portal_or_is_required() -> None:
+    assert _class("ggzy")(SourceConfig(name="d-ggzy", kind="ggzy")).base_url == "https://www.ggzy.gov.cn"
+    with pytest.raises(ConfigError, match="base_url"):
+        _ = _class("zcy")(SourceConfig(name="d-zcy", kind="zcy")).base_url

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
 
@@ -10,8 +11,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tenderbot.sources.common import BEIJING, parse_listing_time, province_short, rehost, yuan_text
-from tenderbot.sources.pages import block_reason, decode_content
+from tenderbot.errors import ConfigError
+from tenderbot.extract.bounds import MAX_HTML_DEPTH
+from tenderbot.sources.common import BEIJING, config_problems, parse_listing_time, province_short, rehost, yuan_text
+from tenderbot.sources.pages import block_reason, bounded_tree, decode_content
 from tests.sources.conftest import fixture_bytes
 
 # Text as portals write it: CJK, ASCII, full-width punctuation.
@@ -93,3 +96,25 @@ def test_rehost_keeps_path_and_query() -> None:
     assert rehost("http://www.ccgp.gov.cn/cggg/a.htm?x=1", "http://127.0.0.1:8080") == "http://127.0.0.1:8080/cggg/a.htm?x=1"
     assert rehost("http://a/b", "https://mirror/ccgp/") == "https://mirror/ccgp/b"
     assert rehost("http://a/b", None) == "http://a/b"
+
+
+def test_bounded_tree_caps_nesting_and_keeps_text() -> None:
+    """Adapters parse detail pages on the event loop: a pathologically deep page is flattened, text kept."""
+    depth = MAX_HTML_DEPTH * 4
+    html = "<html><body>" + "<div>" * depth + "正文" + "</div>" * depth + "</body></html>"
+    tree = bounded_tree(html)
+    assert "正文" in tree.text()
+    assert len(tree.css("div")) <= MAX_HTML_DEPTH
+    assert bounded_tree("<html><body><div id='x'>短</div></body></html>").css_first("div#x") is not None
+
+
+def test_config_problems_collects_every_failing_check_in_order() -> None:
+    def bad(message: str) -> Callable[[], None]:
+        def check() -> None:
+            raise ConfigError(message)
+        return check
+
+    assert config_problems(lambda: None, bad("one"), lambda: 1, bad("two")) == ["one", "two"]
+    assert config_problems() == []
+    with pytest.raises(ValueError):  # not a config problem: a bug, so it is not swallowed
+        config_problems(lambda: int("x"))
