@@ -256,8 +256,8 @@ class TenderBot:
             .updater(None)  # UpdatePoller polls
             .build()
         )
-        policy = HookPolicy.from_setting(settings.webhook_allowed_hosts)
-        install(application, BotDeps(self.store, self.index, self.clock, settings.admin_ids, policy, tz=settings.tz))
+        deps = BotDeps(self.store, self.index, self.clock, settings.admin_ids, self.hook_policy, tz=settings.tz)
+        install(application, deps)
         # The bot's own shutdown first: Application.shutdown does nothing when initialize failed half-way.
         self._stack.push_async_callback(application.bot.shutdown)
         await connect_telegram(application.initialize, settings.telegram_api_url)
