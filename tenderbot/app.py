@@ -145,7 +145,6 @@ class TenderBot:
             backoff_base=self._fetch_backoff,
             browser=self.browser,
         )
-        self.synonyms = taxonomy.synonyms
         self.index = SubscriptionIndex(
             self.store.chats,
             taxonomy.synonyms,
@@ -177,6 +176,11 @@ class TenderBot:
             webhooks=self.webhooks,
             team=TeamChannel(TeamRepo(self.engine), self.webhooks, self.mailer),
         )
+
+    @property
+    def synonyms(self) -> Callable[[str], frozenset[str]]:
+        """The taxonomy's synonyms (the web console expands queries with them)."""
+        return self.taxonomy.synonyms
 
     async def __aexit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
