@@ -145,7 +145,6 @@ class TenderBot:
             backoff_base=self._fetch_backoff,
             browser=self.browser,
         )
-        self.synonyms = taxonomy.synonyms
         self.index = SubscriptionIndex(
             self.store.chats,
             taxonomy.synonyms,
@@ -177,6 +176,11 @@ class TenderBot:
             webhooks=self.webhooks,
             team=TeamChannel(TeamRepo(self.engine), self.webhooks, self.mailer),
         )
+
+    @property
+    def synonyms(self) -> Callable[[str], frozenset[str]]:
+        """The taxonomy's synonyms (the web console expands queries with them)."""
+        return self.taxonomy.synonyms
 
     async def __aexit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
@@ -256,8 +260,8 @@ class TenderBot:
             .updater(None)  # UpdatePoller polls
             .build()
         )
-        policy = HookPolicy.from_setting(settings.webhook_allowed_hosts)
-        install(application, BotDeps(self.store, self.index, self.clock, settings.admin_ids, policy, tz=settings.tz))
+        deps = BotDeps(self.store, self.index, self.clock, settings.admin_ids, self.hook_policy, tz=settings.tz)
+        install(application, deps)
         # The bot's own shutdown first: Application.shutdown does nothing when initialize failed half-way.
         self._stack.push_async_callback(application.bot.shutdown)
         await connect_telegram(application.initialize, settings.telegram_api_url)

@@ -6,8 +6,8 @@ import argparse
 import logging
 import os
 import sys
-from collections.abc import Iterator, Sequence
-from datetime import UTC, datetime, timedelta
+from collections.abc import Callable, Iterator, Sequence
+from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -88,13 +88,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValidationError as exc:
         # The values are left out on purpose: one of them may be the token or a password.
         return _fail(f"configuration error: {describe_invalid_settings(exc)}", Redactor(()))
-    redact = configure_logging(settings.log_level, settings.secrets, tz=settings.tz)
-    if not isinstance(redact, Redactor):  # a test may replace configure_logging with a no-op
-        redact = Redactor(settings.secrets)
-    try:
-        import asyncio
+    redact = _logging(settings.log_level, settings.secrets, tz=settings.tz)
+    import asyncio
 
-        code = asyncio.run(_dispatch(args, settings))
+    return _guarded(lambda: asyncio.run(_dispatch(args, settings)), redact)
+
+
+def _logging(level: str, secrets: Sequence[str], *, tz: tzinfo = UTC) -> Redactor:
+    """Configure logging and return the redactor for the rest of our output."""
+    redact = configure_logging(level, secrets, tz=tz)
+    if not isinstance(redact, Redactor):  # a test may replace configure_logging with a no-op
+        redact = Redactor(secrets)
+    return redact
+
+
+def _guarded(command: Callable[[], int], redact: Redactor) -> int:
+    """Run a command; configuration problems, a closed output pipe and Ctrl-C become their exit codes."""
+    try:
+        code = command()
         sys.stdout.flush()  # inside the try: a closed pipe is noticed here, not at interpreter exit
         return code
     except StartupError as exc:
@@ -178,22 +189,13 @@ def _parse_command(args: argparse.Namespace) -> int:
     """``tenderbot parse`` without pydantic: its three settings are read by ``tenderbot.paths``."""
     from tenderbot.paths import found_config, light_setting
 
-    secrets = [light_setting("telegram_token", "")]
-    redact = configure_logging(light_setting("log_level", "INFO"), secrets)
-    if not isinstance(redact, Redactor):  # a test may replace configure_logging with a no-op
-        redact = Redactor(secrets)
-    try:
+    redact = _logging(light_setting("log_level", "INFO"), [light_setting("telegram_token", "")])
+
+    def command() -> int:
         taxonomy_file = found_config(Path(light_setting("taxonomy_file", "config/taxonomy.yaml")))
-        code = _parse(args.paths, args.url, taxonomy_file, explain=args.explain)
-        sys.stdout.flush()
-        return code
-    except ConfigError as exc:
-        return _fail(f"configuration error: {exc}", redact)
-    except BrokenPipeError:
-        _drop_stdout()
-        return EXIT_BROKEN_PIPE
-    except KeyboardInterrupt:
-        return EXIT_INTERRUPTED
+        return _parse(args.paths, args.url, taxonomy_file, explain=args.explain)
+
+    return _guarded(command, redact)
 
 
 def _parse(paths: Sequence[str], url: str, taxonomy_file: Path, *, explain: bool = False) -> int:

@@ -116,9 +116,6 @@ def install_excepthooks(redact: Redactor, stream: TextIO | None = None) -> None:
         out.write(redact(text))
         out.flush()
 
-    def excepthook(exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
-        write(exc_type, exc, tb)
-
     def thread_excepthook(args: threading.ExceptHookArgs) -> None:
         if args.exc_type is SystemExit:
             return
@@ -130,6 +127,6 @@ def install_excepthooks(redact: Redactor, stream: TextIO | None = None) -> None:
         out.write(redact(f"{message}: {unraisable.object!r}\n"))
         write(unraisable.exc_type, unraisable.exc_value, unraisable.exc_traceback)
 
-    sys.excepthook = excepthook
+    sys.excepthook = write
     threading.excepthook = thread_excepthook
     sys.unraisablehook = unraisablehook

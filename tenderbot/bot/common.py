@@ -159,6 +159,25 @@ async def live_pending(deps: BotDeps, token: str, chat_id: int, kind: str) -> Pe
     return action
 
 
+async def pressed_action(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, token: str | None, kind: str
+) -> PendingAction | None:
+    """The live pending action a pressed button names, if the presser may act on it.
+
+    A missing token or a stale action answers 'stale_button'; a refused presser is told by
+    ``may_change``; either way None is returned and the handler has nothing left to do.
+    """
+    chat, query = update.effective_chat, update.callback_query
+    assert chat is not None and query is not None
+    action = await live_pending(get_deps(context), token, chat.id, kind) if token is not None else None
+    if action is None:
+        await query.answer(t(lang_of(update), "stale_button"), show_alert=True)
+        return None
+    if not await may_change(update, context):
+        return None
+    return action
+
+
 # Subscription numbers are small; a longer "number" is not one (and int() refuses 4,300+ digits).
 _MAX_NUMBER_DIGITS = 9
 

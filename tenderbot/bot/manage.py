@@ -15,11 +15,11 @@ from tenderbot.bot.common import (
     ensure_chat,
     get_deps,
     lang_of,
-    live_pending,
     may_change,
     new_token,
     numbers_of,
     parse_number,
+    pressed_action,
     reply,
     shown,
 )
@@ -77,11 +77,8 @@ async def on_undo_button(update: Update, context: ContextTypes.DEFAULT_TYPE, par
     query, chat = update.callback_query, update.effective_chat
     assert query is not None and chat is not None
     lang = lang_of(update)
-    action = await live_pending(deps, parts[1], chat.id, UNDO_KIND) if len(parts) == 2 else None
+    action = await pressed_action(update, context, parts[1] if len(parts) == 2 else None, UNDO_KIND)
     if action is None:
-        await query.answer(t(lang, "stale_button"), show_alert=True)
-        return
-    if not await may_change(update, context):
         return
     await deps.store.pending.drop(action.token)
     restored = await deps.store.chats.restore_subscription(dict(action.payload["subscription"]))

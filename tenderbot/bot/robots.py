@@ -44,6 +44,7 @@ async def robot_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     if kind not in ROBOT_NAMES:
         await reply(update, t(lang, "robot_bad_kind", kind=esc(kind[:30])))
         return
+    label = ROBOT_NAMES[kind] if lang != "en" else kind
     if not url.lower().startswith("https://"):
         # The URL carries the robot's credentials: never send it in clear text.
         await reply(update, t(lang, "robot_not_https"))
@@ -61,7 +62,7 @@ async def robot_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     except ConfigError as exc:
         # The validator's detail is English operator text: the chat gets the reason in its language.
         log.info("chat %d: /robot refused: %s", chat.id, exc)
-        await reply(update, t(lang, "robot_bad_url", kind=esc(ROBOT_NAMES[kind] if lang != "en" else kind)))
+        await reply(update, t(lang, "robot_bad_url", kind=esc(label)))
         return
     if message is not None:
         # The URL and the secret are credentials: do not leave them in the chat's history.
@@ -70,5 +71,4 @@ async def robot_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         except TelegramError as exc:
             log.info("chat %d: could not delete the /robot message: %s", chat.id, exc)
     host = urlsplit(url).hostname or "?"
-    label = ROBOT_NAMES[kind] if lang != "en" else kind
     await reply(update, t(lang, "robot_bound", n=number, kind=esc(label), host=esc(host)))

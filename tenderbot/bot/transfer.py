@@ -19,9 +19,9 @@ from tenderbot.bot.common import (
     ensure_chat,
     get_deps,
     lang_of,
-    live_pending,
     may_change,
     new_token,
+    pressed_action,
     reply,
     shown,
 )
@@ -252,11 +252,8 @@ async def on_import_button(update: Update, context: ContextTypes.DEFAULT_TYPE, p
     query, chat = update.callback_query, update.effective_chat
     assert query is not None and chat is not None
     lang = lang_of(update)
-    action = await live_pending(deps, parts[1], chat.id, KIND) if len(parts) == 3 else None
+    action = await pressed_action(update, context, parts[1] if len(parts) == 3 else None, KIND)
     if action is None:
-        await query.answer(t(lang, "stale_button"), show_alert=True)
-        return
-    if not await may_change(update, context):
         return
     await deps.store.pending.drop(action.token)
     await query.answer()

@@ -19,9 +19,9 @@ from tenderbot.bot.common import (
     ensure_chat,
     get_deps,
     lang_of,
-    live_pending,
     may_change,
     new_token,
+    pressed_action,
     reply,
     shown,
 )
@@ -151,11 +151,8 @@ async def on_wizard_button(update: Update, context: ContextTypes.DEFAULT_TYPE, p
     assert query is not None and chat is not None
     lang = lang_of(update)
     token, op, arg = parts[1], parts[2], (parts[3] if len(parts) > 3 else "")
-    action = await live_pending(deps, token, chat.id, KIND)
+    action = await pressed_action(update, context, token, KIND)
     if action is None:
-        await query.answer(t(lang, "stale_button"), show_alert=True)
-        return
-    if not await may_change(update, context):
         return
     payload = dict(action.payload)
     step = STEPS[int(payload["step"])]

@@ -109,3 +109,20 @@ async def test_group_upgraded_to_supergroup_keeps_its_subscriptions(harness: Har
     assert [s.query for s in await harness.store.chats.subscriptions(big)] == ["彩超"]
     await harness.index.refresh()
     assert [m.subscription.chat_id for m in harness.index.match(tender("彩超采购"))] == [big]
+
+
+async def test_a_member_cannot_press_the_admins_undo_and_a_malformed_one_is_stale(harness: Harness) -> None:
+    harness.fake.set_chat_admins(GROUP, [USER])
+    await harness.command(GROUP, "/sub 液相色谱", user=USER)
+    await harness.command(GROUP, "/unsub 1", user=USER)
+    deleted = harness.last(GROUP)
+    (undo,) = [b for b in harness.buttons(GROUP) if b.startswith("u:")]
+    await harness.press(GROUP, undo, user=OTHER, message_id=deleted["message_id"])
+    assert harness.answers()[-1] == "只有本群管理员可以修改本群的订阅和设置。"
+    assert await harness.store.chats.subscriptions(GROUP) == []
+    await harness.press(GROUP, f"{undo}:extra", user=USER, message_id=deleted["message_id"], check_button=False)
+    assert "已失效" in harness.answers()[-1]
+    assert await harness.store.chats.subscriptions(GROUP) == []
+    # The refused press left the action in place: the admin's own press still restores #1.
+    await harness.press(GROUP, undo, user=USER, message_id=deleted["message_id"])
+    assert [s.number for s in await harness.store.chats.subscriptions(GROUP)] == [1]
