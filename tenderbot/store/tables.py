@@ -79,10 +79,10 @@ ID_CHUNK = 5000
 _T = TypeVar("_T")
 
 
-def id_chunks(ids: Sequence[_T]) -> Iterator[Sequence[_T]]:
-    """``ids`` in slices of at most ID_CHUNK, one per chunked ``IN (...)`` query."""
-    for start in range(0, len(ids), ID_CHUNK):
-        yield ids[start : start + ID_CHUNK]
+def id_chunks(ids: Sequence[_T], size: int = ID_CHUNK) -> Iterator[Sequence[_T]]:
+    """``ids`` in slices of at most ``size``, one per chunked ``IN (...)`` query."""
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
 
 
 def new_id(result: CursorResult[Any]) -> int:
