@@ -19,8 +19,7 @@ import tempfile
 import time
 from collections import Counter
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
-from decimal import Decimal
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import insert
@@ -29,7 +28,7 @@ from telegram.request import HTTPXRequest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tenderbot.models import Money, Notice, NoticeType, Party, Region
+from bench.bench_poll import batch
 from tenderbot.notify.channels import TelegramChannel
 from tenderbot.notify.ratelimit import SendLimiter
 from tenderbot.notify.sender import Sender
@@ -43,25 +42,6 @@ from tests.fake_telegram import FakeTelegram
 FIRST_CHAT = 100_000
 
 
-def notices(count: int, now: datetime) -> list[Notice]:
-    """Distinct tenders to alert about."""
-    return [
-        Notice(
-            source="bench",
-            source_id=f"n-{n}",
-            url=f"https://example.gov.cn/notice/{n}.html",
-            title=f"第{n}人民医院高效液相色谱仪采购项目公开招标公告",
-            notice_type=NoticeType.TENDER,
-            project_code=f"BENCH-{n:05d}",
-            buyer=Party(name=f"第{n}人民医院"),
-            budget=Money(Decimal(1_000_000 + n)),
-            tender_deadline=now + timedelta(days=20),
-            region=Region(province="江苏", city="南京"),
-        )
-        for n in range(count)
-    ]
-
-
 async def seed_busy_groups(store: Store, groups: int, alerts: int, now: datetime) -> None:
     """Groups with many queued alerts each, queued before everything else (the oldest rows)."""
     rows = [
@@ -73,7 +53,7 @@ async def seed_busy_groups(store: Store, groups: int, alerts: int, now: datetime
         await conn.execute(insert(chats), rows)
     changes = await store.notices.upsert(
         [replace(n, source_id=f"busy-{n.source_id}", project_code=f"BUSY-{k}") for k, n in
-         enumerate(notices(alerts, now))],
+         enumerate(batch(alerts, now, with_text=False))],
         now,
     )
     ids = [c.notice_id for c in changes]
@@ -99,7 +79,7 @@ async def seed(store: Store, count: int, now: datetime, groups: int) -> None:
     ]
     async with store.engine.begin() as conn:
         await conn.execute(insert(chats), rows)
-    changes = await store.notices.upsert(notices(min(count, 500), now), now)
+    changes = await store.notices.upsert(batch(min(count, 500), now, with_text=False), now)
     ids = [c.notice_id for c in changes]
     items = [
         OutboxItem(row["id"], "alert", f"alert:{ids[n % len(ids)]}", ids[n % len(ids)], why=("液相色谱",))

@@ -72,8 +72,8 @@ class Listing:
         return PollResult(tuple(self.batch), replace(state, cursor="done", last_success=now), (), True)
 
 
-def batch(count: int, now: datetime) -> list[Notice]:
-    """Distinct tenders, every one an instrument tender the subscriptions match."""
+def batch(count: int, now: datetime, *, with_text: bool = True) -> list[Notice]:
+    """Distinct tenders, every one an instrument tender the subscriptions match (``with_text``: a page of body text)."""
     return [
         Notice(
             source="bench",
@@ -86,7 +86,7 @@ def batch(count: int, now: datetime) -> list[Notice]:
             budget=Money(Decimal(1_000_000 + n)),
             tender_deadline=now + timedelta(days=20),
             region=Region(province="江苏", city="南京"),
-            text=f"第{n}人民医院高效液相色谱仪采购项目 预算金额：{100 + n}万元 " * 20,
+            text=f"第{n}人民医院高效液相色谱仪采购项目 预算金额：{100 + n}万元 " * 20 if with_text else "",
         )
         for n in range(count)
     ]

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import gc
+import pickle
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -115,3 +117,14 @@ async def test_a_subscription_saved_during_a_rebuild_is_not_lost(
     release.set()
     await refreshing
     assert _matched(index, MS) == {added.id}
+
+
+def test_load_leaves_a_disabled_collector_disabled(tmp_path: Path) -> None:
+    cache = IndexCache(tmp_path)
+    cache.path.write_bytes(b"key\n" + pickle.dumps(None))
+    gc.disable()
+    try:
+        assert cache.load("key") is None
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

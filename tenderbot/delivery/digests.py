@@ -222,7 +222,7 @@ class DigestService:
                 closing.get(chat_id, []),
                 health,
                 now=now,
-                tz=_zone(chat),
+                tz=_zone(chat.timezone, self._store.default_timezone),
                 language=chat.language,
                 always=force or chat.digest_always,
             )
@@ -289,9 +289,9 @@ class DigestService:
         return next_digest_at(chat.digest_time or DEFAULT_DIGEST_TIME, ZoneInfo(chat.timezone), self._clock())
 
 
-def _zone(chat: ChatRecord) -> ZoneInfo:
-    """The chat's zone; Beijing time when a hand-edited row names no valid zone."""
+def _zone(name: str, default: str) -> ZoneInfo:
+    """The chat's zone; the deployment's default zone (TENDERBOT_TIMEZONE) when a hand-edited row names no valid one."""
     try:
-        return ZoneInfo(chat.timezone)
+        return ZoneInfo(name)
     except (ValueError, KeyError):
-        return ZoneInfo("Asia/Shanghai")
+        return ZoneInfo(default)

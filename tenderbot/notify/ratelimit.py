@@ -5,8 +5,16 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import deque
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import timedelta
+
+
+def _minute_frees_at(window: Sequence[float], limit: int) -> float | None:
+    """When a group whose last minute of sends is ``window`` may send again; None while under ``limit``.
+
+    A hair past the minute: a window edge that lands exactly on a float is counted either way.
+    """
+    return window[-limit] + 60.05 if len(window) >= limit else None
 
 
 class SendLimiter:
@@ -50,9 +58,9 @@ class SendLimiter:
         now = self._clock()
         wait = 0.0
         for window in (self._group_sends.get(chat_id), self._group_released.get(chat_id)):
-            recent = [t for t in window or () if t > now - 60.0]
-            if len(recent) >= self._group_per_minute:
-                wait = max(wait, recent[len(recent) - self._group_per_minute] + 60.05 - now)
+            frees_at = _minute_frees_at([t for t in window or () if t > now - 60.0], self._group_per_minute)
+            if frees_at is not None:
+                wait = max(wait, frees_at - now)
         return wait
 
     def _reserve(self, chat_id: int, is_group: bool) -> float:
@@ -63,9 +71,9 @@ class SendLimiter:
             window = self._group_sends.setdefault(chat_id, deque())
             while window and window[0] <= at - 60.0:
                 window.popleft()
-            if len(window) >= self._group_per_minute:
-                # A hair past the minute: a window edge that lands exactly on a float is counted either way.
-                at = max(at, window[len(window) - self._group_per_minute] + 60.05)
+            frees_at = _minute_frees_at(window, self._group_per_minute)
+            if frees_at is not None:
+                at = max(at, frees_at)
             window.append(at)
         self._next_overall = at + self._interval
         self._next_chat[chat_id] = at + self._per_chat
@@ -92,8 +100,9 @@ class SendLimiter:
             waits = []
             if len(self._released) >= self._per_window:
                 waits.append(self._released[0] + 1.0 - now)
-            if group is not None and len(group) >= self._group_per_minute:
-                waits.append(group[len(group) - self._group_per_minute] + 60.05 - now)
+            frees_at = None if group is None else _minute_frees_at(group, self._group_per_minute)
+            if frees_at is not None:
+                waits.append(frees_at - now)
             if not waits:
                 self._released.append(now)
                 if group is not None:

@@ -146,7 +146,7 @@ class WebhookSender:
 
     async def send(self, target: WebhookTarget, title: str, markdown: str) -> None:
         """Send ``markdown`` (split if too long) under ``title``; raise RetryLater, ChatGone or NotifyError."""
-        remaining = self._throttled_until.get(target.url, 0.0) - self._clock()
+        remaining = self.throttled_for(target)
         if remaining > 0:
             raise RetryLater(f"{target.kind} robot at {target.host} is throttled", remaining)
         for payload in self.payloads(target, title, markdown):

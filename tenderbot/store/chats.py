@@ -13,11 +13,11 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from tenderbot.models import DEFAULT_TIMEZONE, Subscription
 from tenderbot.store.tables import (
-    ID_CHUNK,
     chats,
     deliveries,
     follows,
     hidden_notices,
+    id_chunks,
     new_id,
     subscription_revision,
     subscriptions,
@@ -142,8 +142,8 @@ class ChatRepo:
         """Several chats by id, in a few queries (unknown ids are absent)."""
         wanted = sorted(set(chat_ids))
         found: dict[int, ChatRecord] = {}
-        for start in range(0, len(wanted), ID_CHUNK):
-            query = select(chats).where(chats.c.id.in_(wanted[start : start + ID_CHUNK]))
+        for chunk in id_chunks(wanted):
+            query = select(chats).where(chats.c.id.in_(chunk))
             async with self._engine.connect() as conn:
                 found.update((int(r.id), _chat(r)) for r in (await conn.execute(query)).all())
         return found
@@ -264,10 +264,10 @@ class ChatRepo:
         """The active subscriptions of several chats, each chat's in creation order."""
         wanted = sorted(set(chat_ids))
         found: dict[int, list[Subscription]] = {c: [] for c in wanted}
-        for start in range(0, len(wanted), ID_CHUNK):
+        for chunk in id_chunks(wanted):
             query = (
                 select(subscriptions)
-                .where(subscriptions.c.chat_id.in_(wanted[start : start + ID_CHUNK]), subscriptions.c.active.is_(True))
+                .where(subscriptions.c.chat_id.in_(chunk), subscriptions.c.active.is_(True))
                 .order_by(subscriptions.c.id)
             )
             async with self._engine.connect() as conn:

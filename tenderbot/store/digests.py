@@ -12,7 +12,7 @@ from sqlalchemy import exists, select, update
 from tenderbot.errors import ConfigError
 from tenderbot.models import DEFAULT_TIMEZONE
 from tenderbot.notify.webhooks import WebhookTarget
-from tenderbot.store.tables import ID_CHUNK, chats, deliveries, follows, notices, source_state, subscriptions
+from tenderbot.store.tables import chats, deliveries, follows, id_chunks, notices, source_state, subscriptions
 from tenderbot.store.unit import Database
 
 DEFAULT_DIGEST_TIME = "08:30"
@@ -101,10 +101,10 @@ class DigestRepo:
         """
         claimed: list[int] = []
         wanted = sorted(chat_ids)
-        for start in range(0, len(wanted), ID_CHUNK):
+        for chunk in id_chunks(wanted):
             statement = (
                 update(chats)
-                .where(chats.c.id.in_(wanted[start : start + ID_CHUNK]), chats.c.next_digest_at == old)
+                .where(chats.c.id.in_(chunk), chats.c.next_digest_at == old)
                 .values(next_digest_at=new)
                 .returning(chats.c.id)
             )
@@ -127,12 +127,12 @@ class DigestRepo:
         """For several chats, the projects each was alerted about since a time."""
         found: dict[int, set[int]] = {c: set() for c in chat_ids}
         wanted = sorted(found)
-        for start in range(0, len(wanted), ID_CHUNK):
+        for chunk in id_chunks(wanted):
             query = (
                 select(deliveries.c.chat_id, notices.c.project_id)
                 .join(deliveries, deliveries.c.notice_id == notices.c.id)
                 .where(
-                    deliveries.c.chat_id.in_(wanted[start : start + ID_CHUNK]),
+                    deliveries.c.chat_id.in_(chunk),
                     deliveries.c.kind == "alert",
                     deliveries.c.created_at >= since,
                 )
@@ -147,9 +147,9 @@ class DigestRepo:
         """For several chats, the projects each follows."""
         found: dict[int, set[int]] = {c: set() for c in chat_ids}
         wanted = sorted(found)
-        for start in range(0, len(wanted), ID_CHUNK):
+        for chunk in id_chunks(wanted):
             query = select(follows.c.chat_id, follows.c.project_id).where(
-                follows.c.chat_id.in_(wanted[start : start + ID_CHUNK])
+                follows.c.chat_id.in_(chunk)
             )
             async with self._engine.connect() as conn:
                 for r in (await conn.execute(query)).all():

@@ -11,7 +11,7 @@ one that fails.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -22,15 +22,10 @@ from tenderbot.identity import announcement_key, project_identity
 from tenderbot.models import Change, ChangeKind, Notice
 from tenderbot.store.codec import decode_notice, join_body
 from tenderbot.store.notice_values import row_values, same_buyer, storable
-from tenderbot.store.tables import notice_sources, notices, projects
+from tenderbot.store.tables import id_chunks, notice_sources, notices, projects
 
 # Values per IN (…) list and rows per INSERT: far below SQLite's and asyncpg's 32,766 bound parameters.
 CHUNK = 500
-
-
-def _chunks(values: Sequence[Any]) -> Iterator[Sequence[Any]]:
-    for start in range(0, len(values), CHUNK):
-        yield values[start : start + CHUNK]
 
 
 async def _insert_returning_ids(conn: AsyncConnection, table: Any, rows: list[dict[str, Any]]) -> list[int]:
@@ -52,17 +47,17 @@ async def store_batch(conn: AsyncConnection, batch: Sequence[Notice], now: datet
     # Notices already known by (source, source_id): update those whose content changed.
     wanted = set(pairs)
     known: dict[tuple[str, str], int] = {}
-    for chunk in _chunks(sorted({sid for _, sid in pairs})):
+    for chunk in id_chunks(sorted({sid for _, sid in pairs}), CHUNK):
         known_query = select(notice_sources.c.notice_id, notice_sources.c.source, notice_sources.c.source_id)
         for row in await conn.execute(known_query.where(notice_sources.c.source_id.in_(chunk))):
             if (row.source, row.source_id) in wanted:
                 known[(row.source, row.source_id)] = int(row.notice_id)
     stored: dict[int, tuple[str, Notice, int]] = {}  # id → (content hash, notice, project), kept current
-    for chunk in _chunks(sorted(set(known.values()))):
+    for id_chunk in id_chunks(sorted(set(known.values())), CHUNK):
         stored_query = select(
             notices.c.id, notices.c.content_hash, notices.c.data, notices.c.body, notices.c.project_id
         )
-        for row in await conn.execute(stored_query.where(notices.c.id.in_(chunk))):
+        for row in await conn.execute(stored_query.where(notices.c.id.in_(id_chunk))):
             stored[int(row.id)] = (row.content_hash, decode_notice(join_body(row.data, row.body)), int(row.project_id))
     fresh: list[int] = []
     for index, notice in enumerate(batch):
@@ -81,7 +76,7 @@ async def store_batch(conn: AsyncConnection, batch: Sequence[Notice], now: datet
     identities = {index: project_identity(batch[index]) for index in fresh}
     by_code: dict[str, list[list[Any]]] = defaultdict(list)  # code_key → [[id, buyer_key], …] in id order
     codes = sorted({i.code_key for i in identities.values() if i.code_key})
-    for chunk in _chunks(codes):
+    for chunk in id_chunks(codes, CHUNK):
         code_query = select(projects.c.id, projects.c.code_key, projects.c.buyer_key).where(
             projects.c.code_key.in_(chunk)
         )
@@ -89,7 +84,7 @@ async def store_batch(conn: AsyncConnection, batch: Sequence[Notice], now: datet
             by_code[row.code_key].append([int(row.id), row.buyer_key])
     by_fingerprint: dict[str, int] = {}
     fingerprints = sorted({i.fingerprint for i in identities.values() if not i.code_key})
-    for chunk in _chunks(fingerprints):
+    for chunk in id_chunks(fingerprints, CHUNK):
         fingerprint_query = select(projects.c.id, projects.c.fingerprint).where(projects.c.fingerprint.in_(chunk))
         for row in await conn.execute(fingerprint_query.order_by(projects.c.id)):
             by_fingerprint.setdefault(row.fingerprint, int(row.id))
@@ -133,7 +128,7 @@ async def store_batch(conn: AsyncConnection, batch: Sequence[Notice], now: datet
     # Announcements: one per key, whatever the portal; a copy only records where else it lives.
     keys = {index: announcement_key(project_of[index], batch[index]) for index in fresh}
     existing: dict[str, int] = {}
-    for chunk in _chunks(sorted(set(keys.values()))):
+    for chunk in id_chunks(sorted(set(keys.values())), CHUNK):
         key_query = select(notices.c.id, notices.c.dedupe_key).where(notices.c.dedupe_key.in_(chunk))
         for row in await conn.execute(key_query):
             existing[row.dedupe_key] = int(row.id)

@@ -16,7 +16,7 @@ from tenderbot.models import Change, ChangeKind, Notice
 from tenderbot.store.codec import decode_notice, encode_notice, join_body
 from tenderbot.store.notice_batch import store_batch
 from tenderbot.store.notice_values import row_values, same_buyer, storable
-from tenderbot.store.tables import ID_CHUNK, new_id, notice_sources, notices, projects, quarantine
+from tenderbot.store.tables import id_chunks, new_id, notice_sources, notices, projects, quarantine
 from tenderbot.store.unit import Database, start_transaction
 
 log = logging.getLogger(__name__)
@@ -264,10 +264,10 @@ class NoticeRepo:
         """Every announcement of each project, oldest first and not yet decoded, in a few queries."""
         wanted = sorted(set(project_ids))
         found: dict[int, list[RawNotice]] = {p: [] for p in wanted}
-        for start in range(0, len(wanted), ID_CHUNK):
+        for chunk in id_chunks(wanted):
             query = (
                 select(*_ROW)
-                .where(notices.c.project_id.in_(wanted[start : start + ID_CHUNK]))
+                .where(notices.c.project_id.in_(chunk))
                 .order_by(notices.c.id)
             )
             async with self._engine.connect() as conn:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import (
     JSON,
@@ -74,6 +75,14 @@ class DecimalString(TypeDecorator[Decimal]):
 
 # Large id lists are sent in chunks: SQLite and asyncpg cap the number of bound parameters.
 ID_CHUNK = 5000
+
+_T = TypeVar("_T")
+
+
+def id_chunks(ids: Sequence[_T], size: int = ID_CHUNK) -> Iterator[Sequence[_T]]:
+    """``ids`` in slices of at most ``size``, one per chunked ``IN (...)`` query."""
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
 
 
 def new_id(result: CursorResult[Any]) -> int:
