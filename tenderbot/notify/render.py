@@ -130,7 +130,8 @@ def deadline_text(deadline: datetime | None, now: datetime, tz: tzinfo, language
     return f"{local:%Y-%m-%d %H:%M}（{rest}）" if _lang(language) == "zh" else f"{local:%Y-%m-%d %H:%M} ({rest})"
 
 
-def _region(notice: Notice) -> str | None:
+def region_text(notice: Notice) -> str | None:
+    """A notice's province and city as alerts show them (None when neither is known)."""
     if notice.region is None:
         return None
     parts = [p for p in (notice.region.province, notice.region.city) if p]
@@ -160,7 +161,7 @@ def render_alert(
     lines.append(f"⏰ {labels['deadline']}{sep}{esc(deadline_text(notice.tender_deadline, now, tz, lang))}")
     if notice.buyer and notice.buyer.name:
         lines.append(f"🏢 {labels['buyer']}{sep}{esc(clip(notice.buyer.name, 120))}")
-    region = _region(notice)
+    region = region_text(notice)
     if region:
         lines.append(f"📍 {labels['region']}{sep}{esc(region)}")
     kind = type_name

@@ -27,7 +27,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from tenderbot.errors import ConfigError, NotifyError, QueryError
 from tenderbot.models import Notice
-from tenderbot.notify.render import METHOD_NAMES, TYPE_NAMES, _region, budget_of, deadline_text, money_text
+from tenderbot.notify.render import METHOD_NAMES, TYPE_NAMES, budget_of, deadline_text, money_text, region_text
 from tenderbot.services.export import EXPORTS
 from tenderbot.services.search import Hit, SortOrder, paginate, search
 from tenderbot.services.teams import TeamForm, TeamService, destination_label
@@ -122,7 +122,7 @@ def create_app(ctx: WebContext) -> Starlette:
             "closed": deadline is not None and deadline <= now,
             "type": TYPE_NAMES[lang][notice.notice_type],
             "method": METHOD_NAMES[lang][notice.procurement_method] if notice.procurement_method else "",
-            "region": _region(notice) or "",  # province and city, as the alerts show them
+            "region": region_text(notice) or "",  # province and city, as the alerts show them
             "buyer": (notice.buyer.name or "") if notice.buyer else "",
         }
 
